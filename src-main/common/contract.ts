@@ -1,0 +1,499 @@
+// The one contract between the UI and the core. Two transports implement it: Electron IPC
+// (src-main/electron-main + src-preload) and the headless HTTP/WebSocket server
+// (src-main/node/headless). The renderer imports this file as TYPES ONLY (`import type`).
+//
+// Rules every transport keeps:
+// - Every request takes ONE plain-JSON params object and answers a Reply (never throws across
+//   the boundary): { ok: true, value } or { ok: false, error: { code, message } }. The message is
+//   written for a person (what happened, what to do) and never carries the API key, a signed
+//   URL's query string or a stack.
+// - Events are plain JSON payloads pushed from the core to every connected UI.
+// - The API key never travels core → UI: the UI learns only KeyStatus.
+// - Params are validated by the core (src-main/node/app/validate.ts), not by the transport.
+//
+// Electron: the preload exposes `window.cloudhpc` of type CloudHpcBridge (an intent function per
+// request, `onX(cb)` per event returning an unsubscribe, and getPathForFile from webUtils).
+// Suggested IPC channels: `cloudhpc:req:<name>` (invoke/handle) and `cloudhpc:evt:<name>` (send).
+// REQUEST_NAMES / EVENT_NAMES below let the preload and the server build those tables at run time.
+
+// ---------------------------------------------------------------------------------------------
+// Errors and replies
+
+export type ErrorCode =
+  | 'invalid-params' // the request itself is malformed (a bug or a hostile caller)
+  | 'not-found' // project, simulation, conflict or plan id unknown
+  | 'no-key' // no API key stored yet: show onboarding
+  | 'key-rejected' // the service refused the key (view-cpu answered Unauthorized)
+  | 'key-storage' // the key could not be stored/read (keychain locked, no backend)
+  | 'insecure-storage' // only an unencrypted backend is available: ask the user, then retry with allowInsecureStorage
+  | 'offline' // the service cannot be reached
+  | 'rate-limited' // the API call budget is used up for now
+  | 'preflight-failed' // launch refused: see error.preflight
+  | 'needs-confirmation' // repeat with confirmed: true after asking the user (hard stop, mass delete)
+  | 'not-allowed' // the action makes no sense now (stop a finished run, open a path outside a project)
+  | 'busy' // the same action is already in flight (a second click does nothing)
+  | 'invalid-input' // user input is wrong (bad folder name, missing folder): message says what to do
+  | 'internal'; // anything else; message is still readable
+
+export interface ContractError {
+  code: ErrorCode;
+  /** For a person: what happened and what to do. */
+  message: string;
+  /** A corrected value to offer (e.g. a valid storage folder name). */
+  suggestion?: string;
+  /** Set when code is 'preflight-failed'. */
+  preflight?: PreflightReport;
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+// ---------------------------------------------------------------------------------------------
+// Shared value types
+
+export type KeyBackend = 'keychain' | 'safe-storage' | 'file' | 'env' | 'none';
+
+export interface KeyStatus {
+  /** A key is stored (or given through CLOUDHPC_API_KEY). */
+  set: boolean;
+  backend: KeyBackend;
+  /** e.g. "OS keychain (Secret Service)", "encrypted with Electron safeStorage", "CLOUDHPC_API_KEY". */
+  backendLabel: string;
+  /** The last check against the service: null = never checked in this session. */
+  valid: boolean | null;
+  /** A warning about the backend (unencrypted file, keychain unavailable, ...). */
+  warning: string | null;
+  /** ~/.cfscloudhpc/apikey exists and can be imported. */
+  cliKeyAvailable: boolean;
+  /** The service base URL the key belongs to. */
+  baseUrl: string;
+}
+
+export type ProjectStateName = 'idle' | 'scanning' | 'pushing' | 'pulling' | 'paused' | 'error' | 'offline';
+
+export interface TransferProgressView {
+  direction: 'push' | 'pull';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Bytes per second. */
+  rate: number;
+  /** Seconds left, null when unknown. */
+  etaSeconds: number | null;
+  /** What is being transferred now (a relative path or "upload.tar.gz"). */
+  current: string | null;
+}
+
+export interface ActionCost {
+  /** e.g. "push 3 changed files", "push snapshot archive", "pull results". */
+  action: string;
+  /** API calls the action will cost. */
+  calls: number;
+  /** e.g. "3 files one by one (3 calls + 1 cache refresh)". */
+  explanation: string;
+}
+
+export interface ConflictView {
+  id: string;
+  /** Relative path of the local file. */
+  path: string;
+  /** Relative path of the cloud copy written beside it, e.g. "a (cloudHPC 2026-11-26 101500).txt". */
+  cloudCopyPath: string;
+  reason: string;
+  detectedAt: string; // ISO 8601
+}
+
+export interface ActivityEntry {
+  at: string; // ISO 8601
+  kind: 'pushed' | 'pulled' | 'conflict' | 'deleted' | 'error' | 'info' | 'launched' | 'dropped';
+  message: string;
+  /** Relative paths concerned (may be truncated to a few). */
+  paths?: string[];
+}
+
+export interface ProjectView {
+  id: string;
+  name: string;
+  /** Absolute local folder. */
+  dir: string;
+  storageFolder: string;
+  state: ProjectStateName;
+  /** One line for the list, e.g. "Up to date", "Pushing 3 of 12 files". */
+  stateText: string;
+  paused: boolean;
+  progress: TransferProgressView | null;
+  /** Local changes not yet pushed. */
+  pendingFiles: number;
+  nextAction: ActionCost | null;
+  lastError: { message: string; at: string } | null;
+  conflicts: ConflictView[];
+  /** Newest first, bounded (e.g. 50). */
+  activity: ActivityEntry[];
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  /** 'watching' normally; 'rescan' when the watcher cannot cover the tree (periodic rescans). */
+  watchMode: 'watching' | 'rescan' | 'stopped';
+}
+
+/** Simulation status codes of cloudHPC. */
+export type SimulationStatusName = 'COMPLETED' | 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'ERROR';
+
+export interface DiagnosisView {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  /** 1-based line in the output log, when known. */
+  line: number | null;
+  /** The matching log text. */
+  text: string;
+  cause: string;
+  fix: string;
+}
+
+export interface SimulationView {
+  id: number;
+  /** The project whose storage folder this simulation runs on; null when none matches. */
+  projectId: string | null;
+  folder: string;
+  mesh: string;
+  script: string;
+  cpu: number;
+  ram: string;
+  /** true = REGULAR instance, false = SPOT. */
+  regular: boolean;
+  status: number;
+  statusName: SimulationStatusName;
+  active: boolean;
+  /** ISO 8601 (converted from the service's "YYYY-MM-DD HH:MM:SS"), null when unknown. */
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Seconds since start (until end for finished runs), computed by the core. */
+  elapsedSeconds: number | null;
+  cpuHours: number | null;
+  /** EUR, when the run has ended. */
+  cost: number | null;
+  /** COMPLETED but the log shows a solver failure. */
+  completedWithErrors: boolean;
+  /** Short diagnosis headline when known. */
+  diagnosisSummary: string | null;
+  vncUrl: string | null;
+  sshCommand: string | null;
+  /** Which controls make sense now. */
+  can: { softStop: boolean; hardStop: boolean; sync: boolean };
+  /** A control request currently in flight. */
+  pending: 'soft-stop' | 'hard-stop' | 'sync' | null;
+  /** True while the UI watches it (faster polling, log follow). */
+  watched: boolean;
+}
+
+export interface BudgetView {
+  /** False until a reply carried the rate-limit headers. */
+  known: boolean;
+  hourlyLimit: number; // 0 = no limit
+  hourlyUsed: number;
+  /** null = unlimited or unknown. */
+  hourlyLeft: number | null;
+  dailyLimit: number;
+  dailyUsed: number;
+  /** Background work waits until then (ISO 8601). */
+  pausedUntil: string | null;
+  /** True when background work is being held back. */
+  low: boolean;
+  /** "412 of 500 API calls left this hour". */
+  summary: string;
+}
+
+export interface OfflineView {
+  offline: boolean;
+  since: string | null;
+  message: string | null;
+}
+
+export type TrayIconState = 'idle' | 'syncing' | 'attention' | 'running';
+
+export interface TraySummary {
+  icon: TrayIconState;
+  /** One line: tooltip in Electron, summary bar in the browser. */
+  line: string;
+  /** Running simulations for the tray menu (soft/hard stop items). */
+  running: { id: number; label: string }[];
+  allPaused: boolean;
+}
+
+export interface AppState {
+  /** Monotonic; a UI ignores a snapshot older than the one it has. */
+  seq: number;
+  transport: 'electron' | 'headless';
+  key: KeyStatus;
+  projects: ProjectView[];
+  /** Newest first. */
+  simulations: SimulationView[];
+  budget: BudgetView;
+  offline: OfflineView;
+  tray: TraySummary;
+  /** The simulation the UI watches, if any. */
+  watchedSimulation: number | null;
+}
+
+export interface Settings {
+  baseUrl: string;
+  /** 0.05..0.9: share of the hourly API budget simulation polling may use (default 1/3). */
+  pollingShare: number;
+  /** Pull everything new in the storage folder instead of result files only (default for new projects). */
+  pullAll: boolean;
+  /** Extract result archives in place (default true). */
+  extractArchives: boolean;
+  notifications: {
+    simulationEnded: boolean;
+    resultsPulled: boolean;
+    conflict: boolean;
+    keyRejected: boolean;
+  };
+  /** Electron only. */
+  startAtLogin: boolean;
+  /** Electron only: closing the window hides it to the tray. */
+  closeToTray: boolean;
+}
+
+export interface LaunchOptionsView {
+  cpus: number[];
+  rams: { value: string; description: string }[];
+  scripts: { value: string; family: string }[];
+  /** What REGULAR vs SPOT means. */
+  instanceHelp: { regular: string; spot: string };
+  fetchedAt: string;
+  /** True when served from the day-long cache (0 API calls). */
+  cached: boolean;
+}
+
+export interface LaunchRequest {
+  cpu: number;
+  ram: string;
+  script: string;
+  /** Another storage folder whose polyMesh/triSurface are copied in (OpenFOAM); '' = none. */
+  mesh: string;
+  /** REGULAR (true) or SPOT (false). */
+  regular: boolean;
+}
+
+export interface PreflightFinding {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  fix: string;
+  /** Relative path concerned. */
+  path?: string;
+}
+
+export interface PreflightReport {
+  solverFamily: string;
+  findings: PreflightFinding[];
+  /** Any error: launch is refused. */
+  blocking: boolean;
+  /** Warnings only: launch needs acceptWarnings. */
+  needsConfirmation: boolean;
+}
+
+/**
+ * A drop source. Electron: `path` (from webUtils.getPathForFile in the preload; the core re-checks it).
+ * Browser (headless): `staged` (files uploaded first to the server, see headless/README.md;
+ * `name` is the top-level file or folder name as dropped).
+ */
+export type DropSource = { kind: 'path'; path: string } | { kind: 'staged'; stagingId: string; name: string };
+
+export interface DropPlanItem {
+  /** Relative path inside the case. */
+  path: string;
+  size: number;
+  action: 'add' | 'replace' | 'same';
+}
+
+export interface DropPlan {
+  planId: string;
+  /** Target project; null when the drop creates a new project (a folder dropped outside any project). */
+  projectId: string | null;
+  /** Set when the drop creates a project. */
+  newProject: { dir: string; storageFolder: string } | null;
+  items: DropPlanItem[];
+  totalBytes: number;
+  /** Items with action 'replace': the UI asks before replacing. */
+  replaceCount: number;
+  warnings: string[];
+  /** Valid until (ISO 8601); confirmDrop after that fails with not-found. */
+  expiresAt: string;
+}
+
+export interface DropResult {
+  projectId: string;
+  copied: number;
+  replaced: number;
+  skipped: number;
+}
+
+export type OpenTarget =
+  | { kind: 'project-folder'; projectId: string }
+  | { kind: 'project-file'; projectId: string; path: string }
+  | { kind: 'conflict'; projectId: string; conflictId: string; side: 'local' | 'cloud' }
+  | { kind: 'external-url'; url: string };
+
+export interface OpenResult {
+  /** True when the core opened it (Electron). Headless: false, with the path to open by hand. */
+  opened: boolean;
+  /** The absolute path (or URL) concerned. */
+  target: string;
+  message: string | null;
+}
+
+export interface LogChunk {
+  id: number;
+  /** Offset (characters) this chunk starts at. */
+  fromOffset: number;
+  text: string;
+  /** Pass as fromOffset next time. */
+  nextOffset: number;
+  /** The simulation has ended and the log is final. */
+  complete: boolean;
+  /** Findings over the whole log so far. */
+  diagnosis: DiagnosisView[];
+  completedWithErrors: boolean;
+}
+
+export type NotificationKind = 'simulation-ended' | 'results-pulled' | 'conflict' | 'key-rejected' | 'error' | 'info';
+
+export interface NotificationPayload {
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  projectId?: string;
+  simulationId?: number;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests: name → { params, result }
+
+type Empty = Record<string, never>;
+
+export interface Requests {
+  getState: { params: Empty; result: AppState };
+  /** Whether a key is set and where; never the key. */
+  keyStatus: { params: Empty; result: KeyStatus };
+  /** Checked against the service (view-cpu) BEFORE it is stored; a wrong key is not stored. */
+  setApiKey: { params: { key: string; allowInsecureStorage?: boolean }; result: KeyStatus };
+  /** Reads ~/.cfscloudhpc/apikey (first line), checks it, stores it. */
+  importCliKey: { params: { allowInsecureStorage?: boolean }; result: KeyStatus };
+  forgetApiKey: { params: Empty; result: KeyStatus };
+
+  addProject: { params: { dir: string; storageFolder?: string }; result: ProjectView };
+  /** Stops syncing it; never deletes local or cloud files. */
+  removeProject: { params: { projectId: string }; result: null };
+  pauseProject: { params: { projectId: string }; result: ProjectView };
+  resumeProject: { params: { projectId: string }; result: ProjectView };
+  pauseAll: { params: Empty; result: null };
+  resumeAll: { params: Empty; result: null };
+  pushNow: { params: { projectId: string; confirmed?: boolean }; result: ProjectView };
+  pullNow: { params: { projectId: string }; result: ProjectView };
+  resolveConflict: { params: { projectId: string; conflictId: string; keep: 'local' | 'cloud' }; result: ProjectView };
+  /** The core decides what may be opened (paths inside projects, allow-listed URLs). */
+  openPath: { params: { target: OpenTarget }; result: OpenResult };
+
+  /** Phase 1 of a drop: what would be copied where; nothing is written yet. */
+  dropFiles: { params: { projectId: string | null; sources: DropSource[] }; result: DropPlan };
+  /** Phase 2: copy (replacing only what the user accepted), then push at once. */
+  confirmDrop: { params: { planId: string; replace: 'all' | 'none' | string[] }; result: DropResult };
+  cancelDrop: { params: { planId: string }; result: null };
+
+  launchOptions: { params: { refresh?: boolean }; result: LaunchOptionsView };
+  preflight: { params: { projectId: string; options: LaunchRequest }; result: PreflightReport };
+  /** Waits for the push to complete, then one simulation/add. Errors: preflight-failed (with report). */
+  launchSimulation: {
+    params: { projectId: string; options: LaunchRequest; acceptWarnings: boolean };
+    result: { simulation: SimulationView; report: PreflightReport };
+  };
+  /** Hard stop without confirmed: true answers needs-confirmation. */
+  stopSimulation: { params: { id: number; mode: 'soft' | 'hard'; confirmed: boolean }; result: SimulationView };
+  syncSimulation: { params: { id: number }; result: SimulationView };
+  /** The tracker polls faster while one is watched; null = none. */
+  watchSimulation: { params: { id: number | null }; result: null };
+  /** Output log from fromOffset (fetched within the budget; may answer cached text). */
+  getLog: { params: { id: number; fromOffset: number }; result: LogChunk };
+
+  getSettings: { params: Empty; result: Settings };
+  setSettings: { params: { settings: Partial<Settings> }; result: Settings };
+  /** Hidden windows slow polling down. */
+  windowVisibility: { params: { visible: boolean }; result: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: name → payload
+
+export interface Events {
+  /** Full snapshot; sent on connect and on any change (coalesced). */
+  state: AppState;
+  projectState: ProjectView;
+  simulationChanged: { simulation: SimulationView; previousStatus: number | null };
+  transferProgress: { projectId: string; progress: TransferProgressView };
+  logAppended: LogChunk;
+  notification: NotificationPayload;
+  keyRejected: { message: string };
+}
+
+export type RequestName = keyof Requests;
+export type EventName = keyof Events;
+export type ParamsOf<K extends RequestName> = Requests[K]['params'];
+export type ResultOf<K extends RequestName> = Requests[K]['result'];
+
+/** What a core implements (AppCore). Handlers throw AppError; the transport turns it into a Reply. */
+export type CoreHandlers = { [K in RequestName]: (params: ParamsOf<K>) => Promise<ResultOf<K>> };
+
+/** What the renderer uses, whichever transport is underneath. */
+export interface Transport {
+  kind: 'electron' | 'headless';
+  request<K extends RequestName>(name: K, params: ParamsOf<K>): Promise<Reply<ResultOf<K>>>;
+  on<E extends EventName>(name: E, cb: (payload: Events[E]) => void): () => void;
+}
+
+/** `window.cloudhpc` in Electron (exposed by the preload through contextBridge). */
+export type CloudHpcBridge = { [K in RequestName]: (params: ParamsOf<K>) => Promise<Reply<ResultOf<K>>> } & {
+  [E in EventName as `on${Capitalize<E>}`]: (cb: (payload: Events[E]) => void) => () => void;
+} & {
+  /** webUtils.getPathForFile: the absolute path of a dropped File ('' when it has none). */
+  getPathForFile(file: File): string;
+};
+
+/** Run-time name lists (for the preload and the server); checked against the maps below. */
+export const REQUEST_NAMES = [
+  'getState', 'keyStatus', 'setApiKey', 'importCliKey', 'forgetApiKey',
+  'addProject', 'removeProject', 'pauseProject', 'resumeProject', 'pauseAll', 'resumeAll',
+  'pushNow', 'pullNow', 'resolveConflict', 'openPath',
+  'dropFiles', 'confirmDrop', 'cancelDrop',
+  'launchOptions', 'preflight', 'launchSimulation', 'stopSimulation', 'syncSimulation', 'watchSimulation', 'getLog',
+  'getSettings', 'setSettings', 'windowVisibility',
+] as const satisfies readonly RequestName[];
+
+export const EVENT_NAMES = [
+  'state', 'projectState', 'simulationChanged', 'transferProgress', 'logAppended', 'notification', 'keyRejected',
+] as const satisfies readonly EventName[];
+
+// Compile-time check that the lists cover the maps exactly.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _allRequestsListed: Missing<RequestName, (typeof REQUEST_NAMES)[number]> extends never ? true : never = true;
+const _allEventsListed: Missing<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never = true;
+void _allRequestsListed;
+void _allEventsListed;
+
+export function isRequestName(name: string): name is RequestName {
+  return (REQUEST_NAMES as readonly string[]).includes(name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** `onProjectState` for 'projectState'. */
+export function eventListenerName<E extends EventName>(name: E): `on${Capitalize<E>}` {
+  return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as `on${Capitalize<E>}`;
+}
+
+export const STATUS_NAMES: Record<number, SimulationStatusName> = {
+  10: 'COMPLETED', 20: 'PENDING', 30: 'RUNNING', 40: 'STOPPING', 50: 'STOPPED', 60: 'ERROR',
+};
