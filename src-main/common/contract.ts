@@ -50,7 +50,8 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ContractErro
 // ---------------------------------------------------------------------------------------------
 // Shared value types
 
-export type KeyBackend = 'keychain' | 'safe-storage' | 'file' | 'env' | 'none';
+/** Same names as src-main/node/keystore/types.ts KeyBackend, plus 'none' (no key stored). */
+export type KeyBackend = 'keychain' | 'safeStorage' | 'basic_text' | 'memory' | 'env' | 'none';
 
 export interface KeyStatus {
   /** A key is stored (or given through CLOUDHPC_API_KEY). */
