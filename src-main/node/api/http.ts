@@ -1,0 +1,225 @@
+// One API call over HTTP: asks the budget, sends with X-API-key through undici (connect and idle
+// timeouts; a proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY when set), tells the budget how it
+// ended, and turns the reply into a value or a CloudHpcError. The `errors` key of the envelope is
+// checked first (as the provider's clients do), then the HTTP status.
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { CallBudget, CallTicket, HeaderBag } from './budget';
+import { CloudHpcError, abortReason } from './errors';
+import { redactText, type LogSink } from './redact';
+import { parseRetryAfter } from './retry';
+import type { Priority } from './types';
+
+export interface DispatcherOptions {
+  /** Connect timeout, default 15 s. */
+  connectTimeoutMs?: number;
+  /** No byte for this long while waiting for a reply's headers or body: default 60 s. */
+  idleTimeoutMs?: number;
+  /** Environment to read the proxy variables from (default process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export function proxyConfigured(env: Record<string, string | undefined> = process.env): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => (env[k] ?? '').trim() !== '');
+}
+
+/** An undici dispatcher with the client's timeouts; goes through a proxy when the environment names one. */
+export function makeDispatcher(opts: DispatcherOptions = {}): Dispatcher {
+  const connectTimeout = opts.connectTimeoutMs ?? 15_000;
+  const idle = opts.idleTimeoutMs ?? 60_000;
+  const env = opts.env ?? process.env;
+  const common = { connect: { timeout: connectTimeout }, headersTimeout: idle, bodyTimeout: idle, keepAliveTimeout: 4_000 };
+  if (proxyConfigured(env)) {
+    return new EnvHttpProxyAgent({
+      ...common,
+      httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+      httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+      noProxy: env.NO_PROXY ?? env.no_proxy,
+    });
+  }
+  return new Agent(common);
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Concrete path below the base URL, e.g. /simulation/view-short/12. */
+  path: string;
+  /** The endpoint named in errors and logs, e.g. "GET /simulation/view-short/{id}". */
+  endpoint: string;
+  body?: unknown;
+  priority: Priority;
+  signal?: AbortSignal;
+}
+
+export interface ApiReply {
+  status: number;
+  headers: HeaderBag;
+  /** The envelope's `response` value (not validated yet). */
+  value: unknown;
+}
+
+/** Network error codes that prove the request never reached the service. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED_CONNECT']);
+
+function errorCode(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string') return c;
+    const cause = (e as { cause?: unknown }).cause;
+    if (cause) return errorCode(cause);
+  }
+  return '';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** Maps a thrown transport error (no HTTP reply) to a CloudHpcError. */
+export function networkError(e: unknown, endpoint: string, signal?: AbortSignal): CloudHpcError {
+  if (e instanceof CloudHpcError) return e;
+  if (signal?.aborted) return abortReason(signal, endpoint);
+  const code = errorCode(e);
+  return new CloudHpcError({
+    kind: 'network',
+    endpoint,
+    detail: `${code || 'error'}: ${errorText(e)}`,
+    outcomeUnknown: !notSentCodes.has(code),
+  });
+}
+
+const maxReplyBytes = 32 * 1024 * 1024;
+
+async function readText(body: Dispatcher.ResponseData['body'], endpoint: string, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body) {
+    const b = chunk as Buffer;
+    n += b.length;
+    if (n > maxReplyBytes) {
+      body.destroy();
+      throw new CloudHpcError({ kind: 'bad-reply', endpoint, httpStatus: status, detail: `reply larger than ${maxReplyBytes} bytes` });
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function firstError(errors: unknown): string {
+  if (Array.isArray(errors)) {
+    const e = errors[0];
+    if (typeof e === 'string') return e;
+    if (e !== undefined) return JSON.stringify(e);
+    return '';
+  }
+  if (typeof errors === 'string') return errors;
+  if (errors && typeof errors === 'object') return JSON.stringify(errors);
+  return '';
+}
+
+/** Decides the error kind of an `errors` envelope or a bare failure status. */
+export function classifyFailure(status: number, serviceMessage: string | null, endpoint: string, retryAfterMs: number | null): CloudHpcError {
+  const m = (serviceMessage ?? '').toLowerCase();
+  let kind: CloudHpcError['kind'];
+  let userMessage: string | undefined;
+  if (status === 429 || /rate.?limit|too many (requests|calls)|limit (exceeded|reached)|calls? per (hour|day)/.test(m)) kind = 'rate-limited';
+  else if (status === 401 || /unauthori[sz]ed|invalid (api )?key|api.?key/.test(m)) kind = 'unauthorized';
+  else if (status >= 500) kind = 'server';
+  else if (status === 400 || status === 422) {
+    kind = 'not-found-or-forbidden';
+    userMessage = serviceMessage ? `cloudHPC refused the request: ${serviceMessage}` : 'cloudHPC refused the request as invalid: check the values and try again.';
+  } else if (status >= 200 && status < 300 && !serviceMessage) kind = 'bad-reply';
+  else kind = 'not-found-or-forbidden';
+  return new CloudHpcError({ kind, endpoint, httpStatus: status, serviceMessage, userMessage, retryAfterMs });
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  apiKey: string;
+  budget: CallBudget;
+  log: LogSink;
+  dispatcher: Dispatcher;
+}
+
+/** Sends single API calls; retries are the caller's decision. */
+export class ApiTransport {
+  private readonly base: string;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** One attempt of one API call: one unit of the budget. */
+  async once(req: ApiRequest): Promise<ApiReply> {
+    const { endpoint } = req;
+    let ticket: CallTicket;
+    try {
+      ticket = await this.opts.budget.acquire(req.priority, req.signal);
+    } catch (e) {
+      throw e instanceof CloudHpcError && e.kind === 'cancelled' ? new CloudHpcError({ kind: 'cancelled', endpoint }) : e;
+    }
+    const started = Date.now();
+    let res: Dispatcher.ResponseData;
+    try {
+      const headers: Record<string, string> = { 'x-api-key': this.opts.apiKey, accept: 'application/json' };
+      let body: string | undefined;
+      if (req.body !== undefined) {
+        body = JSON.stringify(req.body);
+        headers['content-type'] = 'application/json';
+      }
+      res = await request(`${this.base}${req.path}`, {
+        method: req.method,
+        headers,
+        body,
+        signal: req.signal,
+        dispatcher: this.opts.dispatcher,
+      });
+    } catch (e) {
+      this.opts.budget.settle(ticket, null);
+      const err = networkError(e, endpoint, req.signal);
+      this.opts.log('warn', `${endpoint} failed after ${Date.now() - started} ms: ${err.detail ?? err.kind}`);
+      throw err;
+    }
+    const headers = res.headers as HeaderBag;
+    this.opts.budget.settle(ticket, headers);
+    let text: string;
+    try {
+      text = await readText(res.body, endpoint, res.statusCode);
+    } catch (e) {
+      const err = e instanceof CloudHpcError ? e : networkError(e, endpoint, req.signal);
+      this.opts.log('warn', `${endpoint} reply broken after ${Date.now() - started} ms: ${err.detail ?? err.kind}`);
+      throw err;
+    }
+    const status = res.statusCode;
+    let json: unknown = undefined;
+    try {
+      json = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
+    const envelope = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+    let failure: CloudHpcError | null = null;
+    if (envelope && 'errors' in envelope && envelope.errors !== null && envelope.errors !== undefined && !(Array.isArray(envelope.errors) && envelope.errors.length === 0)) {
+      failure = classifyFailure(status, firstError(envelope.errors) || null, endpoint, retryAfterMs);
+    } else if (status >= 300 || status < 200) {
+      failure = classifyFailure(status, null, endpoint, retryAfterMs);
+      if (failure.kind === 'not-found-or-forbidden' && status >= 300 && status < 400) {
+        failure = new CloudHpcError({ kind: 'bad-reply', endpoint, httpStatus: status, detail: `unexpected redirect (HTTP ${status})` });
+      }
+    } else if (!envelope || !('response' in envelope)) {
+      failure = new CloudHpcError({
+        kind: 'bad-reply',
+        endpoint,
+        httpStatus: status,
+        detail: json === undefined ? `reply is not JSON: ${JSON.stringify(redactText(text.slice(0, 80)))}` : 'reply has no "response" field',
+      });
+    }
+    if (failure) {
+      if (failure.kind === 'rate-limited') this.opts.budget.refused(retryAfterMs);
+      this.opts.log(failure.kind === 'rate-limited' ? 'info' : 'warn', `${endpoint} → HTTP ${status} ${failure.kind}${failure.serviceMessage ? `: ${failure.serviceMessage}` : ''}`);
+      throw failure;
+    }
+    this.opts.log('debug', `${endpoint} → HTTP ${status} in ${Date.now() - started} ms`);
+    return { status, headers, value: (envelope as Record<string, unknown>).response };
+  }
+}

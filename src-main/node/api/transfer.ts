@@ -1,0 +1,377 @@
+// Transfers with the storage's signed URLs (not API calls: they do not count against the budget).
+// Uploads stream the file with its exact Content-Length (never read whole into memory), report
+// progress, can be cancelled, time out only on stalls, retry a dropped connection with the whole PUT
+// and ask for a new URL once when the URL is refused (expired, bad signature). Downloads go to a
+// temporary file in the destination folder, are fsynced and renamed into place; a failure leaves
+// nothing half-written in place.
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { request, type Dispatcher } from 'undici';
+import { CloudHpcError, abortReason } from './errors';
+import { redactUrl, type LogSink } from './redact';
+import { backoffDelay, defaultRetryPolicy, realSleep, type Sleep } from './retry';
+import type { TransferOptions, TransferProgress } from './types';
+
+export interface TransferDeps {
+  dispatcher: Dispatcher;
+  log: LogSink;
+  sleep?: Sleep;
+  /** No byte moved for this long = stalled. Default 60 s. */
+  stallTimeoutMs?: number;
+  /** Attempts of the whole PUT/GET after dropped connections or 5xx. Default 3. */
+  maxAttempts?: number;
+}
+
+export interface UploadTarget {
+  dirname: string;
+  filename: string;
+  /** Default application/octet-stream (what the provider's clients use). */
+  contentType?: string;
+}
+
+export interface UploadOptions extends TransferOptions {
+  /** Compute the sha256 of the bytes sent (default true). */
+  sha256?: boolean;
+}
+
+export interface TransferResult {
+  bytes: number;
+  /** Hex sha256 of the bytes transferred, when asked for. */
+  sha256: string | null;
+  /** Whole-body attempts made (1 when nothing went wrong). */
+  attempts: number;
+  /** Signed URLs used (2 when the first was refused). */
+  urls: number;
+}
+
+export interface DownloadOptions extends TransferOptions {
+  sha256?: boolean;
+}
+
+/** Why one attempt failed, for the retry decision. */
+class AttemptError extends Error {
+  constructor(
+    readonly reason: 'refused' | 'dropped' | 'stalled' | 'server' | 'fatal',
+    readonly detail: string,
+    readonly httpStatus: number | null = null,
+  ) {
+    super(detail);
+  }
+}
+
+class ProgressMeter {
+  private samples: Array<[number, number]> = [];
+  private lastEmit = 0;
+  bytes = 0;
+  constructor(
+    private readonly total: number | null,
+    private readonly onProgress?: (p: TransferProgress) => void,
+  ) {}
+  reset(): void {
+    this.bytes = 0;
+    this.samples = [];
+    this.emit(true);
+  }
+  add(n: number): void {
+    this.bytes += n;
+    this.emit(false);
+  }
+  emit(force: boolean): void {
+    if (!this.onProgress) return;
+    const t = Date.now();
+    if (!force && t - this.lastEmit < 200) return;
+    this.lastEmit = t;
+    this.samples.push([t, this.bytes]);
+    while (this.samples.length > 2 && t - this.samples[0]![0] > 3_000) this.samples.shift();
+    const first = this.samples[0]!;
+    const dt = (t - first[0]) / 1000;
+    const rate = dt > 0 ? Math.max(0, (this.bytes - first[1]) / dt) : 0;
+    try {
+      this.onProgress({ bytes: this.bytes, total: this.total, rate });
+    } catch {
+      // a listener's failure is its own
+    }
+  }
+}
+
+/** Aborts `controller` when no activity was recorded for `stallMs`. */
+class StallWatch {
+  private last = Date.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+  constructor(controller: AbortController, stallMs: number) {
+    this.timer = setInterval(
+      () => {
+        if (Date.now() - this.last > stallMs) controller.abort(new AttemptError('stalled', `no bytes moved for ${Math.round(stallMs / 1000)} s`));
+      },
+      Math.max(50, Math.min(1_000, stallMs / 4)),
+    );
+    this.timer.unref?.();
+  }
+  touch(): void {
+    this.last = Date.now();
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function linkSignals(outer: AbortSignal | undefined, inner: AbortController): () => void {
+  if (!outer) return () => undefined;
+  const onAbort = () => inner.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return () => outer.removeEventListener('abort', onAbort);
+}
+
+function classifyThrown(e: unknown, controller: AbortController): AttemptError {
+  const r: unknown = controller.signal.reason;
+  if (controller.signal.aborted && r instanceof AttemptError) return r;
+  if (e instanceof AttemptError) return e;
+  const msg = e instanceof Error ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : String(e);
+  return new AttemptError('dropped', msg);
+}
+
+async function drainText(body: Dispatcher.ResponseData['body'], limit = 16_384): Promise<string> {
+  let out = '';
+  try {
+    for await (const chunk of body) {
+      if (out.length < limit) out += (chunk as Buffer).toString('utf8');
+    }
+  } catch {
+    // the text is only for the message
+  }
+  return out.slice(0, limit);
+}
+
+/** Classifies a non-2xx reply of the storage. */
+async function failedReply(res: Dispatcher.ResponseData): Promise<AttemptError> {
+  const text = await drainText(res.body);
+  const code = /<Code>([^<]{1,80})<\/Code>/.exec(text)?.[1] ?? null;
+  const s = res.statusCode;
+  const detail = `HTTP ${s}${code ? ` ${code}` : ''}`;
+  if (s === 400 || s === 401 || s === 403) return new AttemptError('refused', detail, s);
+  if (s >= 500 || s === 408 || s === 429) return new AttemptError('server', detail, s);
+  return new AttemptError('fatal', detail, s);
+}
+
+function transferError(endpoint: string, a: AttemptError, userMessage?: string): CloudHpcError {
+  return new CloudHpcError({ kind: 'transfer', endpoint, httpStatus: a.httpStatus, detail: a.detail, userMessage });
+}
+
+/** One PUT of the whole file to `url`. */
+async function putOnce(
+  deps: TransferDeps,
+  url: string,
+  path: string,
+  size: number,
+  contentType: string,
+  meter: ProgressMeter,
+  hash: Hash | null,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const stallMs = deps.stallTimeoutMs ?? 60_000;
+  const controller = new AbortController();
+  const unlink = linkSignals(signal, controller);
+  const watch = new StallWatch(controller, stallMs);
+  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const counter = new Transform({
+    highWaterMark: 256 * 1024,
+    transform(chunk: Buffer, _enc, cb) {
+      watch.touch();
+      meter.add(chunk.length);
+      hash?.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  source.on('error', (e) => counter.destroy(e));
+  source.pipe(counter);
+  try {
+    meter.reset();
+    const res = await request(url, {
+      method: 'PUT',
+      body: counter,
+      headers: { 'content-length': String(size), 'content-type': contentType },
+      signal: controller.signal,
+      dispatcher: deps.dispatcher,
+      // stalls are watched by StallWatch (sending and waiting for the reply alike); never a total timeout
+      headersTimeout: 0,
+      bodyTimeout: stallMs,
+    });
+    watch.touch();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw await failedReply(res);
+    await drainText(res.body);
+    if (meter.bytes !== size) throw new AttemptError('dropped', `sent ${meter.bytes} of ${size} bytes`);
+    meter.emit(true);
+  } catch (e) {
+    if (signal?.aborted) throw abortReason(signal, 'PUT <upload URL>');
+    throw classifyThrown(e, controller);
+  } finally {
+    watch.stop();
+    unlink();
+    source.destroy();
+    counter.destroy();
+  }
+}
+
+/**
+ * Uploads `localPath` to a signed URL obtained by `getUrl` (one API call each time). A refused URL
+ * (HTTP 400/401/403, e.g. expired) is replaced once; a dropped connection, a stall or a 5xx retries
+ * the whole PUT, at most `maxAttempts` times.
+ */
+export async function uploadFile(
+  deps: TransferDeps,
+  getUrl: (signal?: AbortSignal) => Promise<string>,
+  localPath: string,
+  opts: UploadOptions = {},
+  contentType = 'application/octet-stream',
+): Promise<TransferResult> {
+  const endpoint = 'PUT <upload URL>';
+  let size: number;
+  try {
+    size = (await stat(localPath)).size;
+  } catch (e) {
+    throw new CloudHpcError({ kind: 'transfer', endpoint, detail: String(e), userMessage: `The file to upload cannot be read (${basename(localPath)}): check that it still exists.` });
+  }
+  const meter = new ProgressMeter(size, opts.onProgress);
+  const maxAttempts = deps.maxAttempts ?? 3;
+  const sleep = deps.sleep ?? realSleep;
+  let url = await getUrl(opts.signal);
+  let urls = 1;
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const hash = opts.sha256 === false ? null : createHash('sha256');
+    try {
+      deps.log('info', `upload ${basename(localPath)} (${size} bytes) to ${redactUrl(url)}, attempt ${attempts}`);
+      await putOnce(deps, url, localPath, size, contentType, meter, hash, opts.signal);
+      deps.log('info', `upload ${basename(localPath)} done (${size} bytes)`);
+      return { bytes: size, sha256: hash ? hash.digest('hex') : null, attempts, urls };
+    } catch (e) {
+      if (e instanceof CloudHpcError) throw e;
+      const a = e instanceof AttemptError ? e : new AttemptError('fatal', String(e));
+      deps.log('warn', `upload ${basename(localPath)} attempt ${attempts} failed: ${a.detail}`);
+      if (a.reason === 'refused') {
+        if (urls >= 2) throw transferError(endpoint, a, 'The cloudHPC storage refused the upload link twice: try again later.');
+        url = await getUrl(opts.signal);
+        urls += 1;
+        continue;
+      }
+      if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
+      await sleep(backoffDelay(attempts, defaultRetryPolicy), opts.signal);
+    }
+  }
+}
+
+/** One GET of `url` into the open temp file (truncated first). */
+async function getOnce(
+  deps: TransferDeps,
+  url: string,
+  fh: FileHandle,
+  meter: ProgressMeter,
+  hash: Hash | null,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const stallMs = deps.stallTimeoutMs ?? 60_000;
+  const controller = new AbortController();
+  const unlink = linkSignals(signal, controller);
+  const watch = new StallWatch(controller, stallMs);
+  try {
+    await fh.truncate(0);
+    meter.reset();
+    const res = await request(url, {
+      method: 'GET',
+      signal: controller.signal,
+      dispatcher: deps.dispatcher,
+      headersTimeout: stallMs,
+      bodyTimeout: stallMs,
+    });
+    watch.touch();
+    if (res.statusCode !== 200) throw await failedReply(res);
+    const lenHeader = res.headers['content-length'];
+    const expected = typeof lenHeader === 'string' && /^\d+$/.test(lenHeader) ? Number(lenHeader) : null;
+    let pos = 0;
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      watch.touch();
+      hash?.update(b);
+      let off = 0;
+      while (off < b.length) {
+        const { bytesWritten } = await fh.write(b, off, b.length - off, pos);
+        off += bytesWritten;
+        pos += bytesWritten;
+      }
+      meter.add(b.length);
+    }
+    if (expected !== null && pos !== expected) throw new AttemptError('dropped', `received ${pos} of ${expected} bytes`);
+    meter.emit(true);
+    return pos;
+  } catch (e) {
+    if (signal?.aborted) throw abortReason(signal, 'GET <download URL>');
+    throw classifyThrown(e, controller);
+  } finally {
+    watch.stop();
+    unlink();
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let d: FileHandle | null = null;
+  try {
+    d = await open(dir, 'r');
+    await d.sync();
+  } catch {
+    // not every platform can fsync a directory; the rename itself is atomic
+  } finally {
+    await d?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Downloads `url` to `destPath`: streamed into a temporary file in the same folder, fsynced, then
+ * renamed into place. Dropped connections, stalls and 5xx retry the whole GET (bounded). On failure
+ * or cancellation the temporary file is removed and `destPath` is untouched.
+ */
+export async function downloadToFile(deps: TransferDeps, url: string, destPath: string, opts: DownloadOptions = {}): Promise<TransferResult> {
+  const endpoint = 'GET <download URL>';
+  const dir = dirname(destPath);
+  const temp = join(dir, `.${basename(destPath)}.${randomBytes(6).toString('hex')}.part`);
+  const maxAttempts = deps.maxAttempts ?? 3;
+  const sleep = deps.sleep ?? realSleep;
+  const meter = new ProgressMeter(null, opts.onProgress);
+  let fh: FileHandle | null = null;
+  let attempts = 0;
+  try {
+    fh = await open(temp, 'wx', 0o644);
+    for (;;) {
+      attempts += 1;
+      const hash = opts.sha256 === false ? null : createHash('sha256');
+      try {
+        deps.log('info', `download ${redactUrl(url)} to ${basename(destPath)}, attempt ${attempts}`);
+        const handle: FileHandle = fh ?? (fh = await open(temp, 'w', 0o644));
+        const bytes = await getOnce(deps, url, handle, meter, hash, opts.signal);
+        await handle.sync();
+        fh = null;
+        await handle.close();
+        await rename(temp, destPath);
+        await fsyncDir(dir);
+        deps.log('info', `download ${basename(destPath)} done (${bytes} bytes)`);
+        return { bytes, sha256: hash ? hash.digest('hex') : null, attempts, urls: 1 };
+      } catch (e) {
+        if (e instanceof CloudHpcError) throw e;
+        const a = e instanceof AttemptError ? e : new AttemptError('fatal', e instanceof Error ? e.message : String(e));
+        deps.log('warn', `download ${basename(destPath)} attempt ${attempts} failed: ${a.detail}`);
+        if (a.reason === 'refused') throw transferError(endpoint, a, 'The cloudHPC storage refused the download link (it may have expired): ask for a new one and try again.');
+        if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
+        await sleep(backoffDelay(attempts, defaultRetryPolicy), opts.signal);
+      }
+    }
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    if (e instanceof CloudHpcError) throw e;
+    throw new CloudHpcError({ kind: 'transfer', endpoint, detail: String(e), userMessage: `The download cannot be written into ${dir}: check that the folder exists and is writable.` });
+  }
+}
