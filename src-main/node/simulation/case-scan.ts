@@ -1,32 +1,30 @@
 // Builds a pre-flight CaseSnapshot from a local case folder: the paths a push would carry
-// (hidden entries and .cloudhpcignore matches left out, like the sync engine and the provider's
-// clients do), plus a reader for small text inputs.
+// (the sync engine's ignore rules: its defaults plus .cloudhpcignore), plus a reader for small
+// text inputs.
 
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import ignore from 'ignore';
+import { IgnoreRules } from '../sync/ignore-rules';
 import type { CaseSnapshot } from './preflight';
 
 /** Larger inputs are not parsed (an FDS or OpenFOAM dictionary is far smaller). */
 const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 export async function scanCase(root: string): Promise<CaseSnapshot> {
-  const ig = ignore();
-  try { ig.add(await readFile(join(root, '.cloudhpcignore'), 'utf8')); } catch { /* no ignore file */ }
+  const rules = IgnoreRules.load(root);
   const files: string[] = [];
   const dirs: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(join(root, rel), { withFileTypes: true });
     for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (ig.ignores(`${p}/`)) continue;
+        if (rules.ignores(p, true)) continue;
         dirs.push(p);
         await walk(p);
       } else if (e.isFile()) {
-        if (ig.ignores(p)) continue;
+        if (rules.ignores(p)) continue;
         files.push(p);
       }
     }
