@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { CallBudget, type CallTicket, type HeaderBag } from '../../../src-main/node/api/budget';
+import { CloudHpcError } from '../../../src-main/node/api/errors';
+
+const H0 = Date.UTC(2026, 10, 26, 10, 0, 0);
+
+function headers(limit: number, used: number, dlimit = 0, dused = 0): HeaderBag {
+  return {
+    'x-ratelimit-hourly-limit': String(limit),
+    'x-ratelimit-hourly-used': String(used),
+    'x-ratelimit-daily-limit': String(dlimit),
+    'x-ratelimit-daily-used': String(dused),
+  };
+}
+
+function clock(start = H0 + 60_000) {
+  let t = start;
+  return { now: () => t, set: (v: number) => (t = v), add: (ms: number) => (t += ms) };
+}
+
+/** Resolves true if the promise settled within a turn of the event loop. */
+async function settled<T>(p: Promise<T>): Promise<boolean> {
+  let done = false;
+  p.then(() => (done = true), () => (done = true));
+  await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('CallBudget', () => {
+  it('assumes nothing without headers and lets background calls through', async () => {
+    const b = new CallBudget();
+    const t = await b.acquire('background');
+    b.settle(t, {});
+    const s = b.state();
+    expect(s.known).toBe(false);
+    expect(s.hourlyLeft).toBe(Infinity);
+    expect(s.summary).toMatch(/not known/);
+    expect(await settled(b.acquire('background'))).toBe(true);
+  });
+
+  it('reads the headers and reports calls left with a reserve of 10% (at least 5)', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    const t = await b.acquire('user');
+    b.settle(t, headers(500, 88));
+    const s = b.state();
+    expect(s).toMatchObject({ known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, reserve: 50, waiting: 0, pausedUntil: null });
+    expect(s.summary).toBe('412 of 500 API calls left this hour');
+    const small = new CallBudget({ now: c.now });
+    small.settle(await small.acquire('user'), headers(30, 1));
+    expect(small.state().reserve).toBe(5);
+  });
+
+  it('counts calls in flight so parallel background callers cannot overspend', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    b.settle(await b.acquire('user'), headers(30, 20)); // 10 left, reserve 5 → 5 background calls
+    const tickets: CallTicket[] = [];
+    const pending: Promise<CallTicket>[] = [];
+    for (let i = 0; i < 8; i++) pending.push(b.acquire('background'));
+    await new Promise((r) => setImmediate(r));
+    for (const p of pending.slice(0, 5)) tickets.push(await p);
+    expect(await settled(pending[5]!)).toBe(false);
+    expect(b.state()).toMatchObject({ hourlyUsed: 25, hourlyLeft: 5, waiting: 3 });
+    // a user call still goes through the reserve
+    expect(await settled(b.acquire('user'))).toBe(true);
+  });
+
+  it('never lets an older reply roll the count back', async () => {
+    const b = new CallBudget({ now: clock().now });
+    const a = await b.acquire('user');
+    const c2 = await b.acquire('user');
+    b.settle(c2, headers(100, 12));
+    b.settle(a, headers(100, 11)); // overtaken reply
+    expect(b.state().hourlyUsed).toBe(12);
+  });
+
+  it('keeps counting a call whose reply was lost until a later reply brings fresh numbers', async () => {
+    const b = new CallBudget({ now: clock().now });
+    b.settle(await b.acquire('user'), headers(100, 10));
+    b.settle(await b.acquire('background'), null); // connection lost: the service may have counted it
+    expect(b.state().hourlyUsed).toBe(11);
+    b.settle(await b.acquire('background'), headers(100, 12));
+    expect(b.state().hourlyUsed).toBe(12);
+  });
+
+  it('pauses background after a refusal until Retry-After passes, then probes one call at a time', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    b.settle(await b.acquire('user'), headers(100, 40));
+    b.refused(30_000);
+    expect(b.state().pausedUntil).toBe(c.now() + 30_000);
+    const w1 = b.acquire('background');
+    const w2 = b.acquire('background');
+    expect(await settled(w1)).toBe(false);
+    c.add(31_000);
+    b.recheck();
+    const t1 = await w1;
+    expect(await settled(w2)).toBe(false); // a single probe until a reply confirms
+    b.settle(t1, headers(100, 1));
+    await w2;
+  });
+
+  it('resumes background when the hour window ends', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    b.settle(await b.acquire('user'), headers(30, 25)); // only the reserve left
+    const w = b.acquire('background');
+    expect(await settled(w)).toBe(false);
+    expect(b.state().pausedUntil).toBe(H0 + 3_600_000);
+    expect(b.state().summary).toMatch(/paused until 11:00 UTC/);
+    c.set(H0 + 3_600_000 + 1);
+    b.recheck();
+    const t = await w;
+    b.settle(t, headers(30, 1));
+    expect(b.state()).toMatchObject({ hourlyUsed: 1, hourlyLeft: 29, waiting: 0 });
+  });
+
+  it('resumes when a reply shows the service reset its counter', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    b.settle(await b.acquire('user'), headers(30, 30));
+    b.refused(null);
+    const w = b.acquire('background');
+    expect(await settled(w)).toBe(false);
+    b.settle(await b.acquire('user'), headers(30, 1)); // e.g. the user's call in a new hour
+    await w;
+  });
+
+  it('applies the daily limit too', async () => {
+    const b = new CallBudget({ now: clock().now });
+    b.settle(await b.acquire('user'), headers(0, 5, 100, 95));
+    expect(b.state().summary).toMatch(/No hourly API call limit \(5 of 100 today\)/);
+    expect(await settled(b.acquire('background'))).toBe(false);
+  });
+
+  it('a waiting background call fails only with cancelled when its signal aborts', async () => {
+    const b = new CallBudget({ now: clock().now });
+    b.settle(await b.acquire('user'), headers(30, 30));
+    const ac = new AbortController();
+    const w = b.acquire('background', ac.signal);
+    expect(b.state().waiting).toBe(1);
+    ac.abort();
+    await expect(w).rejects.toBeInstanceOf(CloudHpcError);
+    await expect(w).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(b.state().waiting).toBe(0);
+  });
+
+  it('notifies subscribers on change', async () => {
+    const b = new CallBudget({ now: clock().now });
+    const seen: string[] = [];
+    const off = b.onChange((s) => seen.push(s.summary));
+    b.settle(await b.acquire('user'), headers(500, 88));
+    off();
+    b.settle(await b.acquire('user'), headers(500, 89));
+    expect(seen).toEqual(['412 of 500 API calls left this hour']);
+  });
+});
