@@ -1,0 +1,227 @@
+// Extracting a result archive (tar or tar.gz) into the case folder, streaming with node-tar's Parser.
+// We do not use tar.x: every member goes through our own checks and through placeFile, so
+// - names are checked (absolute, '..', NUL, reserved names, too long) and refused with a reason;
+// - links (symbolic and hard), device files, FIFOs and other special entries are refused: a result
+//   archive has no business creating them, and refusing all links is the simplest rule that can
+//   never write through a link outside the folder;
+// - each member is written to a temp file in the app's area, fsynced, then moved into place
+//   (a crash leaves no torn file in the case folder);
+// - a member equal to the local file is a no-op; a differing local file is never overwritten
+//   unless it is exactly what we pulled before (see place.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import type { IndexStore } from '../index-store';
+import { checkRemoteName, ensureParentInside, targetPath } from './names';
+import { placeFile, type PlaceOutcome } from './place';
+
+export interface Refusal {
+  name: string;
+  reason: string;
+}
+
+export interface ExtractResult {
+  outcomes: PlaceOutcome[];
+  refused: Refusal[];
+  /** Member path → sha256 of every regular file member accepted (what the cloud holds). */
+  members: Record<string, string>;
+  /** Non-fatal warnings of the tar parser (e.g. a truncated archive). */
+  warnings: string[];
+}
+
+export interface ExtractOptions {
+  archivePath: string;
+  projectDir: string;
+  /** Temp area on the same filesystem as the project (e.g. <project>/.cloudhpc-sync/pull-tmp). */
+  tmpDir: string;
+  index: IndexStore;
+  now: Date;
+  /** Hash of each member as pulled last time (from the previous extraction of the same archive). */
+  lastPulled?: (rel: string) => string | null;
+  /** Relative paths no archive may write (the app's own area). */
+  reserved?: (rel: string) => boolean;
+  platform?: NodeJS.Platform;
+  signal?: AbortSignal;
+  onMember?: (o: PlaceOutcome) => void;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+class TruncatedMemberError extends Error {
+  override name = 'TruncatedMemberError';
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+async function writeEntryToTemp(entry: ReadEntry, tmpPath: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  const fh = await open(tmpPath, 'wx', 0o600);
+  try {
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+      h.update(chunk);
+      size += chunk.length;
+      let off = 0;
+      while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+    }
+    // A truncated archive ends the member early: such a member is never put in place.
+    if (size !== entry.size) throw new TruncatedMemberError(`truncated in the archive (${size} of ${entry.size} bytes)`);
+    // Plain permissions: never setuid/setgid/sticky, never world-writable.
+    const mode = ((entry.mode ?? 0o644) & 0o755) | 0o600;
+    await fh.chmod(mode);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
+function refusalReason(entry: ReadEntry): string | undefined {
+  switch (entry.type) {
+    case 'SymbolicLink':
+      return `symbolic link (to '${entry.linkpath ?? ''}') not extracted`;
+    case 'Link':
+      return `hard link (to '${entry.linkpath ?? ''}') not extracted`;
+    case 'CharacterDevice':
+    case 'BlockDevice':
+      return 'device file not extracted';
+    case 'FIFO':
+      return 'FIFO not extracted';
+    default:
+      return FILE_TYPES.has(entry.type) || entry.type === 'Directory' ? undefined : `unsupported archive entry type ${entry.type}`;
+  }
+}
+
+export async function extractArchive(opts: ExtractOptions): Promise<ExtractResult> {
+  const result: ExtractResult = { outcomes: [], refused: [], members: {}, warnings: [] };
+  const platform = opts.platform ?? process.platform;
+  await mkdir(opts.tmpDir, { recursive: true });
+
+  const refuse = (name: string, reason: string) => {
+    result.refused.push({ name, reason });
+    opts.log?.('warn', `pull: refused archive member '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
+  };
+
+  const handle = async (entry: ReadEntry): Promise<void> => {
+    const raw = entry.path;
+    const special = refusalReason(entry);
+    if (special) {
+      refuse(raw, special);
+      entry.resume();
+      return;
+    }
+    // './a/b' is common in tar files: strip leading './' segments, nothing else.
+    const name = raw.replace(/^(\.\/)+/, '');
+    if (name === '' || name === '.' || name === './') {
+      entry.resume();
+      return;
+    }
+    const check = checkRemoteName(name, { platform });
+    if (!check.ok) {
+      refuse(raw, check.reason);
+      entry.resume();
+      return;
+    }
+    if (opts.reserved?.(check.rel)) {
+      refuse(raw, "path reserved for the app's own files");
+      entry.resume();
+      return;
+    }
+    try {
+      targetPath(opts.projectDir, check.rel, platform);
+    } catch (e) {
+      refuse(raw, (e as Error & { reason?: string }).reason ?? (e as Error).message);
+      entry.resume();
+      return;
+    }
+    if (entry.type === 'Directory') {
+      entry.resume();
+      try {
+        await ensureParentInside(opts.projectDir, `${check.rel}/x`);
+      } catch (e) {
+        refuse(raw, (e as Error & { reason?: string }).reason ?? (e as Error).message);
+      }
+      return;
+    }
+    const tmp = path.join(opts.tmpDir, `member-${randomBytes(8).toString('hex')}`);
+    try {
+      const { sha256, size } = await writeEntryToTemp(entry, tmp, opts.signal);
+      const outcome = await placeFile({
+        projectDir: opts.projectDir,
+        rel: check.rel,
+        tempPath: tmp,
+        sha256,
+        size,
+        lastPulled: opts.lastPulled?.(check.rel) ?? null,
+        index: opts.index,
+        now: opts.now,
+        inStorageAsFile: false,
+        platform,
+        signal: opts.signal,
+      });
+      result.members[check.rel] = sha256;
+      result.outcomes.push(outcome);
+      opts.onMember?.(outcome);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      if (e instanceof TruncatedMemberError) {
+        refuse(raw, e.message);
+        return;
+      }
+      if ((e as Error).name === 'UnsafePathError') {
+        refuse(raw, (e as Error & { reason: string }).reason);
+        entry.resume();
+        return;
+      }
+      throw e;
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    let chain: Promise<void> = Promise.resolve();
+    let failed = false;
+    const source = createReadStream(opts.archivePath, { highWaterMark: 1 << 20 });
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.destroy();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const parser = new Parser({
+      strict: false,
+      onwarn: (_code: string, message: string | Error) => {
+        const text = typeof message === 'string' ? message : message.message;
+        result.warnings.push(text);
+        opts.log?.('warn', `pull: archive ${path.basename(opts.archivePath)}: ${text}`);
+      },
+    });
+    parser.on('entry', (entry: ReadEntry) => {
+      if (failed) {
+        entry.resume();
+        return;
+      }
+      chain = chain
+        .then(async () => {
+          if (failed) entry.resume();
+          else await handle(entry);
+        })
+        .catch(fail);
+    });
+    parser.on('error', fail);
+    source.on('error', fail);
+    parser.on('end', () => {
+      chain.then(() => {
+        if (!failed) resolve();
+      }, fail);
+    });
+    const onAbort = () => fail(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('cancelled'));
+    if (opts.signal) {
+      if (opts.signal.aborted) return onAbort();
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    source.pipe(parser);
+  });
+  return result;
+}

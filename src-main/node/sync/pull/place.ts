@@ -1,0 +1,205 @@
+// Putting one complete cloud file (already written to a temp file, fsynced, hashed) at its place in
+// the case folder without ever losing or silently overwriting a local file:
+// - nothing there → the cloud file takes the place (no-clobber link, so a file created meanwhile wins);
+// - same content there → nothing to do;
+// - the cloud version did not change since our last pull (only the local one did) → keep local;
+// - the local file is exactly what we pulled last time (user did not touch it) → cloud update replaces it;
+// - anything else (a local input that differs, a pulled file the user edited, a folder or a link in
+//   the way) → conflict: local stays, the cloud file goes beside it as `name (cloudHPC …).ext`.
+import { constants as fsc } from 'node:fs';
+import { copyFile, link, lstat, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { IndexStore } from '../index-store';
+import { conflictName } from './conflict-name';
+import { hashFile } from './hash';
+import { checkRemoteName, ensureParentInside, targetPath, UnsafePathError } from './names';
+
+export type PlaceKind = 'written' | 'updated' | 'unchanged' | 'kept-local' | 'conflict';
+
+export interface PlaceOutcome {
+  kind: PlaceKind;
+  rel: string;
+  /** For 'conflict': where the cloud version went (relative path). */
+  copy?: string;
+  /** For 'conflict' and 'kept-local': why. */
+  reason?: string;
+}
+
+export interface PlaceInput {
+  projectDir: string;
+  rel: string;
+  /** Complete, fsynced temp file on the same filesystem (normally inside the project's app area). */
+  tempPath: string;
+  sha256: string;
+  size: number;
+  /** Hash of what we pulled for this path last time (null when unknown). */
+  lastPulled: string | null;
+  index: IndexStore;
+  /** Time stamped into a conflict copy's name. */
+  now: Date;
+  /** This content also exists as a single file at this path in the storage folder. */
+  inStorageAsFile: boolean;
+  platform?: NodeJS.Platform;
+  signal?: AbortSignal;
+}
+
+/** Moves src to dest unless dest exists (EEXIST). Falls back to copy+fsync+rename across filesystems. */
+async function moveNoClobber(src: string, dest: string): Promise<void> {
+  try {
+    await link(src, dest);
+    await unlink(src).catch(() => undefined);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw e;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+  }
+  // Hard links unavailable (FAT, some network shares, another filesystem): copy beside the target
+  // (exclusive), fsync, then check again and rename.
+  const side = path.join(path.dirname(dest), `.${path.basename(dest)}.cloudhpc-part-${process.pid}-${Date.now()}`);
+  await copyFile(src, side, fsc.COPYFILE_EXCL);
+  const fh = await open(side, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await lstat(dest);
+    await unlink(side);
+    const err: NodeJS.ErrnoException = new Error(`EEXIST: ${dest}`);
+    err.code = 'EEXIST';
+    throw err;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await rename(side, dest);
+  await unlink(src).catch(() => undefined);
+}
+
+/** Replaces dest atomically with src (same filesystem expected; copy fallback otherwise). */
+async function moveReplace(src: string, dest: string): Promise<void> {
+  try {
+    await rename(src, dest);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    const side = path.join(path.dirname(dest), `.${path.basename(dest)}.cloudhpc-part-${process.pid}-${Date.now()}`);
+    await copyFile(src, side, fsc.COPYFILE_EXCL);
+    const fh = await open(side, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(side, dest);
+    await unlink(src).catch(() => undefined);
+  }
+}
+
+/** The local file's hash, trusting the index when size and mtime match what it recorded. */
+async function localHash(abs: string, rel: string, index: IndexStore, signal?: AbortSignal): Promise<string> {
+  const st = await lstat(abs);
+  const rec = index.get(rel);
+  if (rec && rec.sha256 && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return rec.sha256;
+  return hashFile(abs, signal);
+}
+
+function recordPulled(input: PlaceInput, rel: string, st: { size: number; mtimeMs: number }): void {
+  input.index.patch(rel, {
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    sha256: input.sha256,
+    origin: 'pulled',
+    storageSha256: input.inStorageAsFile ? input.sha256 : (input.index.get(rel)?.storageSha256 ?? null),
+  });
+}
+
+export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
+  const { projectDir, rel, tempPath, index } = input;
+  const platform = input.platform ?? process.platform;
+  const abs = targetPath(projectDir, rel, platform);
+  await ensureParentInside(projectDir, rel);
+
+  let existing;
+  try {
+    existing = await lstat(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+
+  if (!existing) {
+    try {
+      await moveNoClobber(tempPath, abs);
+      const st = await lstat(abs);
+      recordPulled(input, rel, st);
+      return { kind: 'written', rel };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A local file appeared meanwhile: handle it as an existing file.
+      existing = await lstat(abs);
+    }
+  }
+
+  if (existing.isFile()) {
+    const local = await localHash(abs, rel, index, input.signal);
+    if (local === input.sha256) {
+      await unlink(tempPath).catch(() => undefined);
+      const rec = index.get(rel);
+      // Same content: make the index say so; keep 'pushed'/'local' origin when the user had it already.
+      if (!rec || rec.sha256 !== local || rec.size !== existing.size || rec.mtimeMs !== existing.mtimeMs) {
+        index.patch(rel, {
+          size: existing.size,
+          mtimeMs: existing.mtimeMs,
+          sha256: local,
+          origin: rec?.origin ?? 'pulled',
+          ...(input.inStorageAsFile ? { storageSha256: local } : {}),
+        });
+      }
+      return { kind: 'unchanged', rel };
+    }
+    if (input.lastPulled !== null && input.lastPulled === input.sha256) {
+      await unlink(tempPath).catch(() => undefined);
+      return { kind: 'kept-local', rel, reason: 'changed locally since the last pull; unchanged in the cloud' };
+    }
+    const rec = index.get(rel);
+    const untouchedPull = (input.lastPulled !== null && input.lastPulled === local) || (rec?.origin === 'pulled' && rec.sha256 === local);
+    if (untouchedPull) {
+      await moveReplace(tempPath, abs);
+      const st = await lstat(abs);
+      recordPulled(input, rel, st);
+      return { kind: 'updated', rel };
+    }
+  }
+
+  const why = existing.isFile()
+    ? index.get(rel)?.origin === 'pulled'
+      ? 'changed both locally and in the cloud since the last pull'
+      : 'a local file with different content is there'
+    : existing.isDirectory()
+      ? 'a local folder has that name'
+      : 'a local link or special file has that name';
+  for (let attempt = 1; attempt < 100; attempt++) {
+    const copy = conflictName(rel, input.now, attempt);
+    const check = checkRemoteName(copy, { platform });
+    if (!check.ok) throw new UnsafePathError(rel, `no room for a conflict copy: ${check.reason}`);
+    const copyAbs = targetPath(projectDir, copy, platform);
+    try {
+      await moveNoClobber(tempPath, copyAbs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        // Same cloud version already written beside under this name: nothing new to keep.
+        if ((await hashFile(copyAbs, input.signal).catch(() => null)) === input.sha256) {
+          await unlink(tempPath).catch(() => undefined);
+          return { kind: 'conflict', rel, copy, reason: why };
+        }
+        continue;
+      }
+      throw e;
+    }
+    const st = await lstat(copyAbs);
+    // The copy came from the cloud: record it as pulled so it is not pushed back unchanged.
+    index.patch(copy, { size: st.size, mtimeMs: st.mtimeMs, sha256: input.sha256, origin: 'pulled' });
+    return { kind: 'conflict', rel, copy, reason: why };
+  }
+  throw new UnsafePathError(rel, 'too many conflict copies with the same time stamp');
+}

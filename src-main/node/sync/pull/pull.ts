@@ -1,0 +1,419 @@
+// One pull of a project: find what is new in its storage folder for the fewest API calls, download
+// each file into the app's temp area of the project, then put it in place (single files) or
+// extract it in place (result archives) without ever overwriting a local file that differs.
+// See README.md for the rules and the cost model.
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
+import type { IndexStore } from '../index-store';
+import { extractArchive, type Refusal } from './extract';
+import { hashFile } from './hash';
+import { checkRemoteName, ensureParentInside } from './names';
+import { placeFile, type PlaceOutcome } from './place';
+import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkipped, planPull, type PullPlan, type SolverFamily } from './selection';
+
+/** What the pull needs from the API client (CloudHpcClient satisfies it). */
+export interface PullClient {
+  viewByPath(path: string, opts?: CallOptions): Promise<StorageItem>;
+  downloadUrl(id: number, opts?: CallOptions): Promise<string>;
+  storageIndex(page: number, opts?: CallOptions & { parentId?: number }): Promise<StorageItem[]>;
+  downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<unknown>;
+}
+
+export interface PullSettings {
+  /** Pull every new file of the storage folder (recursively), not only results. Default false. */
+  pullEverything: boolean;
+  /** Extract solver result archives in place. Default true. */
+  extractArchives: boolean;
+  /** Also keep the result archive itself in the case folder after extracting it. Default false. */
+  keepArchives: boolean;
+  /** Solver script of the project's runs (e.g. 'fds6.9.1'): decides the result names to ask for. */
+  script: string | null;
+  /** Items per listing page of the service (default 20). */
+  pageSize: number;
+  /** 'user' when the person asked for this pull now; 'background' otherwise. */
+  priority: Priority;
+}
+
+export const DEFAULT_PULL_SETTINGS: PullSettings = {
+  pullEverything: false,
+  extractArchives: true,
+  keepArchives: false,
+  script: null,
+  pageSize: 20,
+  priority: 'background',
+};
+
+export interface PullProgress {
+  phase: 'looking' | 'downloading' | 'extracting' | 'done';
+  /** Remote file being handled (relative to the storage folder). */
+  file?: string;
+  filesDone: number;
+  filesTotal: number;
+  bytes?: number;
+  total?: number | null;
+  rate?: number;
+  apiCalls: number;
+}
+
+export type PullLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+export interface PullOptions {
+  client: PullClient;
+  index: IndexStore;
+  projectDir: string;
+  /** Top-level folder of the user's storage holding this case. */
+  storageFolder: string;
+  settings?: Partial<PullSettings>;
+  signal?: AbortSignal;
+  onProgress?: (p: PullProgress) => void;
+  log?: PullLog;
+  /** Clock for conflict names (default: real time). */
+  now?: () => Date;
+  /** The app's area inside the project (default <projectDir>/.cloudhpc-sync). */
+  appDirName?: string;
+}
+
+export interface PullConflict {
+  /** The local file that was kept. */
+  path: string;
+  /** Where the cloud version was written. */
+  copy: string;
+  reason: string;
+}
+
+export interface PullResult {
+  /** Remote files downloaded (relative to the storage folder). */
+  downloaded: string[];
+  /** Files written or updated in the case folder (single files and archive members). */
+  extracted: string[];
+  conflicts: PullConflict[];
+  refused: Refusal[];
+  /** Local files kept because only they changed (the cloud version is the one we pulled before). */
+  keptLocal: string[];
+  /** Files whose download or placing failed (retried at the next pull). */
+  failed: { name: string; message: string }[];
+  /** Remote files already up to date (no download). */
+  upToDate: number;
+  /** API calls this pull made. */
+  apiCalls: number;
+  plan: PullPlan;
+}
+
+interface SeenState {
+  size: number | null;
+  time: string | null;
+  sha256: string;
+  /** For an extracted archive: member path → hash. */
+  members?: Record<string, string>;
+}
+
+const SEEN_PREFIX = 'pull.seen:';
+const FOLDER_KEY = 'pull.folder';
+
+function readJson<T>(s: string | undefined): T | undefined {
+  if (!s) return undefined;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof Error && (e as Error & { kind?: string }).kind === 'not-found-or-forbidden';
+}
+
+function errText(e: unknown): string {
+  if (e instanceof Error) return (e as Error & { userMessage?: string }).userMessage ?? e.message;
+  return String(e);
+}
+
+/** The API calls a pull would cost before downloads, and how it would look (no call made). */
+export async function planProjectPull(opts: Pick<PullOptions, 'index' | 'projectDir' | 'storageFolder' | 'settings' | 'appDirName'>): Promise<PullPlan> {
+  const settings = { ...DEFAULT_PULL_SETTINGS, ...opts.settings };
+  const local = await localTopLevel(opts.projectDir, opts.appDirName ?? '.cloudhpc-sync');
+  const cached = readJson<{ folder: string; id: number }>(opts.index.getMeta(FOLDER_KEY));
+  return planPull({
+    family: familyFor(settings, local),
+    pullEverything: settings.pullEverything,
+    localTopLevel: local,
+    folderIdKnown: cached?.folder === opts.storageFolder,
+    pageSize: settings.pageSize,
+  });
+}
+
+function familyFor(settings: PullSettings, local: string[]): SolverFamily | null {
+  return familyOfScript(settings.script) ?? familyOfFiles(local);
+}
+
+async function localTopLevel(projectDir: string, appDirName: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const e of await readdir(projectDir, { withFileTypes: true })) {
+    if (e.name === appDirName) continue;
+    names.push(e.name);
+    if (e.name === 'system' && e.isDirectory()) {
+      try {
+        await stat(path.join(projectDir, 'system', 'controlDict'));
+        names.push('system/controlDict');
+      } catch {
+        /* not OpenFOAM */
+      }
+    }
+  }
+  return names;
+}
+
+export async function pullProject(opts: PullOptions): Promise<PullResult> {
+  const settings: PullSettings = { ...DEFAULT_PULL_SETTINGS, ...opts.settings };
+  const { client, index, projectDir, storageFolder, signal } = opts;
+  const log: PullLog = opts.log ?? (() => undefined);
+  const now = opts.now ?? (() => new Date());
+  const appDir = opts.appDirName ?? '.cloudhpc-sync';
+  const call: CallOptions = { priority: settings.priority, signal };
+  let apiCalls = 0;
+  const counted = async <T>(fn: () => Promise<T>): Promise<T> => {
+    apiCalls++;
+    return fn();
+  };
+
+  const local = await localTopLevel(projectDir, appDir);
+  const cached = readJson<{ folder: string; id: number }>(index.getMeta(FOLDER_KEY));
+  const plan = planPull({
+    family: familyFor(settings, local),
+    pullEverything: settings.pullEverything,
+    localTopLevel: local,
+    folderIdKnown: cached?.folder === storageFolder,
+    pageSize: settings.pageSize,
+  });
+  const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], upToDate: 0, apiCalls: 0, plan };
+  const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
+  const reservedRel = (rel: string) => rel === appDir || rel.startsWith(`${appDir}/`);
+  const refuse = (name: string, reason: string) => {
+    result.refused.push({ name, reason });
+    log('warn', `pull: refused '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
+    index.addActivity('refused', `refused '${name}' from the cloud: ${reason}`, null);
+  };
+  log('info', `pull ${storageFolder}: ${plan.reason}`);
+  progress({ phase: 'looking', filesDone: 0, filesTotal: 0 });
+
+  // --- 1. what is in the cloud ---
+  const prefix = `${storageFolder}/`;
+  const items: StorageItem[] = [];
+  if (plan.strategy === 'by-name') {
+    for (const name of plan.names) {
+      try {
+        items.push(await counted(() => client.viewByPath(prefix + name, call)));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+  } else {
+    const folderId = async (): Promise<number | null> => {
+      try {
+        const it = await counted(() => client.viewByPath(storageFolder, call));
+        if (it.type !== 'dir') return null;
+        index.setMeta(FOLDER_KEY, JSON.stringify({ folder: storageFolder, id: it.id }));
+        return it.id;
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    };
+    const listAll = async (parentId: number): Promise<StorageItem[]> => {
+      const out: StorageItem[] = [];
+      let prevKey = '';
+      for (let page = 1; page < 10_000; page++) {
+        const got = await counted(() => client.storageIndex(page, { ...call, parentId }));
+        const key = got.map((i) => i.id).join(',');
+        if (got.length === 0 || key === prevKey) break;
+        out.push(...got);
+        prevKey = key;
+        if (got.length < settings.pageSize) break;
+      }
+      return out;
+    };
+    let id = cached?.folder === storageFolder ? cached.id : await folderId();
+    let top: StorageItem[] = [];
+    if (id !== null) {
+      try {
+        top = await listAll(id);
+      } catch (e) {
+        if (!isNotFound(e) || cached?.folder !== storageFolder) throw e;
+        index.setMeta(FOLDER_KEY, null); // the folder was recreated: its id changed
+        id = await folderId();
+        if (id !== null) top = await listAll(id);
+      }
+      if (cached?.folder === storageFolder && top.length === 0) {
+        // A cached id may name a folder that is gone; an empty listing is worth one check.
+        const fresh = await folderId();
+        if (fresh !== null && fresh !== id) top = await listAll(fresh);
+      }
+    }
+    items.push(...top);
+    if (settings.pullEverything) {
+      const dirs = top.filter((i) => i.type === 'dir');
+      while (dirs.length) {
+        const d = dirs.shift()!;
+        if (!d.name.startsWith(prefix)) continue;
+        const sub = await listAll(d.id);
+        items.push(...sub);
+        dirs.push(...sub.filter((i) => i.type === 'dir'));
+      }
+    }
+  }
+
+  // --- 2. which of them to pull ---
+  const todo: { item: StorageItem; rel: string; seen: SeenState | undefined }[] = [];
+  for (const item of items) {
+    if (item.type !== 'file') continue;
+    if (!item.name.startsWith(prefix)) {
+      refuse(item.name, 'not inside the project storage folder');
+      continue;
+    }
+    const remoteRel = item.name.slice(prefix.length);
+    if (isSkipped(item.basename) || isSkipped(remoteRel.split('/').pop() ?? '')) continue;
+    if (!settings.pullEverything && (remoteRel.includes('/') || !isDefaultResult(remoteRel))) continue;
+    const check = checkRemoteName(remoteRel);
+    if (!check.ok) {
+      refuse(remoteRel, check.reason);
+      continue;
+    }
+    if (reservedRel(check.rel)) {
+      refuse(remoteRel, "path reserved for the app's own files");
+      continue;
+    }
+    const seen = readJson<SeenState>(index.getMeta(SEEN_PREFIX + check.rel));
+    if (seen && seen.size === item.size && seen.time === item.timeCreated) {
+      result.upToDate++;
+      continue;
+    }
+    if (!seen && settings.pullEverything && (await isOurUnchangedInput(projectDir, check.rel, item, index))) {
+      result.upToDate++;
+      continue;
+    }
+    todo.push({ item, rel: check.rel, seen });
+  }
+
+  // --- 3. download and place each ---
+  const tmpRoot = path.join(projectDir, appDir, 'pull-tmp');
+  await ensureParentInside(projectDir, `${appDir}/pull-tmp/x`);
+  await removeStale(tmpRoot);
+  const runTmp = path.join(tmpRoot, `run-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  await mkdir(runTmp);
+  let done = 0;
+  try {
+    for (const { item, rel, seen } of todo) {
+      signal?.throwIfAborted();
+      progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: 0, total: item.size });
+      const dl = path.join(runTmp, `download-${done}`);
+      let sha256: string;
+      try {
+        const url = await counted(() => client.downloadUrl(item.id, call));
+        await client.downloadToFile(url, dl, {
+          signal,
+          priority: settings.priority,
+          onProgress: (p) => progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: p.bytes, total: p.total, rate: p.rate }),
+        });
+        sha256 = await hashFile(dl, signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        await unlink(dl).catch(() => undefined);
+        result.failed.push({ name: rel, message: errText(e) });
+        log('warn', `pull: ${rel} not downloaded (${errText(e)}); the next pull tries again`);
+        done++;
+        continue;
+      }
+      result.downloaded.push(rel);
+      const when = now();
+      try {
+        if (isResultArchive(path.posix.basename(rel)) && settings.extractArchives) {
+          progress({ phase: 'extracting', file: rel, filesDone: done, filesTotal: todo.length });
+          const ex = await extractArchive({
+            archivePath: dl,
+            projectDir,
+            tmpDir: runTmp,
+            index,
+            now: when,
+            lastPulled: (m) => seen?.members?.[m] ?? null,
+            reserved: reservedRel,
+            signal,
+            log: (level, message) => log(level, message),
+          });
+          for (const r of ex.refused) refuse(`${rel}: ${r.name}`, r.reason);
+          for (const o of ex.outcomes) collect(result, o);
+          if (settings.keepArchives) collect(result, await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true }));
+          index.transaction(() => {
+            index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256, members: ex.members } satisfies SeenState));
+            index.addActivity('pulled', `pulled and extracted ${rel} (${Object.keys(ex.members).length} files, ${ex.refused.length} refused)`, rel);
+          });
+        } else {
+          const o = await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true });
+          collect(result, o);
+          index.transaction(() => {
+            index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256 } satisfies SeenState));
+            if (o.kind !== 'conflict' && o.kind !== 'kept-local') index.patch(rel, { remoteSize: item.size, remoteTime: item.timeCreated });
+            index.addActivity('pulled', `pulled ${rel}`, rel);
+          });
+        }
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        if ((e as Error).name === 'UnsafePathError') refuse(rel, (e as Error & { reason: string }).reason);
+        else {
+          result.failed.push({ name: rel, message: errText(e) });
+          log('error', `pull: ${rel} could not be put in place: ${errText(e)}`);
+        }
+      } finally {
+        await unlink(dl).catch(() => undefined);
+      }
+      done++;
+    }
+  } finally {
+    await rm(runTmp, { recursive: true, force: true });
+  }
+  for (const c of result.conflicts) index.addActivity('conflict', `kept the local ${c.path}; the cloud version is ${c.copy} (${c.reason})`, c.path);
+  result.apiCalls = apiCalls;
+  progress({ phase: 'done', filesDone: done, filesTotal: todo.length });
+  log('info', `pull ${storageFolder}: ${result.downloaded.length} downloaded, ${result.extracted.length} written, ${result.conflicts.length} conflicts, ${result.refused.length} refused, ${apiCalls} API calls`);
+  return result;
+}
+
+function collect(result: PullResult, o: PlaceOutcome): void {
+  if (o.kind === 'written' || o.kind === 'updated') result.extracted.push(o.rel);
+  else if (o.kind === 'conflict') result.conflicts.push({ path: o.rel, copy: o.copy ?? '', reason: o.reason ?? '' });
+  else if (o.kind === 'kept-local') result.keptLocal.push(o.rel);
+}
+
+/** In 'pull everything' mode: an input we pushed, unchanged locally, same size in storage → no download. */
+async function isOurUnchangedInput(projectDir: string, rel: string, item: StorageItem, index: IndexStore): Promise<boolean> {
+  const rec = index.get(rel);
+  if (!rec || !rec.sha256 || rec.origin === 'local') return false;
+  if (rec.storageSha256 !== rec.sha256 && rec.archiveSha256 !== rec.sha256) return false;
+  if (rec.size !== item.size) return false;
+  try {
+    const st = await lstat(path.join(projectDir, ...rel.split('/')));
+    return st.isFile() && st.size === rec.size && st.mtimeMs === rec.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/** Temp runs left by a crash (older than an hour) are removed; a concurrent run's folder is not. */
+async function removeStale(tmpRoot: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(tmpRoot);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - 3600_000;
+  for (const e of entries) {
+    const p = path.join(tmpRoot, e);
+    try {
+      if ((await lstat(p)).mtimeMs < cutoff) await rm(p, { recursive: true, force: true });
+    } catch {
+      /* gone already */
+    }
+  }
+}
