@@ -66,16 +66,8 @@ export interface EmulatorOptions {
   startTime?: Date;
 }
 
-/** Status codes of the real service. */
-export const SimulationStatus = {
-  COMPLETED: 10,
-  PENDING: 20,
-  RUNNING: 30,
-  STOPPING: 40,
-  STOPPED: 50,
-  ERROR: 60,
-} as const;
-export type SimulationStatusCode = (typeof SimulationStatus)[keyof typeof SimulationStatus];
+import type { SimulationStatusCode } from './status';
+export { SimulationStatus, type SimulationStatusCode } from './status';
 
 /** A simulation as the emulator holds it; the API replies are projections of this (see README). */
 export interface SimulationRecord {
