@@ -152,6 +152,9 @@ async function failedReply(res: Dispatcher.ResponseData): Promise<AttemptError> 
   const code = /<Code>([^<]{1,80})<\/Code>/.exec(text)?.[1] ?? null;
   const s = res.statusCode;
   const detail = `HTTP ${s}${code ? ` ${code}` : ''}`;
+  // GCS refuses an expired or mis-signed URL with 400/401/403 and an XML code; a 400 about the body
+  // itself (IncompleteBody, RequestTimeout) means the connection failed, not the URL
+  if (s === 400 && code !== null && /incomplete|timeout/i.test(code)) return new AttemptError('dropped', detail, s);
   if (s === 400 || s === 401 || s === 403) return new AttemptError('refused', detail, s);
   if (s >= 500 || s === 408 || s === 429) return new AttemptError('server', detail, s);
   return new AttemptError('fatal', detail, s);
