@@ -1,0 +1,528 @@
+// One project's sync engine: scan → hash what changed → plan → push, serialised with pulls, driven
+// by the watcher, periodic rescans and explicit requests. States and progress go out as events.
+// See README.md for the invariant this keeps and why each rule exists.
+import { lstat, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import type { Project } from '../project/registry';
+import type { ProjectSettings } from '../project/settings';
+import { type PushCloud, errorKind, errorText, isOffline } from './cloud-port';
+import { type FileStat, hashSettled } from './hasher';
+import { IgnoreRules } from './ignore-rules';
+import type { IndexStore, PathRecord } from './index-store';
+import { Mutex, delay } from './mutex';
+import { type PushOutcome, executePush } from './push-executor';
+import { type LocalFile, type PushPlan, planPush } from './planner';
+import type { TransferProgress } from './progress';
+import { scanTree } from './scanner';
+import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
+import { type WatchHandle, watchTree } from './watcher';
+
+/** Runs one pull of the project (the pull side's pullProject, bound to a client). */
+export type PullRunner = (args: {
+  index: IndexStore;
+  project: Project;
+  signal: AbortSignal;
+  priority: 'user' | 'background';
+  onProgress: (p: TransferProgress) => void;
+}) => Promise<{ summary: string; conflicts: number }>;
+
+export interface EngineOptions {
+  project: Project;
+  index: IndexStore;
+  cloud: PushCloud;
+  /** Folder for the project's own temp files (snapshot archives), outside the case folder. */
+  stateDir: string;
+  pull?: PullRunner;
+  /** API calls left this hour (Infinity when unknown). */
+  budgetLeft?: () => number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Real-time clock (mtime comparisons, retry schedules). */
+  now?: () => number;
+}
+
+/** Outcome of one scan+push cycle. */
+export interface CycleResult {
+  plan: PushPlan;
+  outcome: PushOutcome | null;
+  /** Files still changing (not pushed yet). */
+  pending: string[];
+  unreadable: string[];
+  /** True when the cloud now matches the local case (nothing pending, nothing left to push). */
+  clean: boolean;
+}
+
+export class MassDeleteError extends Error {
+  constructor(readonly count: number, readonly limit: number) {
+    super(`This push would delete ${count} files from the cloud storage (the limit is ${limit}). Check that the deletions are intended, then confirm them (CLI: --confirm-deletes).`);
+    this.name = 'MassDeleteError';
+  }
+}
+
+export class PausedError extends Error {
+  constructor() {
+    super('Sync is paused for this project: resume it first.');
+    this.name = 'PausedError';
+  }
+}
+
+const HASH_CONCURRENCY = 4;
+const OFFLINE_RETRY_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
+const ERROR_RETRY_MS = [5_000, 15_000, 60_000, 300_000];
+/** A snapshot waits for changing files to settle at most this long, then goes without them. */
+const SNAPSHOT_SETTLE_WAIT_MS = 60_000;
+
+function actionFor(e: unknown): string {
+  const k = errorKind(e);
+  if (k === 'unauthorized') return 'Set a valid API key (CLOUDHPC_API_KEY or the key store), then resume.';
+  if (k === 'network') return 'Nothing to do: transfers resume by themselves when cloudHPC is reachable again.';
+  if (k === 'rate-limited') return 'Nothing to do: the push continues when the API call budget allows.';
+  if (k === 'server' || k === 'transfer' || k === 'bad-reply') return 'Nothing to do: it is retried automatically; if it keeps failing, check status.cloudhpc.cloud or contact support.';
+  return 'It is retried automatically; if it keeps failing, check the folder is readable and the disk not full.';
+}
+
+export class ProjectEngine {
+  readonly events = new Emitter<SyncEvents>();
+  private project: Project;
+  private readonly index: IndexStore;
+  private readonly cloud: PushCloud;
+  private readonly opts: EngineOptions;
+  private readonly mutex = new Mutex();
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private rules: IgnoreRules;
+  private watcher: WatchHandle | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private cycleTimer: NodeJS.Timeout | null = null;
+  private retryIndex = 0;
+  private pendingSince = new Map<string, number>();
+  private deletionsConfirmed = false;
+  private globalPaused = false;
+  private closed = false;
+  private st: ProjectStatus;
+
+  constructor(opts: EngineOptions) {
+    this.opts = opts;
+    this.project = opts.project;
+    this.index = opts.index;
+    this.cloud = opts.cloud;
+    this.now = opts.now ?? Date.now;
+    this.rules = IgnoreRules.load(opts.project.localDir);
+    const a = this.index.getMeta('engine.lastPushAt');
+    const b = this.index.getMeta('engine.lastPullAt');
+    this.st = {
+      projectId: opts.project.id,
+      localDir: opts.project.localDir,
+      storageFolder: opts.project.storageFolder,
+      state: opts.project.settings.paused ? 'paused' : 'idle',
+      detail: opts.project.settings.paused ? 'Paused' : 'Idle',
+      progress: null,
+      nextPush: null,
+      pendingFiles: 0,
+      watch: 'off',
+      attention: null,
+      lastError: null,
+      notice: null,
+      lastPushAt: a ? Number(a) : null,
+      lastPullAt: b ? Number(b) : null,
+      paused: opts.project.settings.paused,
+    };
+  }
+
+  get settings(): ProjectSettings {
+    return this.project.settings;
+  }
+
+  status(): ProjectStatus {
+    return { ...this.st };
+  }
+
+  activity(limit = 100): ReturnType<IndexStore['activity']> {
+    return this.index.activity(limit);
+  }
+
+  private set(patch: Partial<ProjectStatus>): void {
+    this.st = { ...this.st, ...patch };
+    this.events.emit('state', this.status());
+  }
+
+  private setState(state: SyncState, detail: string, extra: Partial<ProjectStatus> = {}): void {
+    this.set({ state, detail, ...extra });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.opts.log?.(level, `[${this.project.storageFolder}] ${message}`);
+  }
+
+  private activityEvent(kind: Parameters<IndexStore['addActivity']>[0], message: string, path: string | null = null): void {
+    this.index.addActivity(kind, message, path);
+    const e = this.index.activity(1)[0];
+    if (e) this.events.emit('activity', { ...e, projectId: this.project.id });
+  }
+
+  /** Settings changed in the registry (quiet period, thresholds, paused...). */
+  updateProject(project: Project): void {
+    const wasPaused = this.project.settings.paused;
+    this.project = project;
+    if (project.settings.paused !== wasPaused) {
+      if (project.settings.paused) this.pause();
+      else this.resume();
+    }
+  }
+
+  get isPaused(): boolean {
+    return this.project.settings.paused || this.globalPaused || this.st.paused;
+  }
+
+  pause(global = false): void {
+    if (global) this.globalPaused = true;
+    this.set({ paused: true });
+    this.setState('paused', global ? 'Paused (all projects)' : 'Paused');
+    if (this.cycleTimer) clearTimeout(this.cycleTimer);
+    this.cycleTimer = null;
+  }
+
+  resume(global = false): void {
+    if (global) this.globalPaused = false;
+    if (this.project.settings.paused && !global) this.project = { ...this.project, settings: { ...this.project.settings, paused: false } };
+    if (this.project.settings.paused || this.globalPaused) return;
+    this.set({ paused: false });
+    this.setState('idle', 'Resumed');
+    this.schedule(0);
+  }
+
+  /** The user confirmed the deletions the mass-delete guard stopped. */
+  confirmDeletes(): void {
+    this.deletionsConfirmed = true;
+    this.set({ attention: null });
+    this.schedule(0);
+  }
+
+  /**
+   * A simulation of this project started (the app launched it): the service extracted our archive
+   * over the storage folder, so its content is now materialised as files there.
+   */
+  noteSimulationStarted(): void {
+    this.index.transaction(() => {
+      const a = this.index.archive();
+      if (!a.present || a.extracted) return;
+      for (const r of this.index.all()) {
+        if (r.archiveSha256 !== null) this.index.put({ ...r, storageSha256: r.archiveSha256, origin: r.origin === 'pulled' ? 'pulled' : 'pushed', updatedAt: this.now() });
+      }
+      this.index.setArchive({ ...a, extracted: true, extractedAt: this.now() });
+      this.index.addActivity('info', 'A simulation started: upload.tar.gz was extracted into the storage folder');
+    });
+  }
+
+  // ---- watching ----
+
+  /** Starts watching (chokidar) with periodic full rescans; the first cycle runs at once. */
+  async startWatching(): Promise<void> {
+    if (this.watcher || this.closed) return;
+    const s = this.project.settings;
+    this.watcher = watchTree({
+      root: this.project.localDir,
+      rules: () => this.rules,
+      onChange: (rel) => {
+        if (rel === '.cloudhpcignore') this.rules = IgnoreRules.load(this.project.localDir);
+        this.schedule(this.settings.quietPeriodMs + 50);
+      },
+      onFail: (message) => {
+        this.watcher = null;
+        this.log('warn', message);
+        this.set({ watch: 'polling', notice: message });
+        this.startRescans(Math.min(s.rescanIntervalMs, 30_000));
+      },
+    });
+    this.set({ watch: 'watching' });
+    await this.watcher.ready;
+    this.startRescans(s.rescanIntervalMs);
+    this.schedule(0);
+  }
+
+  private startRescans(ms: number): void {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = setInterval(() => this.schedule(0), ms);
+    this.rescanTimer.unref?.();
+  }
+
+  /** Runs a cycle after ms (coalescing: an earlier pending run wins). */
+  private schedule(ms: number): void {
+    if (this.closed || this.isPaused) return;
+    if (this.cycleTimer) return;
+    this.cycleTimer = setTimeout(() => {
+      this.cycleTimer = null;
+      void this.runScheduled();
+    }, ms);
+  }
+
+  private async runScheduled(): Promise<void> {
+    try {
+      const r = await this.syncNow();
+      if (!r.clean && r.pending.length + r.unreadable.length > 0) this.schedule(this.settings.quietPeriodMs + 50);
+      else if (!r.clean && r.outcome && (r.outcome.torn.length > 0 || r.outcome.failed.length > 0)) this.schedule(this.retryDelay(ERROR_RETRY_MS));
+    } catch (e) {
+      if (this.closed || e instanceof PausedError || e instanceof MassDeleteError) return;
+      this.schedule(this.retryDelay(isOffline(e) ? OFFLINE_RETRY_MS : ERROR_RETRY_MS));
+    }
+  }
+
+  private retryDelay(table: readonly number[]): number {
+    const ms = table[Math.min(this.retryIndex, table.length - 1)] as number;
+    this.retryIndex++;
+    return ms;
+  }
+
+  // ---- scanning and planning ----
+
+  private isSettled(st: FileStat): boolean {
+    const age = this.now() - st.mtimeMs;
+    return age >= this.settings.quietPeriodMs || age < -60_000; // a far-future mtime is a clock problem, not activity
+  }
+
+  /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
+  private async scanLocal(): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[] }> {
+    const root = this.project.localDir;
+    this.rules = IgnoreRules.load(root);
+    const scan = await scanTree(root, this.rules, this.abort.signal);
+    const records = this.index.map();
+    const local = new Map<string, LocalFile>();
+    const pending: string[] = [];
+    const unreadable: string[] = [...scan.unreadable.keys()];
+    const toHash: Array<[string, FileStat, PathRecord | undefined]> = [];
+    for (const [path, st] of scan.files) {
+      const r = records.get(path);
+      if (r && r.sha256 !== null && r.size === st.size && r.mtimeMs === st.mtimeMs) {
+        local.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, sha256: r.sha256 });
+      } else if (!this.isSettled(st)) {
+        pending.push(path);
+      } else {
+        toHash.push([path, st, r]);
+      }
+    }
+    const updates: PathRecord[] = [];
+    const q = new PQueue({ concurrency: HASH_CONCURRENCY });
+    for (const [path, st, r] of toHash) {
+      void q.add(async () => {
+        const h = await hashSettled(join(root, path), st, this.abort.signal);
+        if (h.kind === 'ok') {
+          local.set(path, { path, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256 });
+          const base = r ?? { path, size: null, mtimeMs: null, sha256: null, origin: 'local' as const, storageSha256: null, archiveSha256: null, remoteSize: null, remoteTime: null, updatedAt: 0 };
+          // A pulled file the user changed is theirs now (it will be pushed); same bytes keep 'pulled'.
+          const origin = base.origin === 'pulled' && base.sha256 !== null && base.sha256 !== h.sha256 ? 'local' : base.origin;
+          updates.push({ ...base, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256, origin, updatedAt: this.now() });
+        } else if (h.kind === 'moved') {
+          pending.push(path);
+        } else if (h.kind === 'unreadable') {
+          unreadable.push(path);
+          this.log('warn', `cannot read ${path}: ${h.message}`);
+        }
+      });
+    }
+    await q.onIdle();
+
+    // Vanished paths: only what is really gone (ENOENT), never what a scan could not read.
+    const vanished: PathRecord[] = [];
+    for (const r of records.values()) {
+      if (r.sha256 === null || scan.files.has(r.path)) continue;
+      try {
+        await lstat(join(root, r.path));
+        continue; // still there (ignored now, or not a regular file): leave its record alone
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') continue;
+      }
+      vanished.push(r);
+    }
+    if (updates.length > 0 || vanished.length > 0) {
+      this.index.transaction(() => {
+        for (const u of updates) this.index.put(u);
+        for (const r of vanished) {
+          if (r.storageSha256 === null && r.archiveSha256 === null) this.index.delete(r.path);
+          else this.index.put({ ...r, size: null, mtimeMs: null, sha256: null, updatedAt: this.now() });
+        }
+      });
+    }
+    const t = this.now();
+    const next = new Map<string, number>();
+    for (const p of pending) next.set(p, this.pendingSince.get(p) ?? t);
+    this.pendingSince = next;
+    return { local, pending, unreadable };
+  }
+
+  private plan(local: Map<string, LocalFile>): PushPlan {
+    return planPush({
+      local,
+      records: this.index.map(),
+      archive: this.index.archive(),
+      settings: this.settings,
+      budgetLeft: this.opts.budgetLeft?.() ?? Infinity,
+      deletionsConfirmed: this.deletionsConfirmed,
+    });
+  }
+
+  /** Scans and plans without any API call: what the next push would do and cost. */
+  previewPush(): Promise<PushPlan> {
+    return this.mutex.run(async () => {
+      const { local } = await this.scanLocal();
+      const plan = this.plan(local);
+      this.set({ nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason } });
+      return plan;
+    });
+  }
+
+  /** One cycle now: scan, hash, plan and push (serialised with pulls). */
+  syncNow(opts: { force?: boolean } = {}): Promise<CycleResult> {
+    return this.mutex.run(() => this.cycle(opts.force ?? false));
+  }
+
+  private async cycle(force: boolean): Promise<CycleResult> {
+    if (this.closed) throw new Error('This project engine is closed.');
+    if (this.isPaused && !force) throw new PausedError();
+    this.setState('scanning', 'Looking for changes', { progress: null });
+    let scanned;
+    try {
+      scanned = await this.scanLocal();
+    } catch (e) {
+      this.fail(e, 'Scanning the case folder failed');
+      throw e;
+    }
+    const { local, pending, unreadable } = scanned;
+    const plan = this.plan(local);
+    const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
+    this.set({ nextPush, pendingFiles: pending.length });
+
+    if (plan.massDelete) {
+      const message = `This push would delete ${plan.massDelete.count} files from the cloud storage (limit ${plan.massDelete.limit}).`;
+      this.setState('attention', `${message} Waiting for confirmation.`, { attention: { kind: 'mass-delete', count: plan.massDelete.count, limit: plan.massDelete.limit, message } });
+      throw new MassDeleteError(plan.massDelete.count, plan.massDelete.limit);
+    }
+
+    // A snapshot replaces the whole archive: give files that are still changing a chance to settle.
+    const oldestPending = Math.min(...[...this.pendingSince.values()], Infinity);
+    if (plan.strategy === 'snapshot' && pending.length > 0 && this.now() - oldestPending < SNAPSHOT_SETTLE_WAIT_MS) {
+      this.setState('idle', `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle`);
+      return { plan, outcome: null, pending, unreadable, clean: false };
+    }
+
+    if (plan.strategy === 'none') {
+      this.retryIndex = 0;
+      const clean = pending.length === 0 && unreadable.length === 0;
+      this.setState('idle', clean ? 'Up to date' : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
+      return { plan, outcome: null, pending, unreadable, clean };
+    }
+
+    this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
+    await mkdir(this.opts.stateDir, { recursive: true });
+    let outcome: PushOutcome;
+    try {
+      outcome = await executePush({
+        root: this.project.localDir,
+        storageFolder: this.project.storageFolder,
+        index: this.index,
+        cloud: this.cloud,
+        tmpDir: join(this.opts.stateDir, 'tmp'),
+        signal: this.abort.signal,
+        onProgress: (p) => this.set({ progress: p }),
+        log: (level, m) => this.log(level, m),
+      }, plan);
+    } catch (e) {
+      this.fail(e, 'The push failed');
+      throw e;
+    }
+    this.deletionsConfirmed = false;
+    const t = this.now();
+    this.index.setMeta('engine.lastPushAt', String(t));
+    const problems = outcome.torn.length + outcome.failed.length;
+    for (const f of outcome.failed) this.log('warn', `push of ${f.path} failed: ${f.message}`);
+    if (outcome.failed.length > 0) {
+      const first = outcome.failed[0] as { path: string; message: string };
+      this.set({ lastError: { message: `${outcome.failed.length} file${outcome.failed.length === 1 ? '' : 's'} could not be pushed (${first.path}: ${first.message})`, action: 'Nothing to do: they are retried automatically.', at: t } });
+    }
+    if (outcome.uploaded.length + outcome.deleted.length > 0) {
+      this.events.emit('activity', { id: 0, at: t, kind: outcome.snapshot ? 'snapshot' : 'pushed', path: null, message: `${outcome.snapshot ? 'Pushed the case as one archive' : `Pushed ${outcome.uploaded.length} file${outcome.uploaded.length === 1 ? '' : 's'}`}${outcome.deleted.length ? `, deleted ${outcome.deleted.length}` : ''}`, projectId: this.project.id });
+    }
+    if (problems === 0) this.retryIndex = 0;
+    this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : 'Pushed', { lastPushAt: t, progress: null });
+    return { plan, outcome, pending: [...pending, ...outcome.torn], unreadable, clean: false };
+  }
+
+  private fail(e: unknown, what: string): void {
+    if (this.closed) return;
+    const problem: SyncProblem = { message: `${what}: ${errorText(e)}`, action: actionFor(e), at: this.now() };
+    if (isOffline(e)) {
+      this.setState('offline', 'cloudHPC cannot be reached; retrying', { lastError: problem, progress: null });
+    } else {
+      this.setState('error', problem.message, { lastError: problem, progress: null });
+      try {
+        this.activityEvent('error', problem.message);
+      } catch {
+        // index closed
+      }
+    }
+  }
+
+  /**
+   * Makes the storage equal the local case now and resolves once it holds (launch uses this before
+   * starting a simulation). Waits for changing files to settle; rejects on the mass-delete guard,
+   * a refused key, or when it cannot finish within timeoutMs.
+   */
+  async ensurePushed(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CycleResult> {
+    const deadline = this.now() + (opts.timeoutMs ?? 30 * 60_000);
+    let offlineTry = 0;
+    let errorTry = 0;
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      let r: CycleResult;
+      try {
+        r = await this.syncNow({ force: true });
+      } catch (e) {
+        if (e instanceof MassDeleteError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
+        const table = isOffline(e) ? OFFLINE_RETRY_MS : [1_000, 2_000, 5_000, 10_000];
+        const ms = table[Math.min(isOffline(e) ? offlineTry++ : errorTry++, table.length - 1)] as number;
+        if (this.now() + ms > deadline) throw e;
+        await delay(ms, opts.signal);
+        continue;
+      }
+      if (r.clean) return r;
+      if (this.now() > deadline) {
+        const why = r.pending.length > 0 ? `${r.pending.length} file(s) keep changing (e.g. ${r.pending[0]})` : r.unreadable.length > 0 ? `${r.unreadable.length} file(s) cannot be read (e.g. ${r.unreadable[0]})` : 'the push did not complete';
+        throw new Error(`The case could not be fully pushed in time: ${why}.`);
+      }
+      if (r.outcome === null || r.pending.length > 0 || r.unreadable.length > 0 || r.outcome.failed.length > 0) await delay(Math.max(50, Math.min(this.settings.quietPeriodMs, 1000)), opts.signal);
+    }
+  }
+
+  /** Pulls results (serialised with pushes). */
+  pull(opts: { priority?: 'user' | 'background' } = {}): Promise<{ summary: string; conflicts: number }> {
+    const runner = this.opts.pull;
+    if (!runner) return Promise.reject(new Error('Pulling is not available in this build.'));
+    return this.mutex.run(async () => {
+      if (this.closed) throw new Error('This project engine is closed.');
+      this.setState('pulling', 'Pulling results', { progress: null });
+      try {
+        const r = await runner({ index: this.index, project: this.project, signal: this.abort.signal, priority: opts.priority ?? 'background', onProgress: (p) => this.set({ progress: p }) });
+        const t = this.now();
+        this.index.setMeta('engine.lastPullAt', String(t));
+        this.setState(this.isPaused ? 'paused' : 'idle', r.summary, { lastPullAt: t, progress: null });
+        return r;
+      } catch (e) {
+        this.fail(e, 'The pull failed');
+        throw e;
+      }
+    });
+  }
+
+  /** Stops watching and timers, cancels transfers in flight; the index stays consistent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.cycleTimer) clearTimeout(this.cycleTimer);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.abort.abort(new Error('The sync engine is stopping.'));
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.mutex.run(async () => undefined).catch(() => undefined);
+    this.set({ watch: 'off' });
+  }
+}

@@ -1,0 +1,51 @@
+// Streaming SHA-256 with a torn-read check: stat before, hash the stream, stat after. If size or
+// mtime moved while we read, the result is 'moved' (the caller retries after the quiet period):
+// we never record or push a hash of bytes that were not a settled version of the file.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+export type HashResult =
+  | ({ kind: 'ok'; sha256: string } & FileStat)
+  | { kind: 'moved' }
+  | { kind: 'gone' }
+  | { kind: 'unreadable'; message: string };
+
+export function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** sha256 of a file's bytes, read in 1 MiB chunks (the loop stays free between chunks). */
+export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+  const h = createHash('sha256');
+  const rs = createReadStream(path, { highWaterMark: 1 << 20, signal });
+  for await (const chunk of rs) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/** Hashes a file only if it is still a regular file and did not move while being read. */
+export async function hashSettled(path: string, expected?: FileStat, signal?: AbortSignal): Promise<HashResult> {
+  try {
+    const before = await lstat(path);
+    if (!before.isFile()) return { kind: 'gone' };
+    if (expected && !sameStat(expected, before)) return { kind: 'moved' };
+    const sha256 = await sha256File(path, signal);
+    const after = await lstat(path);
+    if (!sameStat(before, after)) return { kind: 'moved' };
+    return { kind: 'ok', sha256, size: after.size, mtimeMs: after.mtimeMs };
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'gone' };
+    if (code === 'ABORT_ERR') throw e;
+    return { kind: 'unreadable', message: `${code ?? 'error'}: ${(e as Error).message}` };
+  }
+}

@@ -1,0 +1,162 @@
+// The push planner: from what is local (settled, hashed) and what the index says the cloud holds,
+// decide the cheapest correct way to make the next simulation start see the local case.
+// Pure function: no I/O, easy to test, and its answer ({strategy, apiCalls, bytes, reason}) is what
+// the UI and the CLI show before anything is spent.
+import { type ArchiveState, type PathRecord, effectiveCloudSha } from './index-store';
+
+export interface LocalFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+export type PushStrategy = 'none' | 'singles' | 'snapshot';
+
+export interface PlanSettings {
+  maxSingleCalls: number;
+  massDeleteThreshold: number;
+  massDeleteRatio: number;
+}
+
+export interface PlanInput {
+  /** Every settled, hashed local file that is not ignored. */
+  local: ReadonlyMap<string, LocalFile>;
+  /** The index. */
+  records: ReadonlyMap<string, PathRecord>;
+  archive: ArchiveState;
+  settings: PlanSettings;
+  /** API calls left this hour (Infinity when unknown or unlimited). */
+  budgetLeft?: number;
+  /** The user confirmed the deletions of this batch (mass-delete guard). */
+  deletionsConfirmed?: boolean;
+}
+
+/** What a push would cost, in the words the UI shows. */
+export interface PushCost {
+  strategy: PushStrategy;
+  apiCalls: number;
+  bytes: number;
+  reason: string;
+}
+
+export interface PushPlan extends PushCost {
+  /** Files whose content differs from what the next run would see (new or modified). */
+  changed: LocalFile[];
+  /** singles: the files uploaded one by one; snapshot: every local file (the archive's content). */
+  uploads: LocalFile[];
+  /** Storage files we pushed (or that a run extracted from our archive) to delete: 2 calls each. */
+  deletes: string[];
+  /** Paths only inside our not-yet-extracted archive that vanish when it is replaced (no call). */
+  dropFromArchive: string[];
+  /** singles need our extracted archive out of the way first (view-by-path + delete). */
+  deleteArchiveFirst: boolean;
+  /** Set when the batch would delete more than the guard allows and the user has not confirmed. */
+  massDelete: { count: number; limit: number } | null;
+}
+
+const DELETE_CALLS = 2; // view-by-path + delete
+const MASS_DELETE_RATIO_MIN = 10; // the ratio rule only applies from this many deletions on
+
+function sumBytes(files: readonly LocalFile[]): number {
+  let n = 0;
+  for (const f of files) n += f.size;
+  return n;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function planPush(input: PlanInput): PushPlan {
+  const { local, records, archive, settings } = input;
+  const budgetLeft = input.budgetLeft ?? Infinity;
+
+  const changed: LocalFile[] = [];
+  // Files pulled from the cloud and unchanged since (origin 'pulled': a local change turns it into
+  // 'local') are never pushed back, and are left out of snapshots: results stay where they are.
+  const pushable: LocalFile[] = [];
+  for (const f of local.values()) {
+    const r = records.get(f.path);
+    if (r?.origin === 'pulled' && r.sha256 === f.sha256) continue;
+    pushable.push(f);
+    const cloud = r ? effectiveCloudSha(r, archive) : null;
+    if (cloud !== f.sha256) changed.push(f);
+  }
+
+  const storageDeletes: string[] = [];
+  const archiveOnly: string[] = [];
+  let pushedCount = 0;
+  let everPushed = archive.present;
+  for (const r of records.values()) {
+    const ours = (r.storageSha256 !== null && r.origin === 'pushed') || (archive.present && r.archiveSha256 !== null);
+    if (ours) pushedCount++;
+    if (r.storageSha256 !== null && r.origin === 'pushed') everPushed = true;
+    if (local.has(r.path) || r.sha256 !== null) continue; // still there locally (or unsettled/unreadable: not a deletion)
+    if (r.storageSha256 !== null && r.origin === 'pushed') storageDeletes.push(r.path);
+    else if (archive.present && r.archiveSha256 !== null) archiveOnly.push(r.path);
+  }
+  // A path in our archive that is deleted but also materialised is both: the storage delete covers the file,
+  // the archive must still lose it.
+  const archiveDeleted = archive.present
+    ? [...storageDeletes, ...archiveOnly].filter((p) => records.get(p)?.archiveSha256 != null)
+    : [];
+
+  const deleteCount = storageDeletes.length + archiveOnly.length;
+  const limit = settings.massDeleteThreshold;
+  const overRatio = deleteCount >= MASS_DELETE_RATIO_MIN && deleteCount > settings.massDeleteRatio * pushedCount;
+  const massDelete = !input.deletionsConfirmed && (deleteCount > limit || overRatio) ? { count: deleteCount, limit: overRatio ? Math.floor(settings.massDeleteRatio * pushedCount) : limit } : null;
+
+  const base = { changed, deletes: storageDeletes, massDelete };
+
+  if (changed.length === 0 && deleteCount === 0) {
+    return { ...base, strategy: 'none', uploads: [], dropFromArchive: [], deleteArchiveFirst: false, apiCalls: 0, bytes: 0, reason: 'The cloud already holds the local case: nothing to push.' };
+  }
+
+  // Rule 2: a single file must not be older-than-archive: a path our archive holds with other content
+  // (or that is deleted locally) would come back at the next extraction.
+  const conflicts = archive.present
+    ? changed.filter((f) => records.get(f.path)?.archiveSha256 != null).length + archiveDeleted.length
+    : 0;
+  const singlesAllowed = conflicts === 0 || archive.extracted;
+  const deleteArchiveFirst = conflicts > 0 && archive.extracted;
+  const deleteCalls = storageDeletes.length * DELETE_CALLS;
+  const singleUploadCalls = changed.length + (deleteArchiveFirst ? DELETE_CALLS : 0);
+  const singlesCalls = singleUploadCalls + deleteCalls + 1; // + delete-cache
+  const snapshotCalls = 1 + deleteCalls + 1;
+  const all = pushable;
+
+  let strategy: 'singles' | 'snapshot';
+  let reason: string;
+  if (!everPushed) {
+    strategy = 'snapshot';
+    reason = `First push of this case: one archive of ${plural(all.length, 'file')} costs 1 upload call whatever its size.`;
+  } else if (changed.length === 0 && conflicts === 0) {
+    strategy = 'singles';
+    reason = `Only deletions: ${plural(storageDeletes.length, 'file')} to remove from storage.`;
+  } else if (!singlesAllowed) {
+    strategy = 'snapshot';
+    reason = `Our upload.tar.gz in storage has not been extracted by a run yet and holds older versions of ${plural(conflicts, 'file')}: replacing it is the only safe way.`;
+  } else if (singleUploadCalls > settings.maxSingleCalls) {
+    strategy = 'snapshot';
+    reason = `${plural(changed.length, 'changed file')} would cost ${singleUploadCalls} calls one by one (more than ${settings.maxSingleCalls}): one archive costs 1.`;
+  } else if (singlesCalls > snapshotCalls && singlesCalls * 2 > budgetLeft) {
+    strategy = 'snapshot';
+    reason = `Only ${budgetLeft} API calls left this hour: one archive (1 call) instead of ${singleUploadCalls} single uploads.`;
+  } else {
+    strategy = 'singles';
+    reason = `${plural(changed.length, 'changed file')}: ${singleUploadCalls} upload call${singleUploadCalls === 1 ? '' : 's'}${deleteArchiveFirst ? ' (incl. 2 to remove the already extracted archive)' : ''} and only the changed bytes.`;
+  }
+  if (storageDeletes.length > 0) reason += ` ${plural(storageDeletes.length, 'deleted file')} cost${storageDeletes.length === 1 ? 's' : ''} ${deleteCalls} calls to remove from storage.`;
+
+  if (strategy === 'singles') {
+    return { ...base, strategy, uploads: changed, dropFromArchive: [], deleteArchiveFirst, apiCalls: singlesCalls, bytes: sumBytes(changed), reason };
+  }
+  return { ...base, strategy, uploads: all, dropFromArchive: archiveOnly, deleteArchiveFirst: false, apiCalls: snapshotCalls, bytes: sumBytes(all), reason };
+}
+
+/** The cost summary alone (what the UI shows next to the push button). */
+export function pushCost(input: PlanInput): PushCost {
+  const p = planPush(input);
+  return { strategy: p.strategy, apiCalls: p.apiCalls, bytes: p.bytes, reason: p.reason };
+}

@@ -1,0 +1,234 @@
+// Carries out a push plan, recording each remote step in the index in its own transaction right
+// after it succeeded (crash safety: see README). Singles go through a p-queue; every upload is
+// checked against the settled version it was planned from (stat before and after, and the sha256 of
+// the bytes the client sent): a file that moved is not recorded and is retried later.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import { type PushCloud, errorText, isNotFound, isOffline, errorKind } from './cloud-port';
+import { lstat } from 'node:fs/promises';
+import { sameStat } from './hasher';
+import type { IndexStore } from './index-store';
+import { ARCHIVE_NAME, parentDir, baseName, storagePath } from './paths';
+import type { LocalFile, PushPlan } from './planner';
+import { ProgressMeter, type TransferProgress } from './progress';
+import { buildSnapshot } from './snapshot';
+
+export interface PushContext {
+  root: string;
+  storageFolder: string;
+  index: IndexStore;
+  cloud: PushCloud;
+  /** Where snapshot archives are built (outside the case folder). */
+  tmpDir: string;
+  signal?: AbortSignal;
+  concurrency?: number;
+  onProgress?: (p: TransferProgress, phase: 'building' | 'uploading' | 'deleting') => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface PushOutcome {
+  uploaded: string[];
+  deleted: string[];
+  /** Files that moved while being read or sent: not recorded, retried after the quiet period. */
+  torn: string[];
+  failed: Array<{ path: string; message: string }>;
+  snapshot: boolean;
+}
+
+/** The first error that must stop the batch (offline, unauthorized, cancelled); others are per file. */
+function isFatal(e: unknown): boolean {
+  const k = errorKind(e);
+  return isOffline(e) || k === 'unauthorized' || k === 'cancelled' || k === 'rate-limited' || (e as { name?: string })?.name === 'AbortError';
+}
+
+export async function executePush(ctx: PushContext, plan: PushPlan): Promise<PushOutcome> {
+  const out: PushOutcome = { uploaded: [], deleted: [], torn: [], failed: [], snapshot: plan.strategy === 'snapshot' };
+  if (plan.strategy === 'none') return out;
+  if (plan.massDelete) throw new Error('executePush: the mass-delete guard must be confirmed first');
+  const { index, cloud } = ctx;
+  const log = ctx.log ?? (() => undefined);
+  let remoteChanged = false;
+  try {
+    if (plan.deleteArchiveFirst) {
+      await deleteRemote(ctx, ARCHIVE_NAME);
+      remoteChanged = true;
+      index.transaction(() => {
+        const a = index.archive();
+        index.setArchive({ ...a, present: false });
+        for (const r of index.all()) if (r.archiveSha256 !== null) index.put({ ...r, archiveSha256: null, updatedAt: Date.now() });
+        index.addActivity('info', 'Removed the extracted upload.tar.gz from storage so single files can be pushed safely');
+      });
+    }
+
+    if (plan.strategy === 'snapshot') {
+      remoteChanged = (await pushSnapshot(ctx, plan, out)) || remoteChanged;
+    } else {
+      remoteChanged = (await pushSingles(ctx, plan.uploads, out)) || remoteChanged;
+    }
+
+    if (plan.deletes.length > 0 && (plan.strategy === 'singles' || out.uploaded.length > 0)) {
+      const meter = new ProgressMeter(plan.deletes.length, 0);
+      const q = new PQueue({ concurrency: ctx.concurrency ?? 4 });
+      let fatal: unknown = null;
+      for (const path of plan.deletes) {
+        void q.add(async () => {
+          if (fatal !== null) return;
+          try {
+            await deleteRemote(ctx, path);
+            remoteChanged = true;
+            index.transaction(() => {
+              const r = index.get(path);
+              if (!r) return;
+              if (r.sha256 === null && r.archiveSha256 === null) index.delete(path);
+              else index.put({ ...r, storageSha256: null, updatedAt: Date.now() });
+              index.addActivity('deleted', `Deleted ${path} from storage (deleted locally)`, path);
+            });
+            out.deleted.push(path);
+          } catch (e) {
+            if (isFatal(e)) fatal ??= e;
+            else out.failed.push({ path, message: errorText(e) });
+          } finally {
+            meter.fileDone(path, 0);
+            ctx.onProgress?.(meter.snapshot(), 'deleting');
+          }
+        });
+      }
+      await q.onIdle();
+      if (fatal !== null) throw fatal;
+    }
+  } finally {
+    if (remoteChanged) {
+      try {
+        await cloud.deleteCache({ priority: 'background', signal: ctx.signal });
+      } catch (e) {
+        log('warn', `delete-cache after the push failed: ${errorText(e)}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** view-by-path + delete (2 calls). A path already gone counts as deleted. */
+async function deleteRemote(ctx: PushContext, rel: string): Promise<void> {
+  let id: number;
+  try {
+    id = (await ctx.cloud.viewByPath(storagePath(ctx.storageFolder, rel), { priority: 'background', signal: ctx.signal })).id;
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
+  }
+  try {
+    await ctx.cloud.deleteStorage(id, { priority: 'background', signal: ctx.signal });
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
+  }
+}
+
+async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome): Promise<boolean> {
+  const { index } = ctx;
+  await mkdir(ctx.tmpDir, { recursive: true });
+  const tmp = join(ctx.tmpDir, `snapshot-${process.pid}-${Date.now()}.tar.gz`);
+  const meterBuild = new ProgressMeter(plan.uploads.length, plan.bytes);
+  const built = await buildSnapshot(ctx.root, plan.uploads, tmp, {
+    signal: ctx.signal,
+    onProgress: (bytesOut) => {
+      meterBuild.partial('snapshot', bytesOut);
+      ctx.onProgress?.(meterBuild.snapshot(), 'building');
+    },
+  });
+  if (built.kind === 'torn') {
+    out.torn.push(...built.paths);
+    return false;
+  }
+  const snap = built.snapshot;
+  try {
+    const meter = new ProgressMeter(1, snap.size);
+    const res = await ctx.cloud.uploadFile(snap.file, { dirname: ctx.storageFolder, filename: ARCHIVE_NAME, contentType: 'application/octet-stream' }, {
+      priority: 'background',
+      signal: ctx.signal,
+      onProgress: (p) => {
+        meter.partial('snapshot', p.bytes);
+        ctx.onProgress?.(meter.snapshot(), 'uploading');
+      },
+    });
+    if (res.sha256 !== null && res.sha256 !== snap.sha256) throw new Error('The snapshot archive changed while it was being uploaded; it will be rebuilt.');
+    const included = new Map(snap.files.map((f) => [f.path, f]));
+    const now = Date.now();
+    index.transaction(() => {
+      for (const r of index.all()) {
+        const f = included.get(r.path);
+        if (f) continue;
+        if (r.archiveSha256 === null) continue;
+        if (r.sha256 === null && r.storageSha256 === null) index.delete(r.path);
+        else index.put({ ...r, archiveSha256: null, updatedAt: now });
+      }
+      for (const f of snap.files) {
+        const r = index.get(f.path);
+        const keepPulled = r?.origin === 'pulled' && r.sha256 === f.sha256;
+        index.patch(f.path, { size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, archiveSha256: f.sha256, origin: keepPulled ? 'pulled' : 'pushed' });
+      }
+      index.setArchive({ present: true, uploadedAt: now, sha256: snap.sha256, size: snap.size, fileCount: snap.files.length, extracted: false, extractedAt: null });
+      index.addActivity('snapshot', `Pushed the case as ${ARCHIVE_NAME} (${snap.files.length} files, ${snap.size} bytes)`);
+    });
+    out.uploaded.push(...snap.files.map((f) => f.path));
+    ctx.onProgress?.({ ...meter.snapshot(), filesDone: snap.files.length, filesTotal: snap.files.length, bytesDone: snap.size, bytesTotal: snap.size, etaSeconds: 0 }, 'uploading');
+    return true;
+  } finally {
+    await rm(snap.file, { force: true });
+  }
+}
+
+async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: PushOutcome): Promise<boolean> {
+  const { index, cloud } = ctx;
+  const meter = new ProgressMeter(files.length, files.reduce((n, f) => n + f.size, 0));
+  const q = new PQueue({ concurrency: ctx.concurrency ?? 4 });
+  let fatal: unknown = null;
+  let changed = false;
+  for (const f of files) {
+    void q.add(async () => {
+      if (fatal !== null || ctx.signal?.aborted) return;
+      const abs = join(ctx.root, f.path);
+      try {
+        const before = await lstat(abs).catch(() => null);
+        if (!before || !before.isFile() || !sameStat(before, f)) {
+          out.torn.push(f.path);
+          meter.fileFailed(f.path);
+          return;
+        }
+        const dir = parentDir(f.path);
+        const res = await cloud.uploadFile(abs, { dirname: dir ? storagePath(ctx.storageFolder, dir) : ctx.storageFolder, filename: baseName(f.path), contentType: 'application/octet-stream' }, {
+          priority: 'background',
+          signal: ctx.signal,
+          onProgress: (p) => {
+            meter.partial(f.path, p.bytes);
+            ctx.onProgress?.(meter.snapshot(), 'uploading');
+          },
+        });
+        changed = true;
+        const after = await lstat(abs).catch(() => null);
+        if (!after || !sameStat(after, f) || (res.sha256 !== null && res.sha256 !== f.sha256)) {
+          // The bytes sent are not the settled version: not recorded, so the next batch sends it again.
+          out.torn.push(f.path);
+          meter.fileFailed(f.path);
+          return;
+        }
+        index.transaction(() => {
+          index.patch(f.path, { size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, storageSha256: f.sha256, origin: 'pushed' });
+          index.addActivity('pushed', `Pushed ${f.path}`, f.path);
+        });
+        out.uploaded.push(f.path);
+        meter.fileDone(f.path, f.size);
+        ctx.onProgress?.(meter.snapshot(), 'uploading');
+      } catch (e) {
+        meter.fileFailed(f.path);
+        if (isFatal(e)) fatal ??= e;
+        else out.failed.push({ path: f.path, message: errorText(e) });
+      }
+    });
+  }
+  await q.onIdle();
+  if (fatal !== null) throw fatal;
+  return changed;
+}
