@@ -98,7 +98,7 @@ export class Core {
 
   static async create(o: EmulatorOptions): Promise<Core> {
     const keys = [...(o.keys ?? [])];
-    if (o.apiKey) keys.unshift({ key: o.apiKey });
+    if (o.apiKey && !keys.some((k) => k.key === o.apiKey)) keys.unshift({ key: o.apiKey });
     if (keys.length === 0) throw new Error('cloudHPC emulator: give at least one API key (apiKey or keys)');
     const seen = new Set<string>();
     for (const k of keys) {

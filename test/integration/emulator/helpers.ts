@@ -1,0 +1,120 @@
+// Shared helpers for the emulator suites: start/stop emulators, call the API over real HTTP, make archives.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promises as fsp } from 'node:fs';
+import * as tar from 'tar';
+import { afterEach } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../../emulator/index';
+
+export const KEY = 'test-key-A';
+export const KEY_B = 'test-key-B';
+
+const running: Emulator[] = [];
+const temps: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.stop()));
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** Starts an emulator on 127.0.0.1:0 with a frozen clock unless told otherwise; stopped after each test. */
+export async function emulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const e = await startEmulator({ ...(opts.keys ? {} : { apiKey: KEY }), timeScale: 0, ...opts });
+  running.push(e);
+  return e;
+}
+
+export async function tempDir(prefix = 'emu-test-'): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  json: { response?: unknown; errors?: string[] };
+}
+
+/** One API call with fetch; `body` objects are sent as JSON, strings as given. */
+export async function api(emu: Emulator, method: string, path: string, body?: unknown, key: string | null = KEY, headerName = 'X-API-key'): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (key !== null) headers[headerName] = key;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const res = await fetch(`${emu.url}${path}`, { method, headers, body: payload });
+  const text = await res.text();
+  let json: Reply['json'] = {};
+  try {
+    json = JSON.parse(text) as Reply['json'];
+  } catch {
+    json = {};
+  }
+  return { status: res.status, headers: res.headers, json };
+}
+
+/** The `response` of a successful call (fails the test otherwise). */
+export async function ok<T = unknown>(emu: Emulator, method: string, path: string, body?: unknown, key = KEY): Promise<T> {
+  const r = await api(emu, method, path, body, key);
+  if (r.status !== 200 || !('response' in r.json)) throw new Error(`${method} ${path} -> ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.response as T;
+}
+
+/** Uploads `data` the provider's way: upload-url then PUT with the signed Content-Type. */
+export async function upload(emu: Emulator, dirname: string, filename: string, data: Buffer | string, key = KEY, contentType = 'application/octet-stream'): Promise<string> {
+  const { url } = await ok<{ url: string }>(emu, 'POST', '/storage/upload-url', { dirname, filename, contentType }, key);
+  const res = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: typeof data === 'string' ? data : new Uint8Array(data) });
+  if (res.status !== 200) throw new Error(`PUT ${res.status} ${await res.text()}`);
+  return url;
+}
+
+/** A .tar.gz of `files` (relative path → content) with the content at the archive root. */
+export async function tarGz(files: Record<string, string>): Promise<Buffer> {
+  const dir = await tempDir('emu-tar-');
+  for (const [rel, content] of Object.entries(files)) {
+    const full = join(dir, 'src', ...rel.split('/'));
+    await fsp.mkdir(join(full, '..'), { recursive: true });
+    await fsp.writeFile(full, content);
+  }
+  const out = join(dir, 'a.tar.gz');
+  const entries = await fsp.readdir(join(dir, 'src'));
+  await tar.c({ gzip: true, file: out, cwd: join(dir, 'src') }, entries);
+  return fsp.readFile(out);
+}
+
+/** Lists the member paths of a .tar.gz buffer. */
+export async function tarList(buf: Buffer): Promise<string[]> {
+  const dir = await tempDir('emu-tarl-');
+  const file = join(dir, 'x.tar.gz');
+  await fsp.writeFile(file, buf);
+  const names: string[] = [];
+  await tar.t({ file, onReadEntry: (e) => names.push(e.path) });
+  return names;
+}
+
+export interface StorageItemJson {
+  id: number;
+  name: string;
+  basename: string;
+  dirname: string;
+  type: 'dir' | 'file';
+  size: number | '';
+  timeCreated?: string;
+}
+
+export async function itemByPath(emu: Emulator, path: string, key = KEY): Promise<StorageItemJson> {
+  return ok<StorageItemJson>(emu, 'POST', '/storage/view-by-path', { path }, key);
+}
+
+export async function downloadByPath(emu: Emulator, path: string, key = KEY): Promise<Buffer> {
+  await ok(emu, 'DELETE', '/user/delete-cache', undefined, key);
+  const it = await itemByPath(emu, path, key);
+  const { url } = await ok<{ url: string }>(emu, 'GET', `/storage/download/${it.id}`, undefined, key);
+  const res = await fetch(url);
+  if (res.status !== 200) throw new Error(`GET ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}
