@@ -60,6 +60,9 @@ interface Candidate {
   reason: string;
 }
 
+/** Position in the chain. */
+const rank: Record<KeyBackend, number> = { env: 0, keychain: 1, safeStorage: 2, basic_text: 2, memory: 3 };
+
 function isUnavailable(err: unknown): boolean {
   return err instanceof KeyStoreError && (err.code === 'keychain-unavailable' || err.code === 'timeout');
 }
@@ -84,8 +87,11 @@ export class KeyStoreChain implements KeyStore {
     return this.current.store.backend;
   }
 
+  /** Skipped backends are listed only when they come before the current one in the chain. */
   get status(): KeyStoreStatus {
-    return { backend: this.backend, reason: this.current.reason, skipped: [...this.skipped], basicTextNeedsConsent: this.basicTextNeedsConsent };
+    const here = rank[this.backend];
+    const skipped = this.skipped.filter((s) => rank[s.backend] < here);
+    return { backend: this.backend, reason: this.current.reason, skipped, basicTextNeedsConsent: this.basicTextNeedsConsent };
   }
 
   /** Called whenever the chain moves to another backend. Returns an unsubscribe. */
@@ -190,7 +196,5 @@ export async function openKeyStore(opts: OpenKeyStoreOptions): Promise<KeyStoreC
 
   candidates.push({ store: new MemoryStore(), reason: chosenReason.memory });
 
-  // Skipped reasons only matter for backends before the chosen one; the env store precedes everything.
-  const shownSkipped = candidates[0]?.store.backend === 'env' ? [] : skipped;
-  return new KeyStoreChain(candidates, shownSkipped, !verdict.usable && verdict.needsConsent);
+  return new KeyStoreChain(candidates, skipped, !verdict.usable && verdict.needsConsent);
 }
