@@ -15,7 +15,6 @@ export interface NameRules {
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
 // Characters Windows refuses in a name (besides separators); legal elsewhere, so only on Windows.
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Longest component and whole absolute path (in bytes on POSIX, UTF-16 units on Windows). */

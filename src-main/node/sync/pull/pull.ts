@@ -18,7 +18,8 @@ export interface PullClient {
   viewByPath(path: string, opts?: CallOptions): Promise<StorageItem>;
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   storageIndex(page: number, opts?: CallOptions & { parentId?: number }): Promise<StorageItem[]>;
-  downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<unknown>;
+  /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
+  downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
 }
 
 export interface PullSettings {
@@ -311,12 +312,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       let sha256: string;
       try {
         const url = await counted(() => client.downloadUrl(item.id, call));
-        await client.downloadToFile(url, dl, {
+        const got = await client.downloadToFile(url, dl, {
           signal,
           priority: settings.priority,
           onProgress: (p) => progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: p.bytes, total: p.total, rate: p.rate }),
         });
-        sha256 = await hashFile(dl, signal);
+        sha256 = got.sha256 ?? (await hashFile(dl, signal));
       } catch (e) {
         if (signal?.aborted) throw e;
         await unlink(dl).catch(() => undefined);

@@ -1,0 +1,304 @@
+// Pull against the real emulator over loopback, real temp folders, real index (SQLite).
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../../emulator/index';
+import { CloudHpcClient } from '../../../src-main/node/api/client';
+import type { StorageItem } from '../../../src-main/node/api/types';
+import { IndexStore } from '../../../src-main/node/sync/index-store';
+import { pullProject, type PullClient, type PullOptions } from '../../../src-main/node/sync/pull/pull';
+import { PullScheduler, type SchedulerClock } from '../../../src-main/node/sync/pull/scheduler';
+import { buildTarGz, snapshotTree } from '../../unit/sync/pull-helpers';
+
+const KEY = 'pull-test-key';
+const FDS_CASE = "&HEAD CHID='room' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TIME T_END=10 /\n&TAIL /\n";
+
+describe('pull from the emulator', () => {
+  let emu: Emulator;
+  let client: CloudHpcClient;
+  let root: string;
+  let parent: string;
+  let project: string;
+  let index: IndexStore;
+
+  beforeEach(async () => {
+    emu = await startEmulator({ apiKey: KEY, timeScale: 0, durations: { pendingSeconds: 30, runSeconds: 1200, stoppingSeconds: 20 } });
+    client = new CloudHpcClient({ baseUrl: emu.url, apiKey: KEY, retry: { maxAttempts: 2 }, sleep: async () => undefined, transferAttempts: 2 });
+    root = await mkdtemp(path.join(os.tmpdir(), 'pull-int-'));
+    parent = path.join(root, 'parent');
+    project = path.join(parent, 'case');
+    await mkdir(project, { recursive: true });
+    await writeFile(path.join(parent, 'sentinel.txt'), 'outside the project');
+    await mkdir(path.join(parent, 'outside'));
+    index = IndexStore.open(path.join(root, 'index.sqlite'));
+  });
+
+  afterEach(async () => {
+    index.close();
+    await client.close();
+    await emu.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const pull = (extra: Partial<PullOptions> = {}) =>
+    pullProject({ client, index, projectDir: project, storageFolder: 'case', now: () => new Date(Date.UTC(2026, 10, 26, 23, 0, 0)), ...extra });
+
+  const outsideProject = async () => {
+    const t = await snapshotTree(parent);
+    return Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'case' && !k.startsWith('case/')));
+  };
+
+  async function runFdsToCompletion(): Promise<number> {
+    await writeFile(path.join(project, 'room.fds'), FDS_CASE);
+    await emu.seedFile(KEY, 'case/room.fds', FDS_CASE);
+    index.patch('room.fds', { size: FDS_CASE.length, sha256: null, origin: 'pushed' });
+    const id = await client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'case' });
+    await emu.clock.advance(31);
+    await emu.clock.advance(1201);
+    expect(emu.simulations(KEY).find((s) => s.id === id)?.status).toBe(10);
+    return id;
+  }
+
+  it('pulls and extracts the results of a completed simulation, records them as pulled, and costs what it reports', async () => {
+    await runFdsToCompletion();
+    const before = emu.calls(KEY).total;
+    const r = await pull({ settings: { script: 'fds6.9.1' } });
+    const cost = emu.calls(KEY).total - before;
+    expect(r.apiCalls).toBe(cost);
+    // Listing: view-by-path of the folder + 1 page; then one download URL per file.
+    expect(r.plan.strategy).toBe('listing');
+    expect(r.apiCalls).toBe(r.plan.lookupCalls + r.downloaded.length);
+    expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
+    expect(r.extracted).toEqual(expect.arrayContaining(['room_hrr.csv', 'room_devc.csv', 'room.out', 'room.smv', 'cloudhpc.log', 'cpu.csv']));
+    expect(await readFile(path.join(project, 'room.out'), 'utf8')).toContain('FDS completed successfully');
+    expect(await readFile(path.join(project, 'room.fds'), 'utf8')).toBe(FDS_CASE);
+    // The archive itself is not left in the case folder (default), nor any temp file.
+    const tree = await snapshotTree(project);
+    expect(tree['FDS.tar.gz']).toBeUndefined();
+    expect(Object.keys(tree).filter((k) => k.startsWith('.cloudhpc-sync/pull-tmp/') || /\.part$|member-|download-/.test(k))).toEqual([]);
+    for (const p of ['room_hrr.csv', 'cloudhpc.log', 'cpu.csv']) expect(index.get(p)).toMatchObject({ origin: 'pulled' });
+    expect(index.get('room_hrr.csv')?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(index.get('cloudhpc.log')?.storageSha256).toBe(index.get('cloudhpc.log')?.sha256);
+    expect(index.activity(50).some((a) => a.kind === 'pulled' && a.path === 'FDS.tar.gz')).toBe(true);
+
+    // Nothing new: one listing page (folder id cached), no download.
+    const before2 = emu.calls(KEY).total;
+    const again = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(again.downloaded).toEqual([]);
+    expect(again.upToDate).toBe(4);
+    expect(again.apiCalls).toBe(1);
+    expect(emu.calls(KEY).total - before2).toBe(1);
+  });
+
+  it('asks by name when the folder is big, and reports that cost exactly', async () => {
+    await runFdsToCompletion();
+    for (let i = 0; i < 130; i++) await writeFile(path.join(project, `input${i}.txt`), 'x');
+    const before = emu.calls(KEY).total;
+    const r = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(r.plan.strategy).toBe('by-name');
+    expect(r.plan.lookupCalls).toBe(6);
+    expect(r.apiCalls).toBe(6 + 4);
+    expect(emu.calls(KEY).total - before).toBe(r.apiCalls);
+    expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
+  });
+
+  it('hostile storage names and hostile archive members write nothing outside the project', async () => {
+    await symlink(path.join(parent, 'outside'), path.join(project, 'linkout'));
+    const outsideBefore = await outsideProject();
+    await emu.seedFile(KEY, 'case/CON', 'reserved');
+    await emu.seedFile(KEY, 'case/aux.csv', 'reserved');
+    await emu.seedFile(KEY, 'case/LPT1.frd', 'reserved');
+    await emu.seedFile(KEY, 'case/linkout/evil.csv', 'through a symlinked folder');
+    await emu.seedFile(KEY, 'case/.cloudhpc-sync/pull-tmp/evil', 'app area');
+    await emu.seedFile(KEY, `case/${'l'.repeat(250)}.csv`, 'long but legal');
+    await emu.seedFile(KEY, 'case/upload.tar.gz', buildTarGz([{ path: 'never.txt', data: 'input archive is skipped' }]));
+    await emu.seedFile(KEY, 'case/CloudHPC-massive-files-20260925000914.tar.gz', 'skipped');
+    await emu.seedFile(
+      KEY,
+      'case/FDS.tar.gz',
+      buildTarGz([
+        { path: path.join(parent, 'abs.txt'), data: 'absolute' },
+        { path: '../escape.txt', data: 'dotdot' },
+        { path: 'a/../../escape2.txt', data: 'dotdot' },
+        { path: 'up', type: 'SymbolicLink', linkpath: '..' },
+        { path: 'up/escape3.txt', data: 'through the link' },
+        { path: 'hard', type: 'Link', linkpath: '../sentinel.txt' },
+        { path: 'linkout/evil2.txt', data: 'through an existing symlink' },
+        { path: 'null', type: 'CharacterDevice' },
+        { path: 'pipe', type: 'FIFO' },
+        { path: `${'x'.repeat(300)}`, data: 'name too long' },
+        { path: `${'d'.repeat(250)}/`.repeat(20) + 'f.txt', data: 'path too long' },
+        { path: 'PRN.txt', data: 'reserved' },
+        { path: 'dir/com3', data: 'reserved' },
+        { path: '.cloudhpc-sync/x', data: 'app area' },
+        { path: 'good/result.csv', data: 'ok\n' },
+      ]),
+    );
+
+    const r = await pull({ settings: { pullEverything: true } });
+    expect(await outsideProject()).toEqual(outsideBefore);
+    expect(await readFile(path.join(parent, 'sentinel.txt'), 'utf8')).toBe('outside the project');
+    expect(await readdir(path.join(parent, 'outside'))).toEqual([]);
+
+    const refused = r.refused.map((x) => x.name);
+    for (const n of ['CON', 'aux.csv', 'LPT1.frd', '.cloudhpc-sync/pull-tmp/evil', 'FDS.tar.gz: ../escape.txt', 'FDS.tar.gz: up', 'FDS.tar.gz: hard', 'FDS.tar.gz: linkout/evil2.txt', 'FDS.tar.gz: null', 'FDS.tar.gz: pipe', 'FDS.tar.gz: PRN.txt', 'FDS.tar.gz: dir/com3', 'FDS.tar.gz: .cloudhpc-sync/x']) {
+      expect(refused).toContain(n);
+    }
+    // The symlinked folder of a remote single file is refused too.
+    expect(r.refused.find((x) => x.name === 'linkout/evil.csv')?.reason).toMatch(/symbolic link/);
+    expect(await readFile(path.join(project, 'good', 'result.csv'), 'utf8')).toBe('ok\n');
+    expect(await readFile(path.join(project, `${'l'.repeat(250)}.csv`), 'utf8')).toBe('long but legal');
+    const names = await readdir(project);
+    expect(names).not.toContain('upload.tar.gz');
+    expect(names).not.toContain('never.txt');
+    expect(names.some((n) => n.startsWith('CloudHPC-massive'))).toBe(false);
+    expect(names).not.toContain('CON');
+    // Refusals are in the activity history.
+    expect(index.activity(200).filter((a) => a.kind === 'refused').length).toBeGreaterThanOrEqual(refused.length);
+  });
+
+  it('a hostile server reply (names outside the folder, "..", absolute) is refused', async () => {
+    await emu.seedFile(KEY, 'case/a.csv', 'a');
+    await emu.seedFile(KEY, 'case/b.csv', 'b');
+    await emu.seedFile(KEY, 'case/c.csv', 'c');
+    await emu.seedFile(KEY, 'other/d.csv', 'd');
+    const outsideBefore = await outsideProject();
+    // The service answers with rewritten names (ids stay real, so downloads would work).
+    const rewrite: Record<string, string> = { 'case/a.csv': 'case/../a.csv', 'case/b.csv': '/etc/b.csv', 'case/c.csv': 'other/c.csv' };
+    const hostile: PullClient = {
+      viewByPath: (p, o) => client.viewByPath(p, o),
+      downloadUrl: (id, o) => client.downloadUrl(id, o),
+      downloadToFile: (u, d, o) => client.downloadToFile(u, d, o),
+      storageIndex: async (page, o) => (await client.storageIndex(page, o)).map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name })),
+    };
+    const r = await pullProject({ client: hostile, index, projectDir: project, storageFolder: 'case', settings: { pullEverything: true } });
+    expect(r.downloaded).toEqual([]);
+    expect(r.refused.map((x) => x.reason)).toEqual(expect.arrayContaining(["'..' path component (could leave the project folder)", 'not inside the project storage folder']));
+    expect(r.refused).toHaveLength(3);
+    expect(await outsideProject()).toEqual(outsideBefore);
+    expect(Object.keys(await snapshotTree(project)).filter((k) => !k.startsWith('.cloudhpc-sync'))).toEqual([]);
+  });
+
+  it('conflicts keep both versions; a pulled file the user did not touch is updated; nothing is lost', async () => {
+    await emu.seedFile(KEY, 'case/FDS.tar.gz', buildTarGz([{ path: 'room.fds', data: 'cloud-edited input' }, { path: 'room_hrr.csv', data: 'v1' }, { path: 'room_devc.csv', data: 'v1' }]));
+    await emu.seedFile(KEY, 'case/cloudhpc.log', 'log v1');
+    await writeFile(path.join(project, 'room.fds'), 'local input');
+    index.patch('room.fds', { size: 11, sha256: null, origin: 'pushed' });
+    const r1 = await pull({ settings: { script: 'fds6.9.1' } });
+    const copy = 'room (cloudHPC 2026-11-26 230000).fds';
+    expect(r1.conflicts).toEqual([expect.objectContaining({ path: 'room.fds', copy })]);
+    expect(await readFile(path.join(project, 'room.fds'), 'utf8')).toBe('local input');
+    expect(await readFile(path.join(project, copy), 'utf8')).toBe('cloud-edited input');
+    expect(index.activity(50).some((a) => a.kind === 'conflict' && a.path === 'room.fds')).toBe(true);
+
+    // The user edits one pulled result; the cloud produces new versions of both results and the log.
+    await writeFile(path.join(project, 'room_hrr.csv'), 'user notes on v1');
+    await writeFile(path.join(project, 'cloudhpc.log'), 'user edited log');
+    await emu.clock.advance(2);
+    await emu.seedFile(KEY, 'case/FDS.tar.gz', buildTarGz([{ path: 'room.fds', data: 'cloud-edited input' }, { path: 'room_hrr.csv', data: 'v2 longer' }, { path: 'room_devc.csv', data: 'v2 longer' }]));
+    await emu.seedFile(KEY, 'case/cloudhpc.log', 'log v2 longer');
+    await client.deleteCache();
+    const r2 = await pull({ settings: { script: 'fds6.9.1' }, now: () => new Date(Date.UTC(2026, 10, 26, 23, 5, 0)) });
+    expect(r2.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log']);
+    // Untouched pulled result: updated in place.
+    expect(await readFile(path.join(project, 'room_devc.csv'), 'utf8')).toBe('v2 longer');
+    expect(r2.extracted).toContain('room_devc.csv');
+    // Changed on both sides: both kept.
+    expect(await readFile(path.join(project, 'room_hrr.csv'), 'utf8')).toBe('user notes on v1');
+    expect(await readFile(path.join(project, 'room_hrr (cloudHPC 2026-11-26 230500).csv'), 'utf8')).toBe('v2 longer');
+    expect(await readFile(path.join(project, 'cloudhpc.log'), 'utf8')).toBe('user edited log');
+    expect(await readFile(path.join(project, 'cloudhpc (cloudHPC 2026-11-26 230500).log'), 'utf8')).toBe('log v2 longer');
+    expect(r2.conflicts.map((c) => c.path).sort()).toEqual(['cloudhpc.log', 'room_hrr.csv']);
+    // The input conflict is not repeated: same cloud version as before.
+    expect(r2.conflicts.find((c) => c.path === 'room.fds')).toBeUndefined();
+    expect((await readdir(project)).filter((n) => n.startsWith('room (cloudHPC'))).toHaveLength(1);
+  });
+
+  it('a dropped download leaves no partial file and records nothing; the next pull completes', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 1);
+    await emu.seedFile(KEY, 'case/FDS.tar.gz', buildTarGz([{ path: 'big.bin', data: big }]));
+    await emu.seedFile(KEY, 'case/cpu.csv', 'x'.repeat(200_000));
+    const treeBefore = await snapshotTree(project);
+    emu.setFaults({ dropTransferRate: 1 });
+    const r = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(r.failed.map((f) => f.name).sort()).toEqual(['FDS.tar.gz', 'cpu.csv']);
+    expect(r.downloaded).toEqual([]);
+    const after = await snapshotTree(project);
+    const newPaths = Object.keys(after).filter((k) => !(k in treeBefore) && after[k] !== 'dir');
+    expect(newPaths).toEqual([]);
+    expect(index.get('big.bin')).toBeUndefined();
+    expect(index.get('cpu.csv')).toBeUndefined();
+
+    emu.setFaults({});
+    const r2 = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(r2.downloaded.sort()).toEqual(['FDS.tar.gz', 'cpu.csv']);
+    expect((await readFile(path.join(project, 'big.bin'))).equals(big)).toBe(true);
+  });
+
+  it('after SYNC, pulls on the schedule until new results appear, then stops retrying', async () => {
+    await writeFile(path.join(project, 'room.fds'), FDS_CASE);
+    await emu.seedFile(KEY, 'case/room.fds', FDS_CASE);
+    const id = await client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'case' });
+    await emu.clock.advance(31); // running
+
+    // Scheduler timers run on the emulator's simulated clock.
+    const timers: { at: number; fn: () => void; live: boolean }[] = [];
+    const clock: SchedulerClock = {
+      now: () => emu.clock.now().getTime(),
+      setTimer: (fn, ms) => {
+        const t = { at: emu.clock.now().getTime() + ms, fn, live: true };
+        timers.push(t);
+        return { cancel: () => (t.live = false) };
+      },
+    };
+    const advance = async (seconds: number) => {
+      await emu.clock.advance(seconds);
+      const now = emu.clock.now().getTime();
+      for (const t of timers.filter((x) => x.live && x.at <= now)) {
+        t.live = false;
+        t.fn();
+      }
+    };
+    const results: { reason: string; downloaded: string[] }[] = [];
+    let settled = 0;
+    const scheduler = new PullScheduler({
+      clock,
+      pull: (_reason, signal) => pull({ signal, settings: { script: 'fds6.9.1' } }),
+      onResult: (r, reason) => {
+        results.push({ reason, downloaded: r.downloaded });
+        settled++;
+      },
+      onError: () => settled++,
+    });
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 20_000;
+      while (settled < n) {
+        if (Date.now() > deadline) throw new Error(`pull ${n} did not finish`);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+
+    scheduler.afterSync(); // requested, but the service has not written anything yet
+    expect(scheduler.nextRetryAt()).toBe(emu.clock.now().getTime() + 120_000);
+    await advance(120);
+    await waitFor(1);
+    expect(results[0]).toEqual({ reason: 'sync-retry', downloaded: [] });
+
+    await client.syncSimulation(id); // partial results reach the storage
+    await advance(180); // the 5-minute retry
+    await waitFor(2);
+    expect(results[1]?.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
+    expect(await readFile(path.join(project, 'room_hrr.csv'), 'utf8')).toContain('Time,HRR');
+    expect(scheduler.nextRetryAt()).toBeNull();
+    await advance(600);
+    expect(settled).toBe(2); // the 10-minute retry was cancelled
+
+    // Terminal status: one pull, which brings the final results.
+    await advance(600);
+    expect(emu.simulations(KEY).find((s) => s.id === id)?.status).toBe(10);
+    const final = await scheduler.onTerminal();
+    expect(final.downloaded).toContain('FDS.tar.gz');
+    scheduler.stop();
+  });
+});
