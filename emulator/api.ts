@@ -51,12 +51,13 @@ const StopBody = z.strictObject({ signal: z.enum(['SIGTSTP', 'SIGINT']) });
 const UploadBody = z.strictObject({ dirname: z.string(), filename: z.string(), contentType: z.string() });
 const PathBody = z.strictObject({ path: z.string() });
 
-function zodMessage(e: z.ZodError): string {
+function zodMessage(e: z.ZodError, raw: object): string {
   return e.issues
     .map((i) => {
       if (i.code === 'unrecognized_keys') return `unknown field(s): ${i.keys.join(', ')}`;
       const at = i.path.length ? `${i.path.join('.')}: ` : '';
-      if (i.code === 'invalid_type' && i.input === undefined) return `${at}field is required`;
+      const top = i.path[0];
+      if (i.path.length === 1 && typeof top === 'string' && !(top in raw)) return `${at}field is required`;
       return `${at}${i.message}`;
     })
     .join('; ');
@@ -67,7 +68,7 @@ async function parseBody<T>(c: Ctx, schema: z.ZodType<T>): Promise<T> {
   if (raw === undefined) throw new ApiError(400, 'A JSON object body is required.');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ApiError(400, 'The body must be a JSON object.');
   const r = schema.safeParse(raw);
-  if (!r.success) throw new ApiError(400, `Invalid request body: ${zodMessage(r.error)}.`);
+  if (!r.success) throw new ApiError(400, `Invalid request body: ${zodMessage(r.error, raw)}.`);
   return r.data;
 }
 
