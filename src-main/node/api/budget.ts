@@ -4,9 +4,10 @@
 //
 // Counting: the service's x-ratelimit-* headers are the truth. Between replies the budget counts
 // the calls it let through itself: a call in flight, or one that ended without a reply (connection
-// lost: the service may have counted it), counts as used until a reply to a later call carries
-// fresh headers. Replies that overtake each other are ordered by the sequence number of their call,
-// so an older reply never rolls the count back.
+// lost: the service may have counted it), counts as used until a reply to a call sent later carries
+// fresh headers. The service's counter only grows within a window, so replies that overtake each
+// other never roll the count back: a lower value is taken only when it is lower by more than the
+// calls that overlapped that one (then the service has reset its window).
 import type { BudgetState, Priority } from './types';
 import { CloudHpcError } from './errors';
 
@@ -24,6 +25,8 @@ export interface CallBudgetOptions {
 export interface CallTicket {
   readonly seq: number;
   readonly priority: Priority;
+  /** Calls in flight when this one was let through. */
+  readonly overlapAtIssue: number;
 }
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -65,11 +68,9 @@ export class CallBudget {
   private dayEnd: number | null = null;
 
   private issued = 0;
-  /** Sequence number of the call whose reply headers are applied. */
-  private applied = 0;
   private readonly inflight = new Set<number>();
-  /** Calls that ended without headers after the applied one: counted until fresher headers come. */
-  private readonly unconfirmed = new Set<number>();
+  /** Calls that ended without a reply (seq → last seq issued then): counted until a later call replies. */
+  private readonly unconfirmed = new Map<number, number>();
   /** After an assumed reset (window passed, pause over) background goes one call at a time until a reply confirms. */
   private probing = false;
   private pausedUntilMs: number | null = null;
@@ -119,6 +120,9 @@ export class CallBudget {
    * (connection lost or refused, timeout, cancelled after sending).
    */
   settle(ticket: CallTicket, headers: HeaderBag | null): void {
+    // calls that overlapped this one (in flight when it was sent, or sent while it was out): the
+    // service may have counted them before or after it
+    const overlapping = ticket.overlapAtIssue + (this.issued - ticket.seq);
     this.inflight.delete(ticket.seq);
     const hl = headers ? headerNumber(headers, 'x-ratelimit-hourly-limit') : null;
     const hu = headers ? headerNumber(headers, 'x-ratelimit-hourly-used') : null;
@@ -126,26 +130,39 @@ export class CallBudget {
     const du = headers ? headerNumber(headers, 'x-ratelimit-daily-used') : null;
     const hasHeaders = hl !== null || hu !== null || dl !== null || du !== null;
     if (!hasHeaders) {
-      if (ticket.seq > this.applied) this.unconfirmed.add(ticket.seq);
-    } else if (ticket.seq > this.applied) {
+      // no reply: the service may have counted it; counted until a call sent after this moment replies
+      this.unconfirmed.set(ticket.seq, this.issued);
+    } else {
       const t = this.now();
       this.known = true;
       if (hl !== null) this.hourlyLimit = hl;
-      if (hu !== null) this.hourlyUsedHeader = hu;
       if (dl !== null) this.dailyLimit = dl;
-      if (du !== null) this.dailyUsedHeader = du;
-      this.applied = ticket.seq;
-      for (const s of this.unconfirmed) if (s <= this.applied) this.unconfirmed.delete(s);
+      const hourlyBefore = this.hourlyUsedHeader;
+      if (hu !== null) this.hourlyUsedHeader = CallBudget.merge(this.hourlyUsedHeader, hu, overlapping);
+      if (du !== null) this.dailyUsedHeader = CallBudget.merge(this.dailyUsedHeader, du, overlapping);
+      for (const [seq, issuedThen] of this.unconfirmed) if (ticket.seq > issuedThen) this.unconfirmed.delete(seq);
       if (this.hourEnd === null || t >= this.hourEnd) this.hourEnd = nextHour(t);
       if (this.dayEnd === null || t >= this.dayEnd) this.dayEnd = nextDay(t);
       this.probing = false;
-      if (this.pausedUntilMs !== null && hu !== null && this.usedAtRefusal !== null && hu < this.usedAtRefusal && this.leftAboveReserve()) {
+      const reset = hu !== null && this.hourlyUsedHeader < hourlyBefore;
+      if (this.pausedUntilMs !== null && reset && this.usedAtRefusal !== null && this.leftAboveReserve()) {
         // fresh numbers show the service reset its counter since the refusal: resume
         this.pausedUntilMs = null;
         this.usedAtRefusal = null;
       }
     }
     this.changed();
+  }
+
+  /**
+   * The service's counter only grows within a window, and replies may arrive in any order: a value
+   * lower than the known one by no more than the overlapping calls is an older reply (kept the
+   * higher); lower by more means the service reset its window.
+   */
+  private static merge(known: number, seen: number, overlapping: number): number {
+    if (seen >= known) return seen;
+    if (known - seen <= overlapping) return known;
+    return seen;
   }
 
   /**
@@ -211,7 +228,7 @@ export class CallBudget {
   // ---- internals
 
   private issue(priority: Priority): CallTicket {
-    const t: CallTicket = { seq: ++this.issued, priority };
+    const t: CallTicket = { seq: ++this.issued, priority, overlapAtIssue: this.inflight.size };
     this.inflight.add(t.seq);
     return t;
   }
@@ -268,7 +285,6 @@ export class CallBudget {
 
   private forgetUnconfirmed(): void {
     this.unconfirmed.clear();
-    this.applied = this.issued;
     this.probing = true;
   }
 

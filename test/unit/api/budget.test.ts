@@ -75,6 +75,26 @@ describe('CallBudget', () => {
     expect(b.state().hourlyUsed).toBe(12);
   });
 
+  it('keeps the higher count when replies arrive in another order than the service counted them', async () => {
+    const b = new CallBudget({ now: clock().now });
+    b.settle(await b.acquire('user'), headers(100, 10));
+    const a = await b.acquire('background'); // counted 11th by the service...
+    const c2 = await b.acquire('background'); // ...12th
+    const d = await b.acquire('background'); // ...13th
+    b.settle(d, headers(100, 13));
+    b.settle(c2, headers(100, 12));
+    expect(b.state().hourlyUsed).toBe(14); // 13 + a still in flight
+    b.settle(a, headers(100, 11)); // a's reply was slow
+    expect(b.state().hourlyUsed).toBe(13);
+  });
+
+  it('takes a much lower count as a reset of the service window', async () => {
+    const b = new CallBudget({ now: clock().now });
+    b.settle(await b.acquire('user'), headers(100, 60));
+    b.settle(await b.acquire('user'), headers(100, 1));
+    expect(b.state().hourlyUsed).toBe(1);
+  });
+
   it('keeps counting a call whose reply was lost until a later reply brings fresh numbers', async () => {
     const b = new CallBudget({ now: clock().now });
     b.settle(await b.acquire('user'), headers(100, 10));
