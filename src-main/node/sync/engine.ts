@@ -7,7 +7,7 @@ import PQueue from 'p-queue';
 import type { Project } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
 import { type PushCloud, errorKind, errorText, isOffline } from './cloud-port';
-import { type FileStat, hashSettled } from './hasher';
+import { type FileStat, hashSettled, trustedMtime } from './hasher';
 import { IgnoreRules } from './ignore-rules';
 import type { IndexStore, PathRecord } from './index-store';
 import { Mutex, delay } from './mutex';
@@ -310,7 +310,7 @@ export class ProjectEngine {
           const base = r ?? { path, size: null, mtimeMs: null, sha256: null, origin: 'local' as const, storageSha256: null, archiveSha256: null, remoteSize: null, remoteTime: null, updatedAt: 0 };
           // A pulled file the user changed is theirs now (it will be pushed); same bytes keep 'pulled'.
           const origin = base.origin === 'pulled' && base.sha256 !== null && base.sha256 !== h.sha256 ? 'local' : base.origin;
-          updates.push({ ...base, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256, origin, updatedAt: this.now() });
+          updates.push({ ...base, size: h.size, mtimeMs: trustedMtime(h.mtimeMs, this.now()), sha256: h.sha256, origin, updatedAt: this.now() });
         } else if (h.kind === 'moved') {
           pending.push(path);
         } else if (h.kind === 'unreadable') {

@@ -16,6 +16,17 @@ export type HashResult =
   | { kind: 'gone' }
   | { kind: 'unreadable'; message: string };
 
+/**
+ * File times tick coarsely (a few ms on Linux): a file written again within the same tick with the
+ * same size keeps its size and mtime. Like git's "racily clean" rule, an mtime this close to the
+ * moment we hashed is not trusted: the index stores null and the next scan hashes the file again.
+ */
+export const RACY_MS = 1000;
+
+export function trustedMtime(mtimeMs: number, hashedAt: number): number | null {
+  return hashedAt - mtimeMs < RACY_MS ? null : mtimeMs;
+}
+
 export function sameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }

@@ -149,6 +149,10 @@ export function planPush(input: PlanInput): PushPlan {
   }
   if (storageDeletes.length > 0) reason += ` ${plural(storageDeletes.length, 'deleted file')} cost${storageDeletes.length === 1 ? 's' : ''} ${deleteCalls} calls to remove from storage.`;
 
+  if (strategy === 'snapshot' && all.length === 0) {
+    // Nothing local is left to archive: remove our archive instead of uploading an empty one.
+    return { ...base, strategy: 'singles', uploads: [], dropFromArchive: archiveOnly, deleteArchiveFirst: archive.present, apiCalls: (archive.present ? DELETE_CALLS : 0) + deleteCalls + 1, bytes: 0, reason: `Every pushed file was deleted locally: removing upload.tar.gz and ${plural(storageDeletes.length, 'file')} from storage.` };
+  }
   if (strategy === 'singles') {
     return { ...base, strategy, uploads: changed, dropFromArchive: [], deleteArchiveFirst, apiCalls: singlesCalls, bytes: sumBytes(changed), reason };
   }

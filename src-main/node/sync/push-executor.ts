@@ -56,7 +56,11 @@ export async function executePush(ctx: PushContext, plan: PushPlan): Promise<Pus
       index.transaction(() => {
         const a = index.archive();
         index.setArchive({ ...a, present: false });
-        for (const r of index.all()) if (r.archiveSha256 !== null) index.put({ ...r, archiveSha256: null, updatedAt: Date.now() });
+        for (const r of index.all()) {
+          if (r.archiveSha256 === null) continue;
+          if (r.sha256 === null && r.storageSha256 === null) index.delete(r.path);
+          else index.put({ ...r, archiveSha256: null, updatedAt: Date.now() });
+        }
         index.addActivity('info', 'Removed the extracted upload.tar.gz from storage so single files can be pushed safely');
       });
     }
@@ -167,7 +171,8 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
       for (const f of snap.files) {
         const r = index.get(f.path);
         const keepPulled = r?.origin === 'pulled' && r.sha256 === f.sha256;
-        index.patch(f.path, { size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, archiveSha256: f.sha256, origin: keepPulled ? 'pulled' : 'pushed' });
+        // Local fields (size, mtime, sha256) were recorded by the scan that hashed the file.
+        index.patch(f.path, { archiveSha256: f.sha256, origin: keepPulled ? 'pulled' : 'pushed' });
       }
       index.setArchive({ present: true, uploadedAt: now, sha256: snap.sha256, size: snap.size, fileCount: snap.files.length, extracted: false, extractedAt: null });
       index.addActivity('snapshot', `Pushed the case as ${ARCHIVE_NAME} (${snap.files.length} files, ${snap.size} bytes)`);
@@ -215,7 +220,7 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
           return;
         }
         index.transaction(() => {
-          index.patch(f.path, { size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, storageSha256: f.sha256, origin: 'pushed' });
+          index.patch(f.path, { storageSha256: f.sha256, origin: 'pushed' });
           index.addActivity('pushed', `Pushed ${f.path}`, f.path);
         });
         out.uploaded.push(f.path);
