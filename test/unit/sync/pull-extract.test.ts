@@ -110,6 +110,13 @@ describe('extracting a result archive', () => {
     const again = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }, { path: 'same.txt', data: 'same' }]));
     expect(again.outcomes.map((o) => o.kind)).toEqual(['conflict', 'unchanged']);
     expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(1);
+    // Later (e.g. after a crash lost what the last pull saw): the same cloud version is found beside, not copied again.
+    const later = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
+    expect(later.outcomes[0]).toMatchObject({ kind: 'conflict', copy });
+    // A new cloud version does get its own copy.
+    const newer = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit 2' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
+    expect(newer.outcomes[0]).toMatchObject({ kind: 'conflict', copy: 'case (cloudHPC 2026-11-27 090000).fds' });
+    expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(2);
   });
 
   it('updates a pulled file the user did not touch; a pulled file changed on both sides is a conflict; local-only change is kept', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conflictName } from '../../../src-main/node/sync/pull/conflict-name';
+import { conflictName, isConflictCopyOf } from '../../../src-main/node/sync/pull/conflict-name';
 import { checkRemoteName, ensureParentInside, isInside, targetPath } from '../../../src-main/node/sync/pull/names';
 
 describe('remote name safety', () => {
@@ -95,5 +95,9 @@ describe('conflict copy names', () => {
     expect(conflictName('sub/FDS.tar.gz', when)).toBe('sub/FDS (cloudHPC 2026-11-26 214503).tar.gz');
     expect(conflictName('.bashrc', when)).toBe('.bashrc (cloudHPC 2026-11-26 214503)');
     expect(conflictName('Makefile', when, 2)).toBe('Makefile (cloudHPC 2026-11-26 214503 2)');
+    expect(isConflictCopyOf('sub/FDS.tar.gz', 'FDS (cloudHPC 2026-11-26 214503).tar.gz')).toBe(true);
+    expect(isConflictCopyOf('Makefile', 'Makefile (cloudHPC 2026-11-26 214503 2)')).toBe(true);
+    expect(isConflictCopyOf('case.fds', 'case (cloudHPC later).fds')).toBe(false);
+    expect(isConflictCopyOf('case.fds', 'case.fds')).toBe(false);
   });
 });

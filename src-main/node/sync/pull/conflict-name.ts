@@ -28,3 +28,11 @@ export function conflictName(rel: string, when: Date, attempt = 1): string {
   const counter = attempt > 1 ? ` ${attempt}` : '';
   return `${dir}${stem} (cloudHPC ${stamp(when)}${counter})${ext}`;
 }
+
+/** Does `basename` look like a conflict copy of `rel`'s file name (any time stamp, any counter)? */
+export function isConflictCopyOf(rel: string, basename: string): boolean {
+  const { stem, ext } = splitExt(rel.slice(rel.lastIndexOf('/') + 1));
+  if (!basename.startsWith(`${stem} (cloudHPC `) || !basename.endsWith(`)${ext}`)) return false;
+  const middle = basename.slice(stem.length + ' (cloudHPC '.length, basename.length - ext.length - 1);
+  return /^\d{4}-\d{2}-\d{2} \d{6}( \d+)?$/.test(middle);
+}

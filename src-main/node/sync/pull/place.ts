@@ -7,10 +7,10 @@
 // - anything else (a local input that differs, a pulled file the user edited, a folder or a link in
 //   the way) → conflict: local stays, the cloud file goes beside it as `name (cloudHPC …).ext`.
 import { constants as fsc } from 'node:fs';
-import { copyFile, link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexStore } from '../index-store';
-import { conflictName } from './conflict-name';
+import { conflictName, isConflictCopyOf } from './conflict-name';
 import { hashFile } from './hash';
 import { checkRemoteName, ensureParentInside, targetPath, UnsafePathError } from './names';
 
@@ -178,6 +178,12 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
     : existing.isDirectory()
       ? 'a local folder has that name'
       : 'a local link or special file has that name';
+  // The same cloud version kept beside it already (an earlier pull, maybe one cut short): nothing new.
+  const existingCopy = await findSameCopy(abs, rel, input.size, input.sha256, input.signal);
+  if (existingCopy) {
+    await unlink(tempPath).catch(() => undefined);
+    return { kind: 'conflict', rel, copy: existingCopy, reason: why };
+  }
   for (let attempt = 1; attempt < 100; attempt++) {
     const copy = conflictName(rel, input.now, attempt);
     const check = checkRemoteName(copy, { platform });
@@ -202,4 +208,26 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
     return { kind: 'conflict', rel, copy, reason: why };
   }
   throw new UnsafePathError(rel, 'too many conflict copies with the same time stamp');
+}
+
+/** A conflict copy of rel beside it with exactly this content, if there is one (relative path). */
+async function findSameCopy(abs: string, rel: string, size: number, sha256: string, signal?: AbortSignal): Promise<string | undefined> {
+  const dir = path.dirname(abs);
+  const relDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/') + 1) : '';
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names.filter((n) => isConflictCopyOf(rel, n)).sort()) {
+    const p = path.join(dir, name);
+    try {
+      const st = await lstat(p);
+      if (st.isFile() && st.size === size && (await hashFile(p, signal)) === sha256) return relDir + name;
+    } catch {
+      /* vanished meanwhile */
+    }
+  }
+  return undefined;
 }

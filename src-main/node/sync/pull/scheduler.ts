@@ -90,7 +90,7 @@ export class PullScheduler {
   /** Epoch ms of the next scheduled SYNC retry, or null. */
   nextRetryAt(): number | null {
     const now = this.clock.now();
-    return this.syncDue.find((t) => t >= now) ?? null;
+    return this.syncDue.find((t) => t > now) ?? null;
   }
 
   /** Cancels the schedule and aborts a pull in progress. */
