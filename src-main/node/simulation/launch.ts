@@ -1,0 +1,119 @@
+// A launch: check the choice against the offered options, run the pre-flight checks on the local
+// case (errors refuse, warnings ask), wait until the project's push is complete (the storage
+// equals the local case), call simulation/add exactly once (the client finds the run of a lost
+// reply instead of sending again), and record the simulation against the project.
+
+import type { CallOptions, NewSimulation, Priority } from '../api/types';
+import { FORBIDDEN_CHARS } from '../project';
+import { scanCase } from './case-scan';
+import { checkChoice, SimulationOptionsCache, type OptionsSource, type SimulationOptions } from './options';
+import { preflight, type PreflightReport } from './preflight';
+import type { SimulationRecords } from './records';
+
+/** What a launch needs from the sync engine (SyncService satisfies it). */
+export interface LaunchSync {
+  ensurePushed(projectId: string, o?: { timeoutMs?: number; signal?: AbortSignal }): Promise<unknown>;
+  noteSimulationStarted?(projectId: string): void;
+}
+
+export interface LaunchClient extends OptionsSource {
+  readonly baseUrl: string;
+  addSimulation(sim: NewSimulation, o?: CallOptions & { priority?: Priority }): Promise<number>;
+}
+
+export interface LaunchRequest {
+  projectId: string;
+  localDir: string;
+  storageFolder: string;
+  cpu: number;
+  ram: string;
+  script: string;
+  mesh?: string;
+  /** REGULAR instance (nopre 1); default SPOT. */
+  regular?: boolean;
+  /** Asked when the pre-flight has warnings (no errors); false or missing refuses. */
+  confirm?: (report: PreflightReport) => Promise<boolean> | boolean;
+  signal?: AbortSignal;
+  /** Ask the options again instead of the day-old cache. */
+  refreshOptions?: boolean;
+}
+
+export type LaunchStep = 'options' | 'preflight' | 'push' | 'add' | 'recorded';
+
+export interface LaunchResult {
+  id: number;
+  report: PreflightReport;
+  options: SimulationOptions;
+}
+
+export class LaunchRefused extends Error {
+  constructor(message: string, readonly code: 'invalid-choice' | 'preflight-errors' | 'warnings-declined' | 'bad-mesh', readonly report?: PreflightReport) {
+    super(message);
+    this.name = 'LaunchRefused';
+  }
+}
+
+export interface LauncherDeps {
+  client: LaunchClient;
+  sync: LaunchSync;
+  records: SimulationRecords;
+  optionsCache?: SimulationOptionsCache;
+  onStep?: (step: LaunchStep, detail?: string) => void;
+  now?: () => number;
+}
+
+export class Launcher {
+  private readonly inflight = new Map<string, Promise<LaunchResult>>();
+  private readonly cache: SimulationOptionsCache;
+
+  constructor(private readonly deps: LauncherDeps) {
+    this.cache = deps.optionsCache ?? new SimulationOptionsCache();
+  }
+
+  /** Launches; a second launch of the same project while one is in flight gets the same promise. */
+  launch(req: LaunchRequest): Promise<LaunchResult> {
+    const running = this.inflight.get(req.projectId);
+    if (running) return running;
+    const p = this.run(req).finally(() => this.inflight.delete(req.projectId));
+    this.inflight.set(req.projectId, p);
+    return p;
+  }
+
+  private async run(req: LaunchRequest): Promise<LaunchResult> {
+    const { client, sync, records, onStep } = this.deps;
+    const mesh = req.mesh?.trim() ?? '';
+    if (mesh && (mesh.includes('/') || FORBIDDEN_CHARS.some((c) => mesh.includes(c)) || /\s/.test(mesh))) {
+      throw new LaunchRefused(`The mesh folder "${mesh}" is not a valid top-level storage folder name: use letters, digits, - _ and . only.`, 'bad-mesh');
+    }
+    onStep?.('options');
+    const options = await this.cache.get(client, client.baseUrl, { refresh: req.refreshOptions, priority: 'user' });
+    const bad = checkChoice({ cpu: req.cpu, ram: req.ram, script: req.script }, options);
+    if (bad.length) throw new LaunchRefused(bad.join(' '), 'invalid-choice');
+
+    onStep?.('preflight');
+    const report = preflight(await scanCase(req.localDir), { script: req.script, cpu: req.cpu, mesh: mesh || undefined });
+    if (report.blocking) {
+      throw new LaunchRefused(`The case has ${report.errors} problem${report.errors === 1 ? '' : 's'} that would make the run fail: fix ${report.errors === 1 ? 'it' : 'them'} and launch again.`, 'preflight-errors', report);
+    }
+    if (report.needsConfirmation && !(await req.confirm?.(report))) {
+      throw new LaunchRefused('Launch cancelled: the pre-flight warnings were not accepted.', 'warnings-declined', report);
+    }
+
+    onStep?.('push', 'making the storage equal the local case');
+    await sync.ensurePushed(req.projectId, { signal: req.signal });
+    req.signal?.throwIfAborted();
+
+    onStep?.('add');
+    const sim: NewSimulation = { cpu: req.cpu, ram: req.ram, script: req.script, folder: req.storageFolder };
+    if (mesh) sim.mesh = mesh;
+    if (req.regular !== undefined) sim.regular = req.regular;
+    const id = await client.addSimulation(sim, { priority: 'user', signal: req.signal });
+    sync.noteSimulationStarted?.(req.projectId);
+    records.put({
+      id, projectId: req.projectId, folder: req.storageFolder, script: req.script, cpu: req.cpu, ram: req.ram, mesh,
+      regular: req.regular ?? false, launchedAt: (this.deps.now ?? Date.now)(), status: null, outcome: null, finishedAt: null,
+    });
+    onStep?.('recorded', String(id));
+    return { id, report, options };
+  }
+}
