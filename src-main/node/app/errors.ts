@@ -1,0 +1,58 @@
+// Every failure inside the core becomes a ContractError: a code the UI can act on and a message
+// for a person. Nothing here ever carries the API key, a signed URL's query or a stack.
+import { ZodError } from 'zod';
+import type { ContractError, ErrorCode, PreflightReport } from '../../common/contract';
+import { CloudHpcError } from '../api/errors';
+import { redactText } from '../api/redact';
+import { KeyStoreError, keyErrorCode } from '../keystore';
+import { ProjectError } from '../project';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { suggestion?: string; preflight?: PreflightReport } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+const cloudKinds: Record<CloudHpcError['kind'], ErrorCode> = {
+  unauthorized: 'key-rejected',
+  'not-found-or-forbidden': 'not-found',
+  'rate-limited': 'rate-limited',
+  network: 'offline',
+  server: 'offline',
+  'bad-reply': 'internal',
+  transfer: 'offline',
+  cancelled: 'internal',
+};
+
+/** Any thrown value → a ContractError (duck-typed for engine errors that carry code/userMessage). */
+export function toContractError(err: unknown): ContractError {
+  if (err instanceof AppError) {
+    const e: ContractError = { code: err.code, message: redactText(err.message) };
+    if (err.extra.suggestion) e.suggestion = err.extra.suggestion;
+    if (err.extra.preflight) e.preflight = err.extra.preflight;
+    return e;
+  }
+  if (err instanceof CloudHpcError) return { code: cloudKinds[err.kind], message: err.userMessage };
+  if (err instanceof KeyStoreError) return { code: keyErrorCode(err), message: redactText(err.message) };
+  if (err instanceof ProjectError) {
+    const e: ContractError = { code: 'invalid-input', message: redactText(err.message) };
+    if (err.suggestion) e.suggestion = err.suggestion;
+    return e;
+  }
+  if (err instanceof ZodError) {
+    const first = err.issues[0];
+    const where = first && first.path.length > 0 ? ` (${first.path.join('.')})` : '';
+    return { code: 'invalid-params', message: `The request is not valid${where}: ${first?.message ?? 'bad input'}.` };
+  }
+  if (err instanceof Error) {
+    const userMessage = (err as Error & { userMessage?: unknown }).userMessage;
+    const message = typeof userMessage === 'string' ? userMessage : err.message;
+    return { code: 'internal', message: redactText(message || 'Something went wrong: try again.') };
+  }
+  return { code: 'internal', message: 'Something went wrong: try again.' };
+}
