@@ -1,0 +1,8 @@
+// Pure rules the Electron shell applies (no electron import, unit-tested without Electron).
+export * from './external-links';
+export * from './ipc-sender';
+export * from './ipc-channels';
+export * from './web-security';
+export * from './dropped-paths';
+export * from './tray-model';
+export * from './notifications';
