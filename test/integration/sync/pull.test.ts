@@ -63,8 +63,18 @@ describe('pull from the emulator', () => {
   it('pulls and extracts the results of a completed simulation, records them as pulled, and costs what it reports', async () => {
     await runFdsToCompletion();
     const before = emu.calls(KEY).total;
-    const r = await pull({ settings: { script: 'fds6.9.1' } });
+    const phases = new Set<string>();
+    let lastBytes = 0;
+    const r = await pull({
+      settings: { script: 'fds6.9.1' },
+      onProgress: (p) => {
+        phases.add(p.phase);
+        if (p.phase === 'downloading' && p.bytes) lastBytes = Math.max(lastBytes, p.bytes);
+      },
+    });
     const cost = emu.calls(KEY).total - before;
+    expect([...phases]).toEqual(['looking', 'downloading', 'extracting', 'done']);
+    expect(lastBytes).toBeGreaterThan(0);
     expect(r.apiCalls).toBe(cost);
     // Listing: view-by-path of the folder + 1 page; then one download URL per file.
     expect(r.plan.strategy).toBe('listing');
