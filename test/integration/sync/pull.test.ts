@@ -142,6 +142,7 @@ describe('pull from the emulator', () => {
         { path: 'PRN.txt', data: 'reserved' },
         { path: 'dir/com3', data: 'reserved' },
         { path: '.cloudhpc-sync/x', data: 'app area' },
+        { path: '.CloudHPC-Sync/pull-tmp/y', data: 'app area on a case-insensitive disk' },
         { path: 'good/result.csv', data: 'ok\n' },
       ]),
     );
@@ -152,7 +153,7 @@ describe('pull from the emulator', () => {
     expect(await readdir(path.join(parent, 'outside'))).toEqual([]);
 
     const refused = r.refused.map((x) => x.name);
-    for (const n of ['CON', 'aux.csv', 'LPT1.frd', '.cloudhpc-sync/pull-tmp/evil', 'FDS.tar.gz: ../escape.txt', 'FDS.tar.gz: up', 'FDS.tar.gz: hard', 'FDS.tar.gz: linkout/evil2.txt', 'FDS.tar.gz: null', 'FDS.tar.gz: pipe', 'FDS.tar.gz: PRN.txt', 'FDS.tar.gz: dir/com3', 'FDS.tar.gz: .cloudhpc-sync/x']) {
+    for (const n of ['CON', 'aux.csv', 'LPT1.frd', '.cloudhpc-sync/pull-tmp/evil', 'FDS.tar.gz: ../escape.txt', 'FDS.tar.gz: up', 'FDS.tar.gz: hard', 'FDS.tar.gz: linkout/evil2.txt', 'FDS.tar.gz: null', 'FDS.tar.gz: pipe', 'FDS.tar.gz: PRN.txt', 'FDS.tar.gz: dir/com3', 'FDS.tar.gz: .cloudhpc-sync/x', 'FDS.tar.gz: .CloudHPC-Sync/pull-tmp/y']) {
       expect(refused).toContain(n);
     }
     // The symlinked folder of a remote single file is refused too.

@@ -190,7 +190,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   });
   const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], upToDate: 0, apiCalls: 0, plan };
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
-  const reservedRel = (rel: string) => rel === appDir || rel.startsWith(`${appDir}/`);
+  // Case-insensitive: on macOS and Windows '.CloudHPC-Sync/…' is the same folder as ours.
+  const appLower = appDir.toLowerCase();
+  const reservedRel = (rel: string) => {
+    const r = rel.toLowerCase();
+    return r === appLower || r.startsWith(`${appLower}/`);
+  };
   const refuse = (name: string, reason: string) => {
     result.refused.push({ name, reason });
     log('warn', `pull: refused '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
