@@ -358,7 +358,7 @@ export class CloudHpcClient {
   // ---- internals
 
   private transferDeps() {
-    return { dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: this.opts.stallTimeoutMs, maxAttempts: this.opts.transferAttempts };
+    return { dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: this.opts.stallTimeoutMs, maxAttempts: this.opts.transferAttempts, policy: this.policy };
   }
 
   private retryContext(o: CallOptions) {

@@ -12,7 +12,7 @@ import { Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { CloudHpcError, abortReason } from './errors';
 import { redactUrl, type LogSink } from './redact';
-import { backoffDelay, defaultRetryPolicy, realSleep, type Sleep } from './retry';
+import { backoffDelay, defaultRetryPolicy, realSleep, type RetryPolicy, type Sleep } from './retry';
 import type { TransferOptions, TransferProgress } from './types';
 
 export interface TransferDeps {
@@ -23,6 +23,8 @@ export interface TransferDeps {
   stallTimeoutMs?: number;
   /** Attempts of the whole PUT/GET after dropped connections or 5xx. Default 3. */
   maxAttempts?: number;
+  /** Backoff between attempts (default: the client's default policy). */
+  policy?: RetryPolicy;
 }
 
 export interface UploadTarget {
@@ -76,8 +78,9 @@ class ProgressMeter {
     this.emit(true);
   }
   add(n: number): void {
+    const first = this.bytes === 0;
     this.bytes += n;
-    this.emit(false);
+    this.emit(first);
   }
   emit(force: boolean): void {
     if (!this.onProgress) return;
@@ -97,6 +100,10 @@ class ProgressMeter {
   }
 }
 
+/** Upper bound of bytes the OS may buffer for one connection, and the slowest line rate assumed to drain them. */
+const drainBufferBytes = 16 * 1024 * 1024;
+const drainAssumedBytesPerMs = 256; // 256 KB/s
+
 /** Aborts `controller` when no activity was recorded for `stallMs`. */
 class StallWatch {
   private last = Date.now();
@@ -112,6 +119,10 @@ class StallWatch {
   }
   touch(): void {
     this.last = Date.now();
+  }
+  /** Bytes handed to the socket may still sit in kernel buffers: allow them time to drain. */
+  grace(ms: number): void {
+    this.last = Date.now() + ms;
   }
   stop(): void {
     clearInterval(this.timer);
@@ -190,6 +201,9 @@ async function putOnce(
     },
   });
   source.on('error', (e) => counter.destroy(e));
+  // once the whole body is handed over, the socket's buffers may still hold up to several MiB that
+  // drain at line rate before the reply can come: allow that at a modest assumed rate
+  counter.on('end', () => watch.grace(Math.min(size, drainBufferBytes) / drainAssumedBytesPerMs));
   source.pipe(counter);
   try {
     meter.reset();
@@ -263,7 +277,7 @@ export async function uploadFile(
         continue;
       }
       if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
-      await sleep(backoffDelay(attempts, defaultRetryPolicy), opts.signal);
+      await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
     }
   }
 }
@@ -368,7 +382,7 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
         deps.log('warn', `download ${basename(destPath)} attempt ${attempts} failed: ${a.detail}`);
         if (a.reason === 'refused') throw transferError(endpoint, a, 'The cloudHPC storage refused the download link (it may have expired): ask for a new one and try again.');
         if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
-        await sleep(backoffDelay(attempts, defaultRetryPolicy), opts.signal);
+        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
       }
     }
   } catch (e) {
