@@ -1,3 +1,83 @@
-// cloudhpc-sync command line (push, pull, watch, status, launch, ...). Commands are added by the engine issues.
-console.error('cloudhpc-sync: no commands yet');
-process.exitCode = 2;
+// cloudhpc-sync: the command line. A small dispatcher; each command lives in ./commands/<name>.ts.
+// To add a command: write it there and add it to the list below (order = order in the help).
+import { parseArgs, UsageError } from './args';
+import type { Command } from './command';
+import { push } from './commands/push';
+import { pull } from './commands/pull';
+import { status } from './commands/status';
+import { watch } from './commands/watch';
+import { type CliIo, createContext } from './context';
+import { EXIT } from './exit-codes';
+import { exitFor } from './render';
+
+export const commands: Command[] = [
+  push,
+  pull,
+  watch,
+  status,
+];
+
+function help(): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'cloudhpc-sync — keep case folders in sync with cloudHPC storage',
+    '',
+    'Usage: cloudhpc-sync <command> [options]   (cloudhpc-sync <command> --help for details)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Environment: CLOUDHPC_API_KEY (your API key), CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
+    '            5 cloudHPC unreachable, 6 not everything pushed in time, 130 interrupted.',
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the exit code. `signal` aborts (Ctrl-C). */
+export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${help()}\n`);
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
+    return EXIT.USAGE;
+  }
+  let json = rest.includes('--json');
+  const ctx = createContext(io, json);
+  try {
+    const args = parseArgs(rest, { value: cmd.valueFlags, bool: cmd.boolFlags });
+    json = args.flags.has('json');
+    if (args.flags.has('help')) {
+      io.stdout.write(`${cmd.usage}\n`);
+      return EXIT.OK;
+    }
+    return await cmd.run(args, ctx, signal);
+  } catch (e) {
+    const { code, message } = signal.aborted && !(e instanceof UsageError) ? { code: cmd.name === 'watch' ? EXIT.OK : EXIT.INTERRUPTED, message: 'Interrupted: nothing is lost; run the command again to continue.' } : exitFor(e);
+    if (json) io.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
+    io.stderr.write(`cloudhpc-sync ${cmd.name}: ${message}\n`);
+    return code;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The process entry (bin/cloudhpc-sync.js): Ctrl-C aborts cleanly, a second one exits at once. */
+export function runCli(): void {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.INTERRUPTED);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }, controller.signal).then((code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+}

@@ -113,6 +113,28 @@ describe('pull from the emulator', () => {
     expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
   });
 
+  it('walks every page of a big folder, and finds the folder again when it was recreated', async () => {
+    for (let i = 0; i < 45; i++) await emu.seedFile(KEY, `case/probe${String(i).padStart(2, '0')}.csv`, `p${i}`);
+    const before = emu.calls(KEY).total;
+    const r = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(r.downloaded).toHaveLength(45);
+    // view-by-path of the folder + pages of 20, 20 and 5, + 45 download URLs.
+    expect(r.apiCalls).toBe(1 + 3 + 45);
+    expect(emu.calls(KEY).total - before).toBe(r.apiCalls);
+    expect(await readFile(path.join(project, 'probe44.csv'), 'utf8')).toBe('p44');
+
+    // The folder is deleted and created again: the cached id is stale.
+    const folder = await client.viewByPath('case');
+    await client.deleteStorage(folder.id);
+    await emu.seedFile(KEY, 'case/cloudhpc.log', 'new run');
+    await client.deleteCache();
+    const before2 = emu.calls(KEY).total;
+    const r2 = await pull({ settings: { script: 'fds6.9.1' } });
+    expect(r2.downloaded).toEqual(['cloudhpc.log']);
+    expect(emu.calls(KEY).total - before2).toBe(r2.apiCalls);
+    expect(await readFile(path.join(project, 'cloudhpc.log'), 'utf8')).toBe('new run');
+  });
+
   it('hostile storage names and hostile archive members write nothing outside the project', async () => {
     await symlink(path.join(parent, 'outside'), path.join(project, 'linkout'));
     const outsideBefore = await outsideProject();

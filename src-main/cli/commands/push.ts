@@ -1,0 +1,49 @@
+// cloudhpc-sync push <dir>: one-shot push; returns when the cloud storage holds the local case.
+import { flagNumber, flagString, UsageError } from '../args';
+import type { Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { followStatus } from '../render';
+
+export const push: Command = {
+  name: 'push',
+  summary: 'Push a case folder to its storage folder once and wait until the cloud holds it',
+  usage: `cloudhpc-sync push <dir> [--folder NAME] [--confirm-deletes] [--dry-run] [--timeout SECONDS] [--json]
+  --folder NAME       storage folder (default: the folder's name; only when the folder is not a project yet)
+  --confirm-deletes   allow a push that deletes more files than the mass-delete guard allows
+  --dry-run           scan and show what the push would do and cost; no API call
+  --timeout SECONDS   give up after this long (default 1800) when offline or files keep changing`,
+  valueFlags: ['folder', 'timeout'],
+  boolFlags: ['confirm-deletes', 'dry-run'],
+  async run(args, ctx, signal) {
+    const dir = args.positional[0];
+    if (!dir || args.positional.length > 1) throw new UsageError('push takes exactly one folder.');
+    const dry = args.flags.has('dry-run');
+    const service = ctx.service({ offline: dry });
+    const project = service.ensureProject(dir, { storageFolder: flagString(args, 'folder') });
+    const off = service.on('state', followStatus(ctx));
+    // Ctrl-C: stop transfers in flight now (the index stays consistent; a rerun continues).
+    const onAbort = (): void => { void service.close(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (dry) {
+        const plan = await service.previewPush(project.id);
+        const summary = { projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.map((f) => f.path), deletes: plan.deletes, massDelete: plan.massDelete };
+        if (ctx.json) ctx.printJson(summary);
+        else ctx.out(`${project.storageFolder}: ${plan.strategy === 'none' ? 'nothing to push' : `${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes`}. ${plan.reason}`);
+        return EXIT.OK;
+      }
+      if (args.flags.has('confirm-deletes')) service.confirmDeletes(project.id);
+      const r = await service.ensurePushed(project.id, { timeoutMs: flagNumber(args, 'timeout', 1800) * 1000, signal });
+      const st = service.status(project.id);
+      if (ctx.json) {
+        ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: st.state, pushed: true, lastStrategy: r.plan.strategy });
+      } else {
+        ctx.out(`${project.storageFolder}: up to date (${project.localDir}).`);
+      }
+      return EXIT.OK;
+    } finally {
+      off();
+      signal.removeEventListener('abort', onAbort);
+    }
+  },
+};

@@ -1,0 +1,71 @@
+// Helpers shared by the simulation commands (launch, wait, stop, sync, log, simulations).
+import { createInterface } from 'node:readline/promises';
+import type { Simulation } from '../../node/api/types';
+import type { Project } from '../../node/project/registry';
+import { formatDiagnoses, mainCause, type Diagnosis, type Outcome } from '../../node/simulation/diagnosis';
+import { formatRunSummary, statusName } from '../../node/simulation/run-summary';
+import type { SyncService } from '../../node/sync/service';
+import { UsageError, type ParsedArgs } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../exit-codes';
+
+export function simulationId(args: ParsedArgs, command: string): number {
+  const raw = args.positional[0];
+  if (!raw || args.positional.length > 1) throw new UsageError(`${command} takes exactly one simulation id (see cloudhpc-sync simulations).`);
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`"${raw}" is not a simulation id: it is a number, as listed by cloudhpc-sync simulations.`);
+  return id;
+}
+
+/** Asks a yes/no question on an interactive terminal; false when there is none (scripts must pass --yes). */
+export async function askYes(ctx: CliContext, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY || ctx.json) return false;
+  const rl = createInterface({ input: process.stdin, output: ctx.stderr });
+  try {
+    const a = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(a.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Minimum milliseconds between status polls (CLOUDHPC_SYNC_POLL_MIN_MS lowers it for tests and demos against the emulator). */
+export function pollMinMs(env: NodeJS.ProcessEnv): number {
+  const v = Number(env.CLOUDHPC_SYNC_POLL_MIN_MS);
+  return Number.isFinite(v) && v >= 50 ? v : 30_000;
+}
+
+export function projectForFolder(service: SyncService, folder: string): Project | undefined {
+  return service.projects().find((p) => p.storageFolder === folder);
+}
+
+/** Pulls the results of a finished simulation into its project's folder, when it has one. */
+export async function pullResults(ctx: CliContext, service: SyncService, sim: Simulation): Promise<string> {
+  const project = projectForFolder(service, sim.folder);
+  if (!project) {
+    const line = `No local project syncs with the storage folder "${sim.folder}": the results stay in the storage.`;
+    if (!ctx.json) ctx.out(line);
+    return line;
+  }
+  const r = await service.pull(project.id, { priority: 'user' });
+  const line = `Results: ${r.summary} into ${project.localDir}`;
+  if (!ctx.json) ctx.out(line);
+  return line;
+}
+
+export function outcomeExit(outcome: Outcome): number {
+  return outcome === 'error' || outcome === 'completed with errors' ? EXIT.FAILURE : EXIT.OK;
+}
+
+/** The end of a run for a person: outcome, duration/cost, the cause of a failure and what the log shows. */
+export function printFinished(ctx: CliContext, sim: Simulation, outcome: Outcome, diagnoses: Diagnosis[], verbose = false): void {
+  ctx.out(`Simulation ${sim.id} ${statusName(sim.status)}: ${outcome} (${formatRunSummary(sim)}).`);
+  const cause = mainCause(diagnoses);
+  if (cause && (outcome === 'error' || outcome === 'completed with errors')) ctx.out(`Cause: ${cause.cause}\nFix: ${cause.fix}`);
+  const shown = verbose ? diagnoses : diagnoses.filter((d) => d.severity !== 'info');
+  ctx.out(`Log diagnosis:\n${formatDiagnoses(shown)}`);
+}
+
+export function simulationJson(sim: Simulation): Record<string, unknown> {
+  return { id: sim.id, status: sim.status, statusName: statusName(sim.status), folder: sim.folder, script: sim.script, cpu: sim.cpu, ram: sim.ram, regular: sim.nopre === 1, mesh: sim.mesh, started: sim.idate, ended: sim.edate, cpuHours: sim.cpuHours, cost: sim.cost };
+}

@@ -1,0 +1,32 @@
+// cloudhpc-sync simulations: the user's simulations (one API call), with the local project of each.
+import { UsageError } from '../args';
+import type { Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { formatRunSummary, statusName } from '../../node/simulation/run-summary';
+import { simulationJson } from './simulations-shared';
+
+export const simulations: Command = {
+  name: 'simulations',
+  summary: 'List your simulations (newest first) and the local folder of each',
+  usage: `cloudhpc-sync simulations [--json]
+One API call (index-short, page 1: the newest simulations).`,
+  async run(args, ctx) {
+    if (args.positional.length > 0) throw new UsageError('simulations takes no argument.');
+    const list = await ctx.client().indexShort(1, 'id', 'desc', { priority: 'user' });
+    const projects = ctx.registry().list();
+    const local = (folder: string): string | null => projects.find((p) => p.storageFolder === folder)?.localDir ?? null;
+    if (ctx.json) {
+      ctx.printJson(list.map((s) => ({ ...simulationJson(s), localDir: local(s.folder) })));
+      return EXIT.OK;
+    }
+    if (list.length === 0) {
+      ctx.out('No simulations yet: start one with cloudhpc-sync launch <dir> --cpu N --ram CLASS --script NAME.');
+      return EXIT.OK;
+    }
+    for (const s of list) {
+      const where = local(s.folder);
+      ctx.out(`${String(s.id).padStart(6)}  ${statusName(s.status).padEnd(9)}  ${s.folder}  ${s.script}  ${s.cpu} vCPU ${s.ram}${s.edate ? `  ${formatRunSummary(s)}` : s.idate ? `  started ${s.idate}` : ''}${where ? `  <- ${where}` : ''}`);
+    }
+    return EXIT.OK;
+  },
+};

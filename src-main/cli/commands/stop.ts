@@ -1,0 +1,41 @@
+// cloudhpc-sync stop <id> [--hard]: soft stop (saves results) or hard stop (saves nothing).
+import type { Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { ControlError, EXPLAIN, SimulationControl } from '../../node/simulation/control';
+import { askYes, simulationId } from './simulations-shared';
+
+export const stop: Command = {
+  name: 'stop',
+  summary: 'Stop a simulation: soft (saves results) or --hard (saves nothing)',
+  usage: `cloudhpc-sync stop <id> [--hard] [--yes] [--json]
+  (default)  ${EXPLAIN.softStop}
+  --hard     ${EXPLAIN.hardStop}
+  --yes      do not ask for confirmation of a hard stop`,
+  boolFlags: ['hard', 'yes'],
+  async run(args, ctx) {
+    const id = simulationId(args, 'stop');
+    const hard = args.flags.has('hard');
+    const control = new SimulationControl({ client: ctx.client() });
+    try {
+      let r;
+      if (hard) {
+        const confirmed = args.flags.has('yes') || (await askYes(ctx, `${EXPLAIN.hardStop} Hard stop simulation ${id}?`));
+        if (!confirmed) {
+          ctx.err(`Not stopped. ${EXPLAIN.hardStop} Add --yes to confirm, or use a soft stop (without --hard) to keep the results.`);
+          return EXIT.USAGE;
+        }
+        r = await control.hardStop(id, { confirmed: true });
+      } else {
+        r = await control.softStop(id);
+      }
+      if (ctx.json) ctx.printJson({ id, action: r.action, explanation: r.explanation });
+      else ctx.out(`Simulation ${id}: ${hard ? 'hard' : 'soft'} stop requested. ${r.explanation}`);
+      return EXIT.OK;
+    } catch (e) {
+      if (!(e instanceof ControlError)) throw e;
+      if (ctx.json) ctx.printJson({ id, error: e.message, code: e.code });
+      ctx.err(e.message);
+      return EXIT.FAILURE;
+    }
+  },
+};
