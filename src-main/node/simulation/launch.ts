@@ -36,6 +36,8 @@ export interface LaunchRequest {
   signal?: AbortSignal;
   /** Ask the options again instead of the day-old cache. */
   refreshOptions?: boolean;
+  /** Told the pre-flight report as soon as it is known (before any refusal or question). */
+  onReport?: (report: PreflightReport) => void;
 }
 
 export type LaunchStep = 'options' | 'preflight' | 'push' | 'add' | 'recorded';
@@ -92,6 +94,7 @@ export class Launcher {
 
     onStep?.('preflight');
     const report = preflight(await scanCase(req.localDir), { script: req.script, cpu: req.cpu, mesh: mesh || undefined });
+    req.onReport?.(report);
     if (report.blocking) {
       throw new LaunchRefused(`The case has ${report.errors} problem${report.errors === 1 ? '' : 's'} that would make the run fail: fix ${report.errors === 1 ? 'it' : 'them'} and launch again.`, 'preflight-errors', report);
     }
