@@ -1,4 +1,46 @@
-// Preload (sandboxed, bundled to one CommonJS file): exposes intent functions only.
-import { contextBridge } from 'electron';
+// Preload (sandboxed, bundled to ONE CommonJS file: out/preload/index.cjs). Exposes `window.cloudhpc`
+// (CloudHpcBridge of the contract) through contextBridge: an intent function per request
+// (launchSimulation(params), setApiKey(params), ...), an `onX(cb)` per event returning an unsubscribe,
+// and the paths of dropped files. Never the raw ipcRenderer, never the IPC event object.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { EVENT_NAMES, REQUEST_NAMES, eventListenerName, type CloudHpcBridge } from '../src-main/common/contract';
+import { eventChannel, requestChannel } from '../src-main/node/shell-policy/ipc-channels';
 
-contextBridge.exposeInMainWorld('cloudhpc', {});
+function pathForFile(file: unknown): string {
+  if (typeof File === 'undefined' || !(file instanceof File)) return '';
+  try {
+    return webUtils.getPathForFile(file);
+  } catch {
+    return '';
+  }
+}
+
+const bridge: Record<string, unknown> = {};
+
+for (const name of REQUEST_NAMES) {
+  // Only the params cross; the reply is a plain Reply object from the main process.
+  bridge[name] = (params: unknown) => ipcRenderer.invoke(requestChannel(name), params ?? {});
+}
+
+for (const name of EVENT_NAMES) {
+  bridge[eventListenerName(name)] = (cb: unknown) => {
+    if (typeof cb !== 'function') throw new TypeError(`${eventListenerName(name)} needs a callback function`);
+    const channel = eventChannel(name);
+    // The IPC event object stays here: the page gets the payload only.
+    const listener = (_event: IpcRendererEvent, payload: unknown): void => { (cb as (p: unknown) => void)(payload); };
+    ipcRenderer.on(channel, listener);
+    return () => { ipcRenderer.removeListener(channel, listener); };
+  };
+}
+
+/** webUtils.getPathForFile (File.path no longer exists); '' when the item has no path. The main process re-checks every path. */
+bridge.getPathForFile = pathForFile;
+/** All paths of a drop (a FileList or File[]), in order. */
+bridge.getPathsForDroppedFiles = (files: unknown): string[] => {
+  if (files === null || typeof files !== 'object' || !('length' in files)) return [];
+  return Array.from(files as ArrayLike<unknown>, pathForFile);
+};
+
+const exposed: CloudHpcBridge & { getPathsForDroppedFiles(files: FileList | File[]): string[] } =
+  bridge as CloudHpcBridge & { getPathsForDroppedFiles(files: FileList | File[]): string[] };
+contextBridge.exposeInMainWorld('cloudhpc', exposed);

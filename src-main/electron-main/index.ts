@@ -1,12 +1,175 @@
-// The Electron shell: the only place that imports electron. Kept thin; all logic lives in src-main/node.
-import { app, BrowserWindow } from 'electron';
+// The Electron shell: the only place (with the preload) that imports electron. Kept thin: the core
+// (AppCore) does the work and restores state (projects resume watching); the rules the shell applies
+// are pure functions in src-main/node/shell-policy. This file wires app lifecycle, window, tray, IPC,
+// notifications and the injected safeStorage together.
+import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
+import type { Settings } from '../common/contract';
+import { AppCore } from '../node/app/app-core';
+import type { LogSink } from '../node/api/redact';
+import { appDataDir } from '../node/project';
+import { vncHosts } from '../node/shell-policy';
+import { registerIpc } from './ipc';
+import { notify } from './notifications';
+import { devServerUrl, rendererUrl } from './resources';
+import { electronSafeStorage } from './safe-storage';
+import { secureSession } from './session-security';
+import { AppTray } from './tray';
+import { createMainWindow, openExternalChecked, showWindow } from './window';
 
-app.whenReady().then(() => {
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    webPreferences: { preload: join(import.meta.dirname, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+const log: LogSink = (level, message) => {
+  const line = `[${new Date().toISOString()}] ${level} ${message}`;
+  if (level === 'error' || level === 'warn') console.error(line);
+  else console.log(line);
+};
+
+// Chromium's own files (cache, local storage) go in a subfolder of the app data folder, apart from
+// the app's data (projects, settings, key file). Set before 'ready', as Electron requires.
+const home = appDataDir();
+app.setPath('userData', join(home, 'chromium'));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let core: AppCore | null = null;
+  let win: BrowserWindow | null = null;
+  let tray: AppTray | null = null;
+  let quitting = false;
+  let settings: Settings | null = null;
+  let vnc: string[] = [];
+
+  const hideOnClose = (): boolean => !quitting && tray !== null && (settings?.closeToTray ?? true);
+
+  const quit = (): void => {
+    quitting = true;
+    app.quit();
+  };
+
+  const applySettings = (s: Settings): void => {
+    const loginChanged = settings?.startAtLogin !== s.startAtLogin;
+    settings = s;
+    if (loginChanged && process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: s.startAtLogin });
+  };
+
+  const request = async (name: 'stopSimulation' | 'pauseAll' | 'resumeAll', params: unknown): Promise<void> => {
+    const reply = await core?.request(name, params);
+    if (reply && !reply.ok) void dialog.showMessageBox({ type: 'error', message: reply.error.message, buttons: ['OK'] });
+  };
+
+  const openWindow = (): void => {
+    if (!win || win.isDestroyed()) win = newWindow();
+    showWindow(win);
+  };
+
+  const newWindow = (): BrowserWindow => createMainWindow({
+    log,
+    extraLinkHosts: () => vnc,
+    hideOnClose,
+    onVisibility: (visible) => { void core?.request('windowVisibility', { visible }); },
   });
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-});
+
+  app.on('second-instance', () => openWindow());
+  app.on('activate', () => openWindow()); // macOS dock click
+
+  app.on('web-contents-created', (_event, contents) => {
+    // No window may open another, whatever created it.
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternalChecked(url, vnc, log);
+      return { action: 'deny' };
+    });
+  });
+
+  app.on('before-quit', () => { quitting = true; });
+
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped || !core) return;
+    event.preventDefault();
+    const c = core;
+    core = null;
+    tray?.destroy();
+    tray = null;
+    void c.stop().catch((err: unknown) => log('error', `stopping the core failed: ${String(err)}`)).finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+
+  // Closing the last window quits, unless it only hid to the tray.
+  app.on('window-all-closed', () => {
+    if (!hideOnClose()) quit();
+  });
+
+  void app.whenReady().then(async () => {
+    secureSession(session.defaultSession, devServerUrl(), log);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(quit)));
+
+    core = await AppCore.create({
+      transport: 'electron',
+      home,
+      safeStorage: electronSafeStorage(),
+      log,
+      opener: async (target, kind) => {
+        if (kind === 'url') {
+          if (!openExternalChecked(target, vnc, log)) throw new Error('This link is not a cloudHPC address, so the app does not open it.');
+          return;
+        }
+        const error = await shell.openPath(target);
+        if (error) throw new Error(error);
+      },
+    });
+    applySettings(core.settings.get());
+
+    registerIpc({
+      core,
+      window: () => win,
+      page: () => ({ appUrl: rendererUrl(), devServerUrl: devServerUrl() }),
+      appDataDir: home,
+      log,
+      afterReply: (name, reply) => {
+        if (name === 'setSettings' && reply.ok) applySettings(reply.value as Settings);
+      },
+    });
+
+    core.onEvent((ev) => {
+      if (ev.name === 'state') {
+        vnc = vncHosts(ev.payload.simulations.map((s) => s.vncUrl));
+        tray?.update(ev.payload.tray);
+      } else if (ev.name === 'notification' && settings) {
+        notify(ev.payload, settings.notifications, openWindow);
+      }
+    });
+
+    try {
+      tray = new AppTray({
+        open: openWindow,
+        stop: (id, mode) => { void request('stopSimulation', { id, mode, confirmed: true }); },
+        pauseAll: () => { void request('pauseAll', {}); },
+        resumeAll: () => { void request('resumeAll', {}); },
+        quit,
+      });
+    } catch (err) {
+      // Some Linux desktops have no tray: the window then closes normally instead of hiding.
+      log('warn', `no system tray: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
+    win = newWindow();
+    await core.start();
+  }).catch((err: unknown) => {
+    log('error', `start failed: ${err instanceof Error ? err.message : String(err)}`);
+    dialog.showErrorBox('cloudHPC Sync could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}
+
+function appMenu(quit: () => void): MenuItemConstructorOptions[] {
+  const mac = process.platform === 'darwin';
+  const devTools: MenuItemConstructorOptions[] = app.isPackaged ? [] : [{ role: 'reload' }, { role: 'toggleDevTools' }];
+  return [
+    ...(mac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    { label: 'File', submenu: [mac ? { role: 'close' } : { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: quit }] },
+    { role: 'editMenu' },
+    { label: 'View', submenu: [...devTools, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    { role: 'windowMenu' },
+  ];
+}
