@@ -6,6 +6,12 @@ import { push } from './commands/push';
 import { pull } from './commands/pull';
 import { status } from './commands/status';
 import { watch } from './commands/watch';
+import { launch } from './commands/launch';
+import { wait } from './commands/wait';
+import { stop } from './commands/stop';
+import { sync } from './commands/sync';
+import { log } from './commands/log';
+import { simulations } from './commands/simulations';
 import { type CliIo, createContext } from './context';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
@@ -15,6 +21,12 @@ export const commands: Command[] = [
   pull,
   watch,
   status,
+  launch,
+  wait,
+  stop,
+  sync,
+  log,
+  simulations,
 ];
 
 function help(): string {
