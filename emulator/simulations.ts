@@ -271,7 +271,7 @@ export class SimulationEngine {
     for (const [name, content] of Object.entries(files)) {
       const tmp = join(this.host.tmpDir, `svc-${randomBytes(6).toString('hex')}`);
       await fsp.writeFile(tmp, content);
-      await storage.commitFile(`${s.record.folder}/${name}`, tmp);
+      await storage.commitFile(`${s.record.folder}/${name}`, tmp, at);
     }
     storage.invalidate();
   }
@@ -285,7 +285,7 @@ export class SimulationEngine {
     if (archive) {
       const tmp = join(this.host.tmpDir, `res-${randomBytes(6).toString('hex')}.tar.gz`);
       await createArchive(tmp, `${tmp}.staging`, resultFiles(family, s.jobName, s.stepsEmitted));
-      await storage.commitFile(`${s.record.folder}/${archive}`, tmp);
+      await storage.commitFile(`${s.record.folder}/${archive}`, tmp, at);
     }
     const seconds = s.runStartMs ? Math.max(0, at - s.runStartMs) / 1000 : 0;
     await this.writeServiceFiles(s, at, seconds);

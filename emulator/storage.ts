@@ -69,10 +69,10 @@ export class KeyStorage {
     }
   }
 
-  private ensureMeta(path: string): ItemMeta {
+  private ensureMeta(path: string, atMs?: number): ItemMeta {
     let m = this.items.get(path);
     if (!m) {
-      m = { id: this.ctx.nextId(), created: formatIsoSeconds(new Date(this.ctx.nowMs())) };
+      m = { id: this.ctx.nextId(), created: formatIsoSeconds(new Date(atMs ?? this.ctx.nowMs())) };
       this.items.set(path, m);
       this.ctx.changed();
     }
@@ -160,18 +160,18 @@ export class KeyStorage {
     }
   }
 
-  /** Moves a finished temp file into place (atomic rename), creating intermediate folders. */
-  async commitFile(path: string, tmpFile: string): Promise<ItemMeta> {
+  /** Moves a finished temp file into place (atomic rename), creating intermediate folders. `atMs`: creation time (default now). */
+  async commitFile(path: string, tmpFile: string, atMs?: number): Promise<ItemMeta> {
     await this.mkdirs(storageDirname(path));
     if ((await this.kindOf(path)) === 'dir') throw new StorageConflictError(`"${path}" is a folder.`);
     await fsp.rename(tmpFile, this.abs(path));
     const existing = this.items.get(path);
     if (existing) {
-      existing.created = formatIsoSeconds(new Date(this.ctx.nowMs()));
+      existing.created = formatIsoSeconds(new Date(atMs ?? this.ctx.nowMs()));
       this.ctx.changed();
       return existing;
     }
-    return this.ensureMeta(path);
+    return this.ensureMeta(path, atMs);
   }
 
   async remove(path: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationRecord, SimulationStartEvent } from '../../../emulator/index';
 import { writeFdsSample } from '../../../emulator/samples';
-import { KEY, api, downloadByPath, emulator, ok, tarGz, tarList, tempDir, upload } from './helpers';
+import { KEY, api, downloadByPath, emulator, itemByPath, ok, tarGz, tarList, tempDir, upload } from './helpers';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
@@ -91,6 +91,7 @@ describe('emulator simulations', () => {
     expect(members).toEqual(expect.arrayContaining(['room.out', 'room_hrr.csv', 'room_devc.csv', 'room.smv']));
     expect((await downloadByPath(emu, 'caseA/cloudhpc.log')).toString()).toContain('STOP: FDS completed successfully');
     expect((await downloadByPath(emu, 'caseA/cpu.csv')).toString()).toMatch(/^time,cpu_percent\n/);
+    expect((await itemByPath(emu, 'caseA/FDS.tar.gz')).timeCreated).toBe('2026-09-24T09:34:50Z');
   });
 
   it('extracts input archives into the case folder at start (archive kept, result archives ignored) before the start snapshot', async () => {
