@@ -248,6 +248,23 @@ describe('pull from the emulator', () => {
     expect((await readdir(project)).filter((n) => n.startsWith('room (cloudHPC'))).toHaveLength(1);
   });
 
+  it('a damaged result archive is kept as it is (nothing lost), with a warning', async () => {
+    const gz = buildTarGz([{ path: 'a.txt', data: 'x'.repeat(5000) }]);
+    const damaged = Buffer.from(gz);
+    for (let i = 20; i < 40; i++) damaged[i] = (damaged[i] ?? 0) ^ 0xff;
+    await emu.seedFile(KEY, 'case/FDS.tar.gz', damaged);
+    await emu.seedFile(KEY, 'case/OPENFOAM-solution.tar.gz', 'not an archive');
+    const r = await pull({ settings: { pullEverything: true } });
+    expect(r.failed).toEqual([]);
+    expect(r.warnings).toHaveLength(2);
+    expect((await readFile(path.join(project, 'FDS.tar.gz'))).equals(damaged)).toBe(true);
+    expect(await readFile(path.join(project, 'OPENFOAM-solution.tar.gz'), 'utf8')).toBe('not an archive');
+    expect(index.get('FDS.tar.gz')?.origin).toBe('pulled');
+    // Seen: the next pull does not download it again.
+    const again = await pull({ settings: { pullEverything: true } });
+    expect(again.downloaded).toEqual([]);
+  });
+
   it('a dropped download leaves no partial file and records nothing; the next pull completes', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024, 1);
     await emu.seedFile(KEY, 'case/FDS.tar.gz', buildTarGz([{ path: 'big.bin', data: big }]));
