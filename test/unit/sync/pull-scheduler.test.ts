@@ -3,7 +3,7 @@ import type { PullResult } from '../../../src-main/node/sync/pull/pull';
 import { PullScheduler, type SchedulerClock } from '../../../src-main/node/sync/pull/scheduler';
 
 function result(downloaded: string[]): PullResult {
-  return { downloaded, extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], upToDate: 0, apiCalls: 1, plan: { strategy: 'listing', lookupCalls: 1, names: [], reason: '' } };
+  return { downloaded, extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 1, plan: { strategy: 'listing', lookupCalls: 1, names: [], reason: '' } };
 }
 
 function manualClock() {

@@ -7,7 +7,7 @@ import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
 import type { IndexStore } from '../index-store';
-import { extractArchive, type Refusal } from './extract';
+import { extractArchive, type ExtractResult, type Refusal } from './extract';
 import { hashFile } from './hash';
 import { checkRemoteName, ensureParentInside } from './names';
 import { placeFile, type PlaceOutcome } from './place';
@@ -95,6 +95,8 @@ export interface PullResult {
   keptLocal: string[];
   /** Files whose download or placing failed (retried at the next pull). */
   failed: { name: string; message: string }[];
+  /** Things the user should know that are not errors (e.g. a damaged archive kept as is). */
+  warnings: string[];
   /** Remote files already up to date (no download). */
   upToDate: number;
   /** API calls this pull made. */
@@ -188,7 +190,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     folderIdKnown: cached?.folder === storageFolder,
     pageSize: settings.pageSize,
   });
-  const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], upToDate: 0, apiCalls: 0, plan };
+  const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
   // Case-insensitive: on macOS and Windows '.CloudHPC-Sync/…' is the same folder as ours.
   const appLower = appDir.toLowerCase();
@@ -336,23 +338,37 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       try {
         if (isResultArchive(path.posix.basename(rel)) && settings.extractArchives) {
           progress({ phase: 'extracting', file: rel, filesDone: done, filesTotal: todo.length });
-          const ex = await extractArchive({
-            archivePath: dl,
-            projectDir,
-            tmpDir: runTmp,
-            index,
-            now: when,
-            lastPulled: (m) => seen?.members?.[m] ?? null,
-            reserved: reservedRel,
-            signal,
-            log: (level, message) => log(level, message),
-          });
-          for (const r of ex.refused) refuse(`${rel}: ${r.name}`, r.reason);
-          for (const o of ex.outcomes) collect(result, o);
-          if (settings.keepArchives) collect(result, await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true }));
+          let ex: ExtractResult | null = null;
+          let unreadable: string | null = null;
+          try {
+            ex = await extractArchive({
+              archivePath: dl,
+              projectDir,
+              tmpDir: runTmp,
+              index,
+              now: when,
+              lastPulled: (m) => seen?.members?.[m] ?? null,
+              reserved: reservedRel,
+              signal,
+              log: (level, message) => log(level, message),
+            });
+            if (ex.warnings.length > 0) unreadable = ex.warnings[0] ?? 'damaged archive';
+          } catch (e) {
+            if (signal?.aborted || !isArchiveFormatError(e)) throw e;
+            unreadable = errText(e);
+          }
+          for (const r of ex?.refused ?? []) refuse(`${rel}: ${r.name}`, r.reason);
+          for (const o of ex?.outcomes ?? []) collect(result, o);
+          if (unreadable) {
+            // Nothing is lost: an archive we cannot read completely is kept as it is, for the user to open.
+            result.warnings.push(`${rel} could not be read completely (${unreadable}): the archive itself is in the case folder`);
+            log('warn', `pull: ${rel} could not be read completely (${unreadable}); kept the archive as it is`);
+          }
+          if (settings.keepArchives || unreadable) collect(result, await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true }));
+          const members = ex?.members ?? {};
           index.transaction(() => {
-            index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256, members: ex.members } satisfies SeenState));
-            index.addActivity('pulled', `pulled and extracted ${rel} (${Object.keys(ex.members).length} files, ${ex.refused.length} refused)`, rel);
+            index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256, members } satisfies SeenState));
+            index.addActivity('pulled', `pulled and extracted ${rel} (${Object.keys(members).length} files, ${ex?.refused.length ?? 0} refused${unreadable ? ', archive damaged: kept as is' : ''})`, rel);
           });
         } else {
           const o = await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true });
@@ -383,6 +399,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   progress({ phase: 'done', filesDone: done, filesTotal: todo.length });
   log('info', `pull ${storageFolder}: ${result.downloaded.length} downloaded, ${result.extracted.length} written, ${result.conflicts.length} conflicts, ${result.refused.length} refused, ${apiCalls} API calls`);
   return result;
+}
+
+/** zlib and tar format errors: the archive is damaged (not our disk or our code). */
+function isArchiveFormatError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('TAR_'));
 }
 
 function collect(result: PullResult, o: PlaceOutcome): void {
