@@ -92,6 +92,7 @@ export class Core {
       started: (e) => {
         for (const l of this.listeners) l(e);
       },
+      hasListeners: () => this.listeners.size > 0,
       changed: () => this.changed(),
     });
   }

@@ -43,6 +43,7 @@ export interface EngineHost {
   origin(): string;
   keyOf(keyId: string): string;
   started(e: SimulationStartEvent): void;
+  hasListeners(): boolean;
   changed(): void;
 }
 
@@ -183,10 +184,11 @@ export class SimulationEngine {
       failure = await this.prepareCase(s, storage, caseAbs);
     }
     storage.invalidate();
-    const files = failure.length ? {} : await storage.digests(r.folder);
+    // The snapshot hashes every file: only when someone listens.
+    const files = failure.length || !this.host.hasListeners() ? {} : await storage.digests(r.folder);
     let check: InputCheck = { ok: false, errors: failure, jobName: 'case' };
     if (!failure.length) {
-      const rels = Object.keys(files);
+      const rels = await storage.filePaths(r.folder);
       check = await checkInput(family, { files: rels, read: (rel) => fsp.readFile(join(caseAbs, ...rel.split('/')), 'utf8') }, r.cpu);
     }
     s.jobName = check.jobName;

@@ -182,6 +182,16 @@ export class KeyStorage {
     this.ctx.changed();
   }
 
+  /** Relative paths of the files under `folder` (no hashing). */
+  async filePaths(folder: string): Promise<string[]> {
+    const base = this.abs(folder);
+    const entries = await fsp.readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
+  }
+
   /** Files under `folder`, keyed by path relative to it, with size and sha256. */
   async digests(folder: string): Promise<Record<string, FileDigest>> {
     const base = this.abs(folder);
