@@ -1,100 +1,102 @@
-// `npm run demo` (for now): a scripted tour of the cloudHPC API v2 flow against the embedded emulator.
-// Starts the emulator (time scale 600), writes a small FDS case, uploads it the provider's way
-// (one tar.gz with the case at the archive root, upload-url, PUT, delete-cache), launches it, waits,
-// downloads the result archive into the case folder and lists it. Every step is printed.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+// `npm run demo`: the app against the embedded cloudHPC emulator, with two sample cases (a small
+// FDS and a small OpenFOAM case) already added as projects. Electron when its binary is present,
+// otherwise the headless mode (the same UI in a browser), printing the URL. Ctrl-C stops.
+//   npm run demo -- [--port N] [--headless] [--time-scale X]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tar from 'tar';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index';
-import { writeFdsSample } from '../emulator/samples';
+import { writeFdsSample, writeOpenFoamSample } from '../emulator/samples';
+import { AppCore } from '../src-main/node/app/app-core';
+import { startHeadlessServer } from '../src-main/node/headless/server';
 
-const KEY = 'demo-api-key';
+const KEY = 'demo-api-key-0123456789';
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface Envelope<T> {
-  response?: T;
-  errors?: string[];
-}
-
-async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'X-API-key': KEY, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await res.json()) as Envelope<T>;
-  if (json.errors) throw new Error(`${method} ${path}: ${json.errors[0]}`);
-  return json.response as T;
-}
-
-const step = (n: number, text: string): void => console.log(`\n[${n}] ${text}`);
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function main(): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'cloudhpc-demo-'));
-  const emu = await startEmulator({ apiKey: KEY, timeScale: 600 });
+/** The Electron binary's path when it is installed and runs here; null otherwise. */
+function electronBinary(): string | null {
   try {
-    console.log(`cloudHPC emulator listening on ${emu.url}`);
-    const caseDir = join(work, 'room_fire');
-    step(1, `Write a small FDS case into ${caseDir}`);
-    for (const f of await writeFdsSample(caseDir)) console.log(`    ${f}`);
-
-    step(2, 'Pack the case (content at the archive root) into upload.tar.gz');
-    const archive = join(work, 'upload.tar.gz');
-    await tar.c({ gzip: true, file: archive, cwd: caseDir, portable: true }, await readdir(caseDir));
-
-    step(3, 'POST /storage/upload-url {dirname: "room_fire", filename: "upload.tar.gz"}');
-    const { url } = await call<{ url: string }>(emu.url, 'POST', '/storage/upload-url', { dirname: 'room_fire', filename: 'upload.tar.gz', contentType: 'application/octet-stream' });
-    console.log(`    signed URL: ${url.split('?')[0]}?…`);
-
-    step(4, 'PUT the archive to the signed URL (no API key)');
-    const put = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(await readFile(archive)) });
-    console.log(`    HTTP ${put.status}`);
-
-    step(5, 'DELETE /user/delete-cache (uploads complete)');
-    await call(emu.url, 'DELETE', '/user/delete-cache');
-
-    step(6, 'POST /simulation/add {cpu: 4, ram: standard, script: fds6.9.1, folder: room_fire}');
-    const id = await call<number>(emu.url, 'POST', '/simulation/add', { cpu: 4, ram: 'standard', script: 'fds6.9.1', folder: 'room_fire' });
-    console.log(`    simulation id ${id}`);
-
-    step(7, 'Wait: GET /simulation/view-short/{id} until the status is final');
-    const names: Record<number, string> = { 20: 'PENDING', 30: 'RUNNING', 40: 'STOPPING', 50: 'STOPPED', 10: 'COMPLETED', 60: 'ERROR' };
-    let last = -1;
-    for (;;) {
-      const s = await call<{ status: number; edate: string; cpu_hrs: number | ''; cost: number | '' }>(emu.url, 'GET', `/simulation/view-short/${id}`);
-      if (s.status !== last) console.log(`    ${names[s.status] ?? s.status} (${s.status})`);
-      last = s.status;
-      if (![20, 30, 40].includes(s.status)) {
-        console.log(`    ended ${s.edate}, ${s.cpu_hrs} cpu hours, ${s.cost} EUR`);
-        break;
-      }
-      await pause(200);
-    }
-
-    step(8, 'Find the result archive: DELETE /user/delete-cache, POST /storage/view-by-path {path: "room_fire/FDS.tar.gz"}');
-    await call(emu.url, 'DELETE', '/user/delete-cache');
-    const item = await call<{ id: number; size: number }>(emu.url, 'POST', '/storage/view-by-path', { path: 'room_fire/FDS.tar.gz' });
-    console.log(`    id ${item.id}, ${item.size} bytes`);
-
-    step(9, 'GET /storage/download/{id}, then GET the signed URL into the case folder');
-    const dl = await call<{ url: string }>(emu.url, 'GET', `/storage/download/${item.id}`);
-    const res = await fetch(dl.url);
-    const target = join(caseDir, 'FDS.tar.gz');
-    await writeFile(target, Buffer.from(await res.arrayBuffer()));
-    const members: string[] = [];
-    await tar.t({ file: target, onReadEntry: (e) => members.push(e.path) });
-    for (const m of members) console.log(`    ${m}`);
-
-    const calls = emu.calls(KEY);
-    console.log(`\nDone: ${calls.total} API calls used (${Object.entries(calls.byEndpoint).map(([k, v]) => `${k} ×${v}`).join(', ')}).`);
-  } finally {
-    await emu.stop();
-    await rm(work, { recursive: true, force: true });
+    const p: unknown = createRequire(import.meta.url)('electron');
+    if (typeof p !== 'string' || !existsSync(p)) return null;
+    const r = spawnSync(p, ['--version'], { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    return r.status === 0 ? p : null;
+  } catch {
+    return null;
   }
 }
 
-main().catch((e: Error) => {
-  console.error(`demo failed: ${e.message}`);
+function build(): void {
+  console.log('Building the app (electron-vite build)…');
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('The build failed: see the output above.');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' }, headless: { type: 'boolean' }, 'time-scale': { type: 'string' } }, strict: true });
+  const port = values.port ? Number(values.port) : 0;
+  const timeScale = values['time-scale'] ? Number(values['time-scale']) : 10;
+
+  const work = await mkdtemp(join(tmpdir(), 'cloudhpc-demo-'));
+  const home = join(work, 'app-data');
+  const cases = join(work, 'cases');
+  await mkdir(home, { recursive: true });
+  const fds = join(cases, 'room_fire');
+  const foam = join(cases, 'cavity');
+  await writeFdsSample(fds);
+  await writeOpenFoamSample(foam);
+
+  const emu = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 3000 }], timeScale });
+  const env = { ...process.env, CLOUDHPC_API_URL: emu.url, CLOUDHPC_API_KEY: KEY, CLOUDHPC_SYNC_HOME: home };
+  console.log(`cloudHPC emulator: ${emu.url} (time runs ${timeScale}x; a run takes about ${Math.round(230 / timeScale)} s)`);
+  console.log(`Sample cases: ${fds} (FDS), ${foam} (OpenFOAM)`);
+  console.log(`API key of the emulator: ${KEY} (already given to the app through CLOUDHPC_API_KEY)`);
+
+  let cleanup = async (): Promise<void> => {};
+  const electron = values.headless ? null : electronBinary();
+  if (electron) {
+    if (!existsSync(join(root, 'out', 'main', 'index.js'))) build();
+    // Register the sample projects, then hand over to the desktop app.
+    const core = await AppCore.create({ transport: 'electron', home, env, useKeychain: false });
+    core.sync.addProject(fds);
+    core.sync.addProject(foam);
+    await core.stop();
+    console.log('Starting the desktop app (Electron)…');
+    const child = spawn(electron, [root], { env, stdio: 'inherit' });
+    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  } else {
+    if (!values.headless) console.log('The Electron binary is not installed here: running the headless mode (the same UI in a browser).');
+    if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build();
+    const core = await AppCore.create({
+      transport: 'headless', home, env, useKeychain: false,
+      tuning: { trackerMinIntervalMs: 2000, logMinIntervalMs: 2000, syncPullDelaysMs: [10_000, 30_000] },
+      log: (level, m) => { if (level === 'warn' || level === 'error') console.error(`[${level}] ${m}`); },
+    });
+    core.sync.addProject(fds);
+    core.sync.addProject(foam);
+    await core.start();
+    const server = await startHeadlessServer({ core, rendererDir: join(root, 'out', 'renderer'), port });
+    console.log(`\nOpen the app in a browser on this machine:\n${server.url}\n\nCtrl-C stops the demo.`);
+    cleanup = async () => {
+      await server.close();
+      await core.stop();
+    };
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+  console.log('Stopping…');
+  await cleanup();
+  await emu.stop();
+  await rm(work, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 // AppCore: the facade that implements the UI contract on top of the engine modules (API client,
-// key store, project registry, sync, simulations). Both transports (Electron IPC, the headless
-// server) hand it untrusted requests; it validates them, runs them, and answers Replies. It keeps
-// the API key to itself: the UI only ever sees KeyStatus.
+// key store, project registry, sync service, simulations). Both transports (Electron IPC, the
+// headless server) hand it untrusted requests; it validates them, runs them, and answers Replies.
+// It keeps the API key to itself: the UI only ever sees KeyStatus.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,19 @@ import type {
 import { isRequestName } from '../../common/contract';
 import { CallBudget } from '../api/budget';
 import { CloudHpcClient } from '../api/client';
-import { CloudHpcError } from '../api/errors';
+import { isCloudHpcError } from '../api/errors';
 import { safeLog, type LogSink } from '../api/redact';
 import { ApiKeyManager, type SafeStorageLike } from '../keystore';
-import { appDataDir, ProjectRegistry } from '../project';
+import { appDataDir, ProjectRegistry, suggestStorageName, checkStorageName } from '../project';
+import { SyncService } from '../sync/service';
 import type { AnyEvent, CoreEndpoint } from './endpoint';
+import { ConflictBook, parseConflictMessage } from './conflicts';
+import { DropPlanner } from './drops';
 import { AppError, toContractError } from './errors';
+import { openTarget } from './open-path';
+import { projectView } from './project-views';
 import { SettingsStore } from './settings';
+import { Simulations, type SimulationTuning } from './simulations';
 import { parseParams } from './validate';
 import { budgetView, traySummary } from './views';
 
@@ -36,6 +42,8 @@ export interface AppCoreOptions {
   keychainTimeoutMs?: number;
   /** false: skip the OS keychain (tests, or a setting). */
   useKeychain?: boolean;
+  /** Faster polling for tests and the demo. */
+  tuning?: SimulationTuning;
   log?: LogSink;
 }
 
@@ -47,15 +55,21 @@ export class AppCore implements CoreEndpoint {
   readonly settings: SettingsStore;
   readonly registry: ProjectRegistry;
   readonly budget = new CallBudget();
+  readonly sync: SyncService;
+  readonly sims: Simulations;
   private keys!: ApiKeyManager;
   private client: CloudHpcClient | null = null;
+  private readonly conflicts: ConflictBook;
+  private readonly drops: DropPlanner;
   private readonly listeners = new Set<(ev: AnyEvent) => void>();
   private readonly log: LogSink;
   private seq = 0;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
   private offline: OfflineView = { offline: false, since: null, message: null };
   private watched: number | null = null;
-  private visible = true;
+  private started = false;
+  private watching = false;
+  private stopped = false;
   private readonly unsubs: (() => void)[] = [];
   readonly handlers: CoreHandlers;
 
@@ -66,6 +80,75 @@ export class AppCore implements CoreEndpoint {
     this.settings = new SettingsStore(this.home, env.CLOUDHPC_API_URL?.trim() || null);
     this.registry = new ProjectRegistry(this.home);
     this.stagingRoot = mkdtempSync(join(tmpdir(), 'cloudhpc-drop-'));
+    const cloud = this.cloudProxy();
+    this.sync = new SyncService({
+      registry: this.registry,
+      cloud,
+      budgetLeft: () => this.budget.state().hourlyLeft,
+      log: (level, m) => this.log(level, m),
+      scriptOf: (pid) => this.sims.records.list(pid)[0]?.script ?? null,
+    });
+    this.sims = new Simulations({
+      home: this.home,
+      client: cloud,
+      sync: this.sync,
+      share: () => this.settings.get().pollingShare,
+      projectOfFolder: (folder) => this.registry.list().find((p) => p.storageFolder === folder)?.id ?? null,
+      project: (id) => this.projectRecord(id),
+      pull: (pid) => this.pullProject(pid, 'background'),
+      onChange: (simulation, previousStatus) => {
+        this.emit('simulationChanged', { simulation, previousStatus });
+        this.stateChanged();
+      },
+      onFinished: (f, projectId) => {
+        if (!this.settings.get().notifications.simulationEnded) return;
+        const what = f.outcome === 'completed with errors' ? 'completed with errors' : f.outcome;
+        this.emit('notification', {
+          kind: 'simulation-ended',
+          title: `Simulation #${f.simulation.id} ${what}`,
+          body: `${f.simulation.folder} (${f.simulation.script})${f.diagnoses[0] ? `: ${f.diagnoses[0].cause}` : ''}`,
+          simulationId: f.simulation.id,
+          ...(projectId ? { projectId } : {}),
+          at: new Date().toISOString(),
+        });
+      },
+      onLog: (chunk) => this.emit('logAppended', chunk),
+      onError: (_message, error) => this.noteFailure(error),
+      onPolled: () => {
+        this.setOffline(null);
+        this.stateChanged();
+      },
+      tuning: opts.tuning,
+    });
+    this.conflicts = new ConflictBook((id) => this.registry.projectDir(id));
+    this.drops = new DropPlanner({
+      home: this.home,
+      stagingRoot: this.stagingRoot,
+      project: (id) => ({ id, localDir: this.projectRecord(id).localDir }),
+      suggestStorageName: (dir) => {
+        const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
+        return checkStorageName(name).ok ? name : suggestStorageName(name);
+      },
+    });
+    this.unsubs.push(
+      this.sync.on('state', (s) => {
+        if (s.state === 'offline') this.setOffline(s.lastError?.message ?? 'cloudHPC cannot be reached.');
+        const view = this.projectViewOf(s.projectId);
+        if (view) {
+          this.emit('projectState', view);
+          if (view.progress) this.emit('transferProgress', { projectId: view.id, progress: view.progress });
+        }
+        this.stateChanged();
+      }),
+      this.sync.on('activity', (a) => {
+        if (a.kind === 'conflict') {
+          const c = parseConflictMessage(a.message, a.path);
+          if (c) this.conflicts.add(a.projectId, { ...c, at: a.at });
+        }
+        this.stateChanged();
+      }),
+      this.budget.onChange(() => this.stateChanged()),
+    );
     this.handlers = this.makeHandlers();
   }
 
@@ -89,7 +172,6 @@ export class AppCore implements CoreEndpoint {
         }
       },
     });
-    core.unsubs.push(core.budget.onChange(() => core.stateChanged()));
     await core.connect();
     return core;
   }
@@ -120,7 +202,8 @@ export class AppCore implements CoreEndpoint {
     return () => this.listeners.delete(cb);
   }
 
-  protected emit<E extends EventName>(name: E, payload: Events[E]): void {
+  private emit<E extends EventName>(name: E, payload: Events[E]): void {
+    if (this.stopped) return;
     const ev = { name, payload } as AnyEvent;
     for (const l of this.listeners) {
       try {
@@ -133,22 +216,40 @@ export class AppCore implements CoreEndpoint {
 
   /** Coalesces state snapshots (at most one per 100 ms). */
   stateChanged(): void {
-    if (this.stateTimer) return;
+    if (this.stateTimer || this.stopped) return;
     this.stateTimer = setTimeout(() => {
       this.stateTimer = null;
-      void this.snapshot().then((s) => this.emit('state', s), () => {});
+      void this.snapshot().then((s) => this.emit('state', s), (err: unknown) => this.log('warn', `state snapshot failed: ${toContractError(err).message}`));
     }, 100);
   }
 
-  /** Starts background work (watching projects, tracking simulations). */
+  /** Starts background work: watching the projects and tracking simulations (once a key is set). */
   async start(): Promise<void> {
+    this.started = true;
+    await this.startBackground();
     this.stateChanged();
   }
 
+  private async startBackground(): Promise<void> {
+    if (!this.started || !this.client || this.stopped) return;
+    if (!this.watching) {
+      this.watching = true;
+      try {
+        await this.sync.watch();
+      } catch (err) {
+        this.log('warn', `watching failed: ${toContractError(err).message}`);
+      }
+    }
+    void this.sims.tracker.refresh().catch((err: unknown) => this.noteFailure(err));
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.stateTimer) clearTimeout(this.stateTimer);
     for (const u of this.unsubs.splice(0)) u();
     this.listeners.clear();
+    this.sims.close();
+    await this.sync.close();
     await this.client?.close();
     this.client = null;
     rmSync(this.stagingRoot, { recursive: true, force: true });
@@ -160,7 +261,21 @@ export class AppCore implements CoreEndpoint {
     return this.settings.get().baseUrl;
   }
 
-  /** (Re)creates the API client from the stored key; null client when there is none. */
+  /** The engines hold this proxy: it always reaches the current client (key and base URL can change). */
+  private cloudProxy(): CloudHpcClient {
+    const target = {} as CloudHpcClient;
+    return new Proxy(target, {
+      get: (_t, prop) => {
+        if (prop === 'budget') return this.budget;
+        if (prop === 'baseUrl') return this.settings.get().baseUrl.replace(/\/+$/, '');
+        const c = this.requireClient();
+        const v: unknown = Reflect.get(c, prop, c);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+      },
+    });
+  }
+
+  /** (Re)creates the API client from the stored key; no client when there is none. */
   private async connect(): Promise<void> {
     await this.client?.close();
     this.client = null;
@@ -171,6 +286,7 @@ export class AppCore implements CoreEndpoint {
       this.log('warn', `API key could not be read: ${toContractError(err).message}`);
     }
     if (key) this.client = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, log: this.log });
+    await this.startBackground();
     this.stateChanged();
   }
 
@@ -180,10 +296,9 @@ export class AppCore implements CoreEndpoint {
   }
 
   private noteFailure(err: unknown): void {
-    if (err instanceof CloudHpcError) {
-      if (err.kind === 'network') this.setOffline(err.userMessage);
-      if (err.kind === 'unauthorized') this.keyRejected(err.userMessage);
-    }
+    if (!isCloudHpcError(err)) return;
+    if (err.kind === 'network') this.setOffline(err.userMessage);
+    if (err.kind === 'unauthorized') this.keyRejected(err.userMessage);
   }
 
   setOffline(message: string | null): void {
@@ -202,35 +317,39 @@ export class AppCore implements CoreEndpoint {
     this.stateChanged();
   }
 
+  private projectRecord(id: string): { localDir: string; storageFolder: string } {
+    const p = this.registry.get(id);
+    if (!p) throw new AppError('not-found', 'This project is no longer in the list: refresh and try again.');
+    return p;
+  }
+
+  private projectViewOf(id: string): ProjectView | null {
+    const p = this.registry.get(id);
+    if (!p) return null;
+    return projectView(this.sync.status(id), this.sync.activity(id, 50), this.conflicts.list(id, p.localDir));
+  }
+
+  private project(id: string): ProjectView {
+    const v = this.projectViewOf(id);
+    if (!v) throw new AppError('not-found', 'This project is no longer in the list: refresh and try again.');
+    return v;
+  }
+
   projectViews(): ProjectView[] {
-    return this.registry.list().map((p) => ({
-      id: p.id,
-      name: p.localDir.split(/[\\/]/).pop() ?? p.storageFolder,
-      dir: p.localDir,
-      storageFolder: p.storageFolder,
-      state: p.settings.paused ? 'paused' : 'idle',
-      stateText: p.settings.paused ? 'Paused' : 'Up to date',
-      paused: p.settings.paused,
-      progress: null,
-      pendingFiles: 0,
-      nextAction: null,
-      lastError: null,
-      conflicts: [],
-      activity: [],
-      lastPushAt: null,
-      lastPullAt: null,
-      watchMode: 'stopped',
-    }));
+    return this.registry.list().map((p) => this.projectViewOf(p.id)).filter((v): v is ProjectView => v !== null);
   }
 
   simulationViews(): SimulationView[] {
-    return [];
+    return this.sims.list();
   }
 
   async snapshot(): Promise<AppState> {
     const projects = this.projectViews();
     const simulations = this.simulationViews();
     const budget = budgetView(this.budget.state());
+    const offline = this.offline.offline || projects.some((p) => p.state === 'offline');
+    const tray = traySummary(projects, simulations, budget, offline);
+    if (this.sync.isGloballyPaused) tray.allPaused = true;
     return {
       seq: ++this.seq,
       transport: this.opts.transport,
@@ -238,20 +357,31 @@ export class AppCore implements CoreEndpoint {
       projects,
       simulations,
       budget,
-      offline: this.offline,
-      tray: traySummary(projects, simulations, budget, this.offline.offline),
+      offline: offline && !this.offline.offline ? { offline: true, since: null, message: 'cloudHPC cannot be reached.' } : this.offline,
+      tray,
       watchedSimulation: this.watched,
     };
   }
 
-  private project(id: string): ProjectView {
-    const p = this.projectViews().find((v) => v.id === id);
-    if (!p) throw new AppError('not-found', 'This project is no longer in the list: refresh and try again.');
-    return p;
+  /** Pulls a project's results and tells the user what came back. */
+  private async pullProject(projectId: string, priority: 'user' | 'background'): Promise<void> {
+    const r = await this.sync.pull(projectId, { priority });
+    const n = this.settings.get().notifications;
+    const name = this.projectRecord(projectId).storageFolder;
+    if (n.resultsPulled && !/^Pulled 0 files?\b/.test(r.summary)) {
+      this.emit('notification', { kind: 'results-pulled', title: `Results pulled: ${name}`, body: r.summary, projectId, at: new Date().toISOString() });
+    }
+    if (n.conflict && r.conflicts > 0) {
+      this.emit('notification', { kind: 'conflict', title: `${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'} in ${name}`, body: 'Local files were kept; the cloud versions are beside them. Resolve them in the project.', projectId, at: new Date().toISOString() });
+    }
+    this.stateChanged();
   }
 
-  private notYet(what: string): never {
-    throw new AppError('not-allowed', `${what} is not available in this build yet.`);
+  private background(what: string, p: Promise<unknown>): void {
+    p.catch((err: unknown) => {
+      this.noteFailure(err);
+      this.log('warn', `${what} failed: ${toContractError(err).message}`);
+    });
   }
 
   private makeHandlers(): CoreHandlers {
@@ -274,54 +404,122 @@ export class AppCore implements CoreEndpoint {
         return s;
       },
       addProject: async ({ dir, storageFolder }) => {
-        const p = this.registry.add(dir, { storageFolder: storageFolder?.trim() || undefined, settings: { pullMode: this.settings.get().pullAll ? 'everything' : 'results', extractArchives: this.settings.get().extractArchives } });
+        const s = this.settings.get();
+        const p = this.sync.addProject(dir, { storageFolder: storageFolder?.trim() || undefined, settings: { pullMode: s.pullAll ? 'everything' : 'results', extractArchives: s.extractArchives } });
+        if (this.watching) this.background('watching the new project', this.sync.watch([p.id]));
         this.stateChanged();
         return this.project(p.id);
       },
       removeProject: async ({ projectId }) => {
         this.project(projectId);
-        this.registry.remove(projectId);
+        await this.sync.removeProject(projectId);
         this.stateChanged();
         return null;
       },
       pauseProject: async ({ projectId }) => {
-        this.registry.updateSettings(this.project(projectId).id, { paused: true });
+        this.project(projectId);
+        this.sync.pause(projectId);
         this.stateChanged();
         return this.project(projectId);
       },
       resumeProject: async ({ projectId }) => {
-        this.registry.updateSettings(this.project(projectId).id, { paused: false });
+        this.project(projectId);
+        this.sync.resume(projectId);
         this.stateChanged();
         return this.project(projectId);
       },
       pauseAll: async () => {
-        for (const p of this.registry.list()) this.registry.updateSettings(p.id, { paused: true });
+        this.sync.pause();
         this.stateChanged();
         return null;
       },
       resumeAll: async () => {
-        for (const p of this.registry.list()) this.registry.updateSettings(p.id, { paused: false });
+        this.sync.resume();
+        for (const p of this.registry.list()) if (p.settings.paused) this.sync.resume(p.id);
         this.stateChanged();
         return null;
       },
-      pushNow: async () => this.notYet('Push'),
-      pullNow: async () => this.notYet('Pull'),
-      resolveConflict: async () => this.notYet('Conflict resolution'),
-      openPath: async () => this.notYet('Opening files'),
-      dropFiles: async () => this.notYet('Dropping files'),
-      confirmDrop: async () => this.notYet('Dropping files'),
-      cancelDrop: async () => null,
-      launchOptions: async () => this.notYet('Launching'),
-      preflight: async () => this.notYet('Pre-flight'),
-      launchSimulation: async () => this.notYet('Launching'),
-      stopSimulation: async () => this.notYet('Stopping'),
-      syncSimulation: async () => this.notYet('SYNC'),
+      pushNow: async ({ projectId, confirmed }) => {
+        this.requireClient();
+        const status = this.sync.status(this.project(projectId).id);
+        if (status.attention) {
+          if (!confirmed) throw new AppError('needs-confirmation', status.attention.message);
+          this.sync.confirmDeletes(projectId);
+        }
+        this.background('push', this.sync.syncNow(projectId));
+        return this.project(projectId);
+      },
+      pullNow: async ({ projectId }) => {
+        this.requireClient();
+        this.project(projectId);
+        this.background('pull', this.pullProject(projectId, 'user'));
+        return this.project(projectId);
+      },
+      resolveConflict: async ({ projectId, conflictId, keep }) => {
+        await this.conflicts.resolve(projectId, this.projectRecord(projectId).localDir, conflictId, keep);
+        this.stateChanged();
+        return this.project(projectId);
+      },
+      openPath: async ({ target }) => openTarget(target, {
+        projectDir: (id) => this.projectRecord(id).localDir,
+        conflict: (pid, cid) => this.conflicts.find(pid, cid),
+        vncHosts: () => this.sims.list().flatMap((s) => {
+          try { return s.vncUrl ? [new URL(s.vncUrl).hostname] : []; } catch { return []; }
+        }),
+        opener: this.opts.opener,
+      }),
+      dropFiles: async ({ projectId, sources }) => {
+        if (projectId !== null) this.project(projectId);
+        return this.drops.plan(projectId, sources);
+      },
+      confirmDrop: async ({ planId, replace }) => {
+        const stored = this.drops.take(planId);
+        if (stored.plan.newProject) {
+          const s = this.settings.get();
+          const p = this.sync.addProject(stored.plan.newProject.dir, { storageFolder: stored.plan.newProject.storageFolder, settings: { pullMode: s.pullAll ? 'everything' : 'results', extractArchives: s.extractArchives } });
+          if (this.watching) this.background('watching the new project', this.sync.watch([p.id]));
+          this.stateChanged();
+          return { projectId: p.id, copied: 0, replaced: 0, skipped: stored.plan.items.length };
+        }
+        const r = await this.drops.copy(stored, replace);
+        if (this.client) this.background('push after drop', this.sync.syncNow(r.projectId));
+        this.stateChanged();
+        return r;
+      },
+      cancelDrop: async ({ planId }) => {
+        await this.drops.cancel(planId);
+        return null;
+      },
+      launchOptions: async ({ refresh }) => {
+        this.requireClient();
+        return this.sims.launchOptions(this.baseUrl().replace(/\/+$/, ''), refresh ?? false);
+      },
+      preflight: async ({ projectId, options }) => this.sims.preflight(projectId, options),
+      launchSimulation: async ({ projectId, options, acceptWarnings }) => {
+        this.requireClient();
+        const r = await this.sims.launch(projectId, options, acceptWarnings);
+        this.stateChanged();
+        return r;
+      },
+      stopSimulation: async ({ id, mode, confirmed }) => {
+        this.requireClient();
+        if (mode === 'hard' && !confirmed) throw new AppError('needs-confirmation', 'Hard stop kills the run at once and saves nothing to the storage: confirm to go on.');
+        return this.sims.controlAction(id, mode === 'soft' ? 'soft-stop' : 'hard-stop', confirmed);
+      },
+      syncSimulation: async ({ id }) => {
+        this.requireClient();
+        return this.sims.controlAction(id, 'sync', false);
+      },
       watchSimulation: async ({ id }) => {
         this.watched = id;
+        if (this.client) this.sims.watch(id);
         this.stateChanged();
         return null;
       },
-      getLog: async () => this.notYet('The log'),
+      getLog: async ({ id, fromOffset }) => {
+        this.requireClient();
+        return this.sims.getLog(id, fromOffset);
+      },
       getSettings: async () => this.settings.get(),
       setSettings: async ({ settings }) => {
         const before = this.baseUrl();
@@ -331,9 +529,10 @@ export class AppCore implements CoreEndpoint {
         return s;
       },
       windowVisibility: async ({ visible }) => {
-        this.visible = visible;
+        this.sims.setHidden(!visible);
         return null;
       },
     };
   }
 }
+
