@@ -71,5 +71,5 @@ const RESULT_ARCHIVE_NAMES = new Set([
 export function isInputArchive(name: string): boolean {
   if (RESULT_ARCHIVE_NAMES.has(name)) return false;
   if (name.startsWith('CloudHPC-massive-files')) return false;
-  return /\.(tar\.gz|tgz|tar)$/i.test(name);
+  return /\.(tar\.gz|tgz|tar|zip)$/i.test(name);
 }

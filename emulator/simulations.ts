@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FileDigest, SimulationRecord, SimulationStartEvent } from './index';
 import { SimulationStatus } from './status';
 import { createArchive, extractArchiveSafely } from './archive';
+import { extractZipSafely } from './zip';
 import { PRICE_PER_CPU_HOUR, RESULT_ARCHIVES, familyOf, isInputArchive, type SolverFamily } from './options';
 import { type InputCheck, checkInput, endLines, monitorCsv, resultFiles, startLines, stepLines } from './solvers';
 import type { KeyStorage } from './storage';
@@ -227,7 +228,8 @@ export class SimulationEngine {
     archives.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : 1));
     for (const a of archives) {
       try {
-        const out = await extractArchiveSafely(join(caseAbs, a.name), caseAbs);
+        const file = join(caseAbs, a.name);
+        const out = /\.zip$/i.test(a.name) ? await extractZipSafely(file, caseAbs) : await extractArchiveSafely(file, caseAbs);
         this.append(s, [`@@@ Extracting ${a.name}: ${out.extracted.length} entries`]);
         for (const r of out.refused) this.append(s, [`@@@ WARNING: ${a.name}: member ${r.path ? `"${r.path}" ` : ''}refused (${r.reason})`]);
       } catch (e) {

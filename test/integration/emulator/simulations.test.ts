@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationRecord, SimulationStartEvent } from '../../../emulator/index';
 import { writeFdsSample } from '../../../emulator/samples';
-import { KEY, api, downloadByPath, emulator, itemByPath, ok, tarGz, tarList, tempDir, upload } from './helpers';
+import { KEY, api, downloadByPath, emulator, itemByPath, makeZip, ok, tarGz, tarList, tempDir, upload } from './helpers';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
@@ -159,6 +159,28 @@ describe('emulator simulations', () => {
     expect(view.output).toMatch(/refused/);
     const parent = join(emu.storageDir(KEY), '..');
     expect(await fsp.readdir(parent).then((d) => d.filter((n) => n.includes('escape') || n.includes('abs')))).toEqual([]);
+  });
+
+  it('extracts .zip inputs too, refusing hostile members', async () => {
+    const emu = await emulator({ durations });
+    const zip = makeZip([
+      { name: 'room.fds', data: FDS, deflate: true },
+      { name: 'sub/', mode: 0o040755 },
+      { name: 'sub/stored.txt', data: 'stored' },
+      { name: 'empty.txt' },
+      { name: '../escape.txt', data: 'x' },
+      { name: '/abs.txt', data: 'x' },
+      { name: 'link', data: '/etc/passwd', mode: 0o120777 },
+    ]);
+    await upload(emu, 'zipcase', 'input.zip', zip);
+    const id = await add(emu, { cpu: 1, ram: 'standard', folder: 'zipcase', script: 'fds6.9.1' });
+    await emu.clock.advance(31);
+    expect((await short(emu, id)).status).toBe(30);
+    const files = await emu.files(KEY, '');
+    expect(Object.keys(files).sort()).toEqual(['zipcase/empty.txt', 'zipcase/input.zip', 'zipcase/room.fds', 'zipcase/sub/stored.txt']);
+    expect(await fsp.readFile(join(emu.storageDir(KEY), 'zipcase', 'room.fds'), 'utf8')).toBe(FDS);
+    const out = (await ok<SimulationRecord>(emu, 'GET', `/simulation/view/${id}`)).output;
+    expect(out.match(/refused/g)).toHaveLength(3);
   });
 
   it('soft stop: RUNNING → STOPPING → STOPPED with results saved', async () => {
