@@ -95,6 +95,7 @@ export class CloudHpcClient {
       throw new CloudHpcError({ kind: 'unauthorized', endpoint: 'client', userMessage: 'No API key is set: copy it from your cloudHPC profile page.' });
     }
     registerSecret(opts.apiKey);
+    registerSecret(opts.apiKey.trim());
     this.opts = opts;
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.budget = opts.budget ?? new CallBudget();
