@@ -12,6 +12,7 @@ import { stop } from './commands/stop';
 import { sync } from './commands/sync';
 import { log } from './commands/log';
 import { simulations } from './commands/simulations';
+import { serve } from './commands/serve';
 import { type CliIo, createContext } from './context';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   sync,
   log,
   simulations,
+  serve,
 ];
 
 function help(): string {
