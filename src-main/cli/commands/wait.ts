@@ -46,7 +46,8 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
       let shownAccess = false;
       tracker.on('status', (c) => {
         if (c.simulation.id !== id) return;
-        if (!ctx.json) ctx.out(`Simulation ${id}: ${c.from === null ? '' : `${statusName(c.from)} -> `}${statusName(c.to)}`);
+        const repeat = c.from === null && c.to === first.status;
+        if (!ctx.json && !repeat) ctx.out(`Simulation ${id}: ${statusName(c.from ?? first.status)} -> ${statusName(c.to)}`);
         const access = remoteAccess(c.simulation);
         if (access && !shownAccess && !ctx.json) {
           shownAccess = true;
