@@ -288,6 +288,19 @@ describe('emulator simulations', () => {
     for (const a of archives) expect(all.some((p) => p.endsWith(`/${a}`)), a).toBe(true);
   });
 
+  it('moves on its own with a time scale (polled with a deadline, no sleeps for simulated time)', async () => {
+    const emu = await emulator({ timeScale: 600, durations });
+    await fdsCase(emu);
+    const id = await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+    const deadline = Date.now() + 20_000;
+    let status = 20;
+    while (Date.now() < deadline && status !== 10) {
+      status = (await short(emu, id)).status;
+      if (status !== 10) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe(10);
+  });
+
   it('lists simulations with index-short, paginated and sorted', async () => {
     const emu = await emulator({ pageSize: 2, durations });
     await fdsCase(emu);
