@@ -34,6 +34,13 @@ const rows: Row[] = [
   { name: 'code_aster fatal error', log: '   !-------------------------------------------------------!\n   ! <F> <MODELISA4_6>                                     !\n   ! La maille M1 est de type inconnu.                     !\n', ids: ['aster-fatal'] },
   { name: 'CalculiX input error', log: ' *ERROR reading *MATERIAL: no name specified\n', ids: ['calculix-error'] },
   { name: 'segmentation fault', log: '#0  Foam::error::printStack(Foam::Ostream&) at ??:?\n#1  Foam::sigSegv::sigHandler(int) at ??:?\nSegmentation fault (core dumped)\n', ids: ['segfault'] },
+  // the service's own start-up refusals (as the emulator prints them)
+  { name: 'service: no .fds input', log: '@@@ cloudHPC: simulation 10001 starting fds6.9.1 on 1 vCPU (standard), folder broken\n@@@ ERROR: no .fds input file found in the case folder\n', ids: ['service-note', 'fds-missing-input'] },
+  { name: 'service: meshes exceed vCPU', log: '@@@ ERROR: 4 &MESH entries exceed the 2 vCPU requested\n', ids: ['fds-low-vcpu'] },
+  { name: 'service: no code_aster input', log: '@@@ ERROR: no .export or .comm file found in the case folder\n', ids: ['aster-no-export'] },
+  { name: 'service: archive cannot be extracted', log: '@@@ ERROR: cannot extract upload.tar.gz: TAR_BAD_ARCHIVE: Unrecognized archive format\n', ids: ['archive-layout'] },
+  { name: 'service: mesh folder missing', log: '@@@ ERROR: MESH FOLDER cylinderMesh not detected\n', ids: ['folder-not-detected'] },
+  { name: 'service: OpenFOAM case without controlDict', log: '@@@ ERROR: system/controlDict not found: this is not an OpenFOAM case\n', ids: ['openfoam-no-controldict'] },
   { name: 'service error line', log: '@@@ ERROR: license server not reachable\n', ids: ['service-error'] },
 ];
 
