@@ -138,6 +138,12 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     const id = idOf((await cli(['launch', dir, '--cpu', '1', '--ram', 'standard', '--script', 'custom-script'], env)).stdout);
     const w = start(['wait', id, '--verbose'], env);
     await until(() => w.out().includes('RUNNING'), 'RUNNING');
+    // SYNC while running: partial results saved, then pulled at the scheduled times
+    const synced = await cli(['sync', id, '--pull'], { ...env, CLOUDHPC_SYNC_PULL_DELAYS_MS: '300,900' });
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain('SYNC requested');
+    expect(synced.stdout.match(/Results: Pulled/g)).toHaveLength(2);
+    expect(readFileSync(join(dir, 'cloudhpc.log'), 'utf8')).toContain('SYNC: partial results saved');
     const refused = await cli(['stop', id, '--hard'], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('nothing is saved');
