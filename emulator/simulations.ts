@@ -122,7 +122,13 @@ export class SimulationEngine {
     const now = this.host.nowMs();
     for (const s of this.sims) {
       if (!ACTIVE.includes(s.record.status)) continue;
-      await this.advanceOne(s, now);
+      try {
+        await this.advanceOne(s, now);
+      } catch (e) {
+        // An unexpected failure (disk, permissions) ends this run in ERROR instead of wedging every tick.
+        this.append(s, [`@@@ ERROR: ${(e as Error).message}`]);
+        this.finish(s, SimulationStatus.ERROR, now);
+      }
     }
   }
 
