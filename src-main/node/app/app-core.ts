@@ -71,6 +71,7 @@ export class AppCore implements CoreEndpoint {
   private watching = false;
   private stopped = false;
   private readonly unsubs: (() => void)[] = [];
+  private readonly seenActivity = new Set<string>();
   readonly handlers: CoreHandlers;
 
   private constructor(private readonly opts: AppCoreOptions) {
@@ -140,13 +141,7 @@ export class AppCore implements CoreEndpoint {
         }
         this.stateChanged();
       }),
-      this.sync.on('activity', (a) => {
-        if (a.kind === 'conflict') {
-          const c = parseConflictMessage(a.message, a.path);
-          if (c) this.conflicts.add(a.projectId, { ...c, at: a.at });
-        }
-        this.stateChanged();
-      }),
+      this.sync.on('activity', () => this.stateChanged()),
       this.budget.onChange(() => this.stateChanged()),
     );
     this.handlers = this.makeHandlers();
@@ -326,7 +321,15 @@ export class AppCore implements CoreEndpoint {
   private projectViewOf(id: string): ProjectView | null {
     const p = this.registry.get(id);
     if (!p) return null;
-    return projectView(this.sync.status(id), this.sync.activity(id, 50), this.conflicts.list(id, p.localDir));
+    const activity = this.sync.activity(id, 50);
+    // The pull writes conflicts to the activity history (not always as an event): collect them from there.
+    for (const a of activity) {
+      if (a.kind !== 'conflict' || this.seenActivity.has(`${id}:${a.id}`)) continue;
+      this.seenActivity.add(`${id}:${a.id}`);
+      const c = parseConflictMessage(a.message, a.path);
+      if (c) this.conflicts.add(id, { ...c, at: a.at });
+    }
+    return projectView(this.sync.status(id), activity, this.conflicts.list(id, p.localDir));
   }
 
   private project(id: string): ProjectView {

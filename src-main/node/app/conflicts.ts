@@ -16,7 +16,7 @@ type StoredConflict = z.infer<typeof Stored>;
 const FileSchema = z.object({ version: z.literal(1), conflicts: z.array(Stored) });
 
 /** "kept the local a.txt; the cloud version is a (cloudHPC ...).txt (reason)" — the pull's activity text. */
-const MESSAGE = /^kept the local (.+); the cloud version is (.+?) \((.*)\)$/;
+const MESSAGE = /^kept the local (.+); the cloud version is (.*\(cloudHPC \d{4}-\d{2}-\d{2} \d{6}(?: \d+)?\)\S*) \((.*)\)$/;
 
 export function parseConflictMessage(message: string, path: string | null): { path: string; copy: string; reason: string } | null {
   const m = MESSAGE.exec(message);
@@ -59,7 +59,9 @@ export class ConflictBook {
 
   add(projectId: string, c: { path: string; copy: string; reason: string; at?: number }): void {
     const id = createHash('sha256').update(c.copy).digest('hex').slice(0, 16);
-    const list = this.read(projectId).filter((x) => x.id !== id);
+    const known = this.read(projectId);
+    if (known.some((x) => x.id === id)) return;
+    const list = known;
     list.push({ id, path: c.path, copy: c.copy, reason: c.reason, at: c.at ?? Date.now() });
     this.write(projectId, list);
   }
