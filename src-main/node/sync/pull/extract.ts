@@ -16,6 +16,7 @@ import { Parser, type ReadEntry } from 'tar';
 import type { IndexStore } from '../index-store';
 import { checkRemoteName, ensureParentInside, targetPath } from './names';
 import { placeFile, type PlaceOutcome } from './place';
+import { PendingRecords } from './records';
 
 export interface Refusal {
   name: string;
@@ -48,6 +49,33 @@ export interface ExtractOptions {
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
+interface Staged {
+  raw: string;
+  rel: string;
+  tmp: string;
+  sha256: string;
+  size: number;
+}
+
+const BATCH_FILES = 64;
+const BATCH_BYTES = 64 * 1024 * 1024;
+const FSYNC_PARALLEL = 8;
+
+async function fsyncAll(files: string[]): Promise<void> {
+  for (let i = 0; i < files.length; i += FSYNC_PARALLEL) {
+    await Promise.all(
+      files.slice(i, i + FSYNC_PARALLEL).map(async (f) => {
+        const fh = await open(f, 'r+');
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      }),
+    );
+  }
+}
+
 class TruncatedMemberError extends Error {
   override name = 'TruncatedMemberError';
 }
@@ -71,7 +99,6 @@ async function writeEntryToTemp(entry: ReadEntry, tmpPath: string, signal?: Abor
     // Plain permissions: never setuid/setgid/sticky, never world-writable.
     const mode = ((entry.mode ?? 0o644) & 0o755) | 0o600;
     await fh.chmod(mode);
-    await fh.sync();
   } finally {
     await fh.close();
   }
@@ -139,7 +166,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     if (entry.type === 'Directory') {
       entry.resume();
       try {
-        await ensureParentInside(opts.projectDir, `${check.rel}/x`);
+        await ensureParentInside(opts.projectDir, `${check.rel}/x`, verifiedDirs);
       } catch (e) {
         refuse(raw, (e as Error & { reason?: string }).reason ?? (e as Error).message);
       }
@@ -148,38 +175,68 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     const tmp = path.join(opts.tmpDir, `member-${randomBytes(8).toString('hex')}`);
     try {
       const { sha256, size } = await writeEntryToTemp(entry, tmp, opts.signal);
-      const outcome = await placeFile({
-        projectDir: opts.projectDir,
-        rel: check.rel,
-        tempPath: tmp,
-        sha256,
-        size,
-        lastPulled: opts.lastPulled?.(check.rel) ?? null,
-        index: opts.index,
-        now: opts.now,
-        inStorageAsFile: false,
-        platform,
-        signal: opts.signal,
-      });
-      result.members[check.rel] = sha256;
-      result.outcomes.push(outcome);
-      opts.onMember?.(outcome);
+      staged.push({ raw, rel: check.rel, tmp, sha256, size });
+      stagedBytes += size;
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       if (e instanceof TruncatedMemberError) {
         refuse(raw, e.message);
         return;
       }
-      if ((e as Error).name === 'UnsafePathError') {
-        refuse(raw, (e as Error & { reason: string }).reason);
-        entry.resume();
-        return;
-      }
       throw e;
+    }
+    if (staged.length >= BATCH_FILES || stagedBytes >= BATCH_BYTES) await flush();
+  };
+
+  // Members are written to temp files as the archive streams by, then placed in batches: the temp
+  // files of a batch are fsynced together (in parallel), then moved into place in archive order, and
+  // their index records are committed in one transaction. A file never appears under its name
+  // before its content is on disk.
+  let staged: Staged[] = [];
+  let stagedBytes = 0;
+  const records = new PendingRecords(opts.index);
+  const verifiedDirs = new Set<string>();
+  const flush = async (): Promise<void> => {
+    const batch = staged;
+    staged = [];
+    stagedBytes = 0;
+    await fsyncAll(batch.map((b) => b.tmp));
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const b = batch[i]!;
+        try {
+          const outcome = await placeFile({
+            projectDir: opts.projectDir,
+            rel: b.rel,
+            tempPath: b.tmp,
+            sha256: b.sha256,
+            size: b.size,
+            lastPulled: opts.lastPulled?.(b.rel) ?? null,
+            index: records,
+            now: opts.now,
+            inStorageAsFile: false,
+            platform,
+            signal: opts.signal,
+            verifiedDirs,
+          });
+          result.members[b.rel] = b.sha256;
+          result.outcomes.push(outcome);
+          opts.onMember?.(outcome);
+        } catch (e) {
+          await unlink(b.tmp).catch(() => undefined);
+          if ((e as Error).name !== 'UnsafePathError') {
+            await Promise.all(batch.slice(i + 1).map((x) => unlink(x.tmp).catch(() => undefined)));
+            throw e;
+          }
+          refuse(b.raw, (e as Error & { reason: string }).reason);
+        }
+      }
+    } finally {
+      records.flush();
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
+  const streamed = new Promise<void>((resolve, reject) => {
     let chain: Promise<void> = Promise.resolve();
     let failed = false;
     const source = createReadStream(opts.archivePath, { highWaterMark: 1 << 20 });
@@ -223,5 +280,12 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     }
     source.pipe(parser);
   });
+  try {
+    await streamed;
+    await flush();
+  } catch (e) {
+    await Promise.all(staged.map((b) => unlink(b.tmp).catch(() => undefined)));
+    throw e;
+  }
   return result;
 }

@@ -108,10 +108,13 @@ export class UnsafePathError extends Error {
  * and finally checking that the realpath of the parent stays inside the realpath of the project.
  * Returns the absolute parent directory.
  */
-export async function ensureParentInside(projectDir: string, rel: string): Promise<string> {
-  const rootReal = await realpath(projectDir);
+export async function ensureParentInside(projectDir: string, rel: string, verified?: Set<string>): Promise<string> {
   const parts = rel.split('/');
   parts.pop();
+  // Within one extraction a folder checked once stays checked (archives cannot create links: all are refused).
+  const key = parts.join('/');
+  if (verified?.has(key)) return path.resolve(projectDir, ...parts);
+  const rootReal = await realpath(projectDir);
   let dir = path.resolve(projectDir);
   for (const part of parts) {
     dir = path.join(dir, part);
@@ -130,5 +133,6 @@ export async function ensureParentInside(projectDir: string, rel: string): Promi
   }
   const real = await realpath(dir);
   if (!isInside(rootReal, real, true)) throw new UnsafePathError(rel, 'its folder resolves outside the project folder');
+  verified?.add(key);
   return dir;
 }

@@ -9,7 +9,7 @@
 import { constants as fsc } from 'node:fs';
 import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { IndexStore } from '../index-store';
+import type { RecordStore } from './records';
 import { conflictName, isConflictCopyOf } from './conflict-name';
 import { hashFile } from './hash';
 import { checkRemoteName, ensureParentInside, targetPath, UnsafePathError } from './names';
@@ -34,13 +34,16 @@ export interface PlaceInput {
   size: number;
   /** Hash of what we pulled for this path last time (null when unknown). */
   lastPulled: string | null;
-  index: IndexStore;
+  /** The index, or a batch of pending index writes over it. */
+  index: RecordStore;
   /** Time stamped into a conflict copy's name. */
   now: Date;
   /** This content also exists as a single file at this path in the storage folder. */
   inStorageAsFile: boolean;
   platform?: NodeJS.Platform;
   signal?: AbortSignal;
+  /** Folders already checked by ensureParentInside during this extraction. */
+  verifiedDirs?: Set<string>;
 }
 
 /** Moves src to dest unless dest exists (EEXIST). Falls back to copy+fsync+rename across filesystems. */
@@ -97,7 +100,7 @@ async function moveReplace(src: string, dest: string): Promise<void> {
 }
 
 /** The local file's hash, trusting the index when size and mtime match what it recorded. */
-async function localHash(abs: string, rel: string, index: IndexStore, signal?: AbortSignal): Promise<string> {
+async function localHash(abs: string, rel: string, index: RecordStore, signal?: AbortSignal): Promise<string> {
   const st = await lstat(abs);
   const rec = index.get(rel);
   if (rec && rec.sha256 && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return rec.sha256;
@@ -118,7 +121,7 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
   const { projectDir, rel, tempPath, index } = input;
   const platform = input.platform ?? process.platform;
   const abs = targetPath(projectDir, rel, platform);
-  await ensureParentInside(projectDir, rel);
+  await ensureParentInside(projectDir, rel, input.verifiedDirs);
 
   let existing;
   try {
