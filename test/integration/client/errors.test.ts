@@ -111,6 +111,28 @@ describe('error kinds', () => {
     expect(e.userMessage).toMatch(/could not be reached/);
   });
 
+  it('a server that accepts and never answers times out as network (idle timeout), outcome unknown', async () => {
+    const held: import('node:http').ServerResponse[] = [];
+    const s = createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const c = new CloudHpcClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}/api/v2`, apiKey: KEY, idleTimeoutMs: 200, retry: { ...fastRetry, maxAttempts: 2 }, log: (l, m) => h.logs.push(`${l} ${m}`) });
+    clients.push(c);
+    try {
+      const started = Date.now();
+      const e = await failure(c.viewCpu());
+      expect(e.kind).toBe('network');
+      expect(e.outcomeUnknown).toBe(true);
+      expect(e.detail).toMatch(/HEADERS_TIMEOUT|timeout/i);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const r of held) r.destroy();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
   it('a garbage reply is bad-reply naming the endpoint; a file: URL is refused', async () => {
     const s = await junkServer((path) => {
       if (path.endsWith('/view-cpu')) return { status: 200, body: '<html>maintenance</html>', type: 'text/html' };
