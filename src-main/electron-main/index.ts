@@ -155,6 +155,11 @@ if (!app.requestSingleInstanceLock()) {
 
     win = newWindow();
     await core.start();
+
+    // Test hook for test/electron (Playwright _electron): main-process only, never in a packaged app.
+    if (!app.isPackaged && process.env.CLOUDHPC_SYNC_E2E === '1') {
+      (globalThis as Record<string, unknown>).__cloudhpcE2E = { trayMenu: () => tray?.menu ?? null, mainWindow: () => win, appDataDir: home };
+    }
   }).catch((err: unknown) => {
     log('error', `start failed: ${err instanceof Error ? err.message : String(err)}`);
     dialog.showErrorBox('cloudHPC Sync could not start', err instanceof Error ? err.message : String(err));

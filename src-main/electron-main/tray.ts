@@ -16,6 +16,8 @@ export interface TrayHandlers {
 export class AppTray {
   private readonly tray: Tray;
   private last: TraySummary | null = null;
+  /** The context menu last set (read by the Electron end-to-end tests through the test hook). */
+  menu: Menu | null = null;
 
   constructor(private readonly handlers: TrayHandlers) {
     this.tray = new Tray(nativeImage.createFromPath(trayIconPath('idle')));
@@ -30,7 +32,8 @@ export class AppTray {
     if (!prev || prev.icon !== summary.icon) this.tray.setImage(nativeImage.createFromPath(trayIconPath(summary.icon)));
     this.tray.setToolTip(trayTooltip(summary));
     if (!prev || JSON.stringify([prev.running, prev.allPaused]) !== JSON.stringify([summary.running, summary.allPaused])) {
-      this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuModel(summary).map((i) => this.toMenu(i))));
+      this.menu = Menu.buildFromTemplate(trayMenuModel(summary).map((i) => this.toMenu(i)));
+      this.tray.setContextMenu(this.menu);
     }
   }
 
