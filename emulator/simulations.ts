@@ -190,7 +190,6 @@ export class SimulationEngine {
     } else {
       failure = await this.prepareCase(s, storage, caseAbs);
     }
-    storage.invalidate();
     // The snapshot hashes every file: only when someone listens.
     const files = failure.length || !this.host.hasListeners() ? {} : await storage.digests(r.folder);
     let check: InputCheck = { ok: false, errors: failure, jobName: 'case' };
@@ -283,7 +282,6 @@ export class SimulationEngine {
       await fsp.writeFile(tmp, content);
       await storage.commitFile(`${s.record.folder}/${name}`, tmp, at);
     }
-    storage.invalidate();
   }
 
   /** Result archive of the family plus the service files, written into the case folder. */

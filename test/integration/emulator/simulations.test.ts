@@ -301,6 +301,20 @@ describe('emulator simulations', () => {
     expect(status).toBe(10);
   });
 
+  it('results written by the service show in listings only after delete-cache (or the cache lifetime)', async () => {
+    const emu = await emulator({ durations });
+    await fdsCase(emu);
+    const folder = await ok<{ id: number }>(emu, 'POST', '/storage/view-by-path', { path: 'caseA' });
+    const id = await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+    await emu.clock.advance(300);
+    expect((await short(emu, id)).status).toBe(10);
+    const names = async () => (await ok<{ basename: string }[]>(emu, 'GET', `/storage/index/name/asc/parent_id/${folder.id}/1`)).map((i) => i.basename);
+    expect(await names()).not.toContain('FDS.tar.gz');
+    expect((await api(emu, 'POST', '/storage/view-by-path', { path: 'caseA/FDS.tar.gz' })).status).toBe(403);
+    await ok(emu, 'DELETE', '/user/delete-cache');
+    expect(await names()).toEqual(expect.arrayContaining(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv', 'room.fds', 'upload.tar.gz']));
+  });
+
   it('lists simulations with index-short, paginated and sorted', async () => {
     const emu = await emulator({ pageSize: 2, durations });
     await fdsCase(emu);
