@@ -69,7 +69,7 @@ class ProgressMeter {
   private lastEmit = 0;
   bytes = 0;
   constructor(
-    private readonly total: number | null,
+    public total: number | null,
     private readonly onProgress?: (p: TransferProgress) => void,
   ) {}
   reset(): void {
@@ -309,6 +309,7 @@ async function getOnce(
     if (res.statusCode !== 200) throw await failedReply(res);
     const lenHeader = res.headers['content-length'];
     const expected = typeof lenHeader === 'string' && /^\d+$/.test(lenHeader) ? Number(lenHeader) : null;
+    meter.total = expected;
     let pos = 0;
     for await (const chunk of res.body) {
       const b = chunk as Buffer;
