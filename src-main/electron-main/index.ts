@@ -8,7 +8,7 @@ import type { Settings } from '../common/contract';
 import { AppCore } from '../node/app/app-core';
 import type { LogSink } from '../node/api/redact';
 import { appDataDir } from '../node/project';
-import { vncHosts } from '../node/shell-policy';
+import { setLinuxAutostart, vncHosts } from '../node/shell-policy';
 import { registerIpc } from './ipc';
 import { notify } from './notifications';
 import { devServerUrl, rendererUrl } from './resources';
@@ -48,7 +48,18 @@ if (!app.requestSingleInstanceLock()) {
   const applySettings = (s: Settings): void => {
     const loginChanged = settings?.startAtLogin !== s.startAtLogin;
     settings = s;
-    if (loginChanged && process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: s.startAtLogin });
+    if (!loginChanged) return;
+    if (process.platform !== 'linux') {
+      app.setLoginItemSettings({ openAtLogin: s.startAtLogin, args: ['--hidden'] });
+      return;
+    }
+    // Electron has no login items on Linux: an XDG autostart entry (the AppImage file itself when packaged so).
+    const command = process.env.APPIMAGE ? [process.env.APPIMAGE] : app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()];
+    try {
+      setLinuxAutostart(s.startAtLogin, command);
+    } catch (err) {
+      log('warn', `start at login could not be changed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   };
 
   const request = async (name: 'stopSimulation' | 'pauseAll' | 'resumeAll', params: unknown): Promise<void> => {
@@ -61,8 +72,15 @@ if (!app.requestSingleInstanceLock()) {
     showWindow(win);
   };
 
+  // Started at login: stay in the tray until opened.
+  let startHidden = process.argv.includes('--hidden');
   const newWindow = (): BrowserWindow => createMainWindow({
     log,
+    startHidden: () => {
+      const hidden = startHidden && tray !== null;
+      startHidden = false;
+      return hidden;
+    },
     extraLinkHosts: () => vnc,
     hideOnClose,
     onVisibility: (visible) => { void core?.request('windowVisibility', { visible }); },

@@ -13,6 +13,8 @@ export interface MainWindowOptions {
   /** Close hides to the tray instead of closing (setting + a tray exists + not quitting). */
   hideOnClose: () => boolean;
   onVisibility: (visible: boolean) => void;
+  /** True once when the app was started at login (--hidden): the window stays in the tray. */
+  startHidden: () => boolean;
 }
 
 export function openExternalChecked(url: string, extraHosts: string[], log: LogSink): boolean {
@@ -54,7 +56,10 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     return { action: 'deny' };
   });
 
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (opts.startHidden()) opts.onVisibility(false);
+    else win.show();
+  });
   win.on('close', (event) => {
     if (opts.hideOnClose()) {
       event.preventDefault();

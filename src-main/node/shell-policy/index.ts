@@ -6,3 +6,4 @@ export * from './web-security';
 export * from './dropped-paths';
 export * from './tray-model';
 export * from './notifications';
+export * from './autostart';
