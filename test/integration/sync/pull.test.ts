@@ -7,7 +7,7 @@ import { startEmulator, type Emulator } from '../../../emulator/index';
 import { CloudHpcClient } from '../../../src-main/node/api/client';
 import type { StorageItem } from '../../../src-main/node/api/types';
 import { IndexStore } from '../../../src-main/node/sync/index-store';
-import { pullProject, type PullClient, type PullOptions } from '../../../src-main/node/sync/pull/pull';
+import { planProjectPull, pullProject, type PullClient, type PullOptions } from '../../../src-main/node/sync/pull/pull';
 import { PullScheduler, type SchedulerClock } from '../../../src-main/node/sync/pull/scheduler';
 import { buildTarGz, snapshotTree } from '../../unit/sync/pull-helpers';
 
@@ -62,6 +62,8 @@ describe('pull from the emulator', () => {
 
   it('pulls and extracts the results of a completed simulation, records them as pulled, and costs what it reports', async () => {
     await runFdsToCompletion();
+    const planned = await planProjectPull({ index, projectDir: project, storageFolder: 'case', settings: { script: 'fds6.9.1' } });
+    expect(planned).toMatchObject({ strategy: 'listing', lookupCalls: 3 });
     const before = emu.calls(KEY).total;
     const phases = new Set<string>();
     let lastBytes = 0;
@@ -76,7 +78,7 @@ describe('pull from the emulator', () => {
     expect([...phases]).toEqual(['looking', 'downloading', 'extracting', 'done']);
     expect(lastBytes).toBeGreaterThan(0);
     expect(r.apiCalls).toBe(cost);
-    // Listing: view-by-path of the folder + 1 page; then one download URL per file.
+    // delete-cache (fresh listing) + view-by-path of the folder + 1 page; then one download URL per file.
     expect(r.plan.strategy).toBe('listing');
     expect(r.apiCalls).toBe(r.plan.lookupCalls + r.downloaded.length);
     expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
@@ -92,13 +94,14 @@ describe('pull from the emulator', () => {
     expect(index.get('cloudhpc.log')?.storageSha256).toBe(index.get('cloudhpc.log')?.sha256);
     expect(index.activity(50).some((a) => a.kind === 'pulled' && a.path === 'FDS.tar.gz')).toBe(true);
 
-    // Nothing new: one listing page (folder id cached), no download.
+    expect((await planProjectPull({ index, projectDir: project, storageFolder: 'case', settings: { script: 'fds6.9.1' } })).lookupCalls).toBe(2);
+    // Nothing new: delete-cache + one listing page (folder id cached), no download.
     const before2 = emu.calls(KEY).total;
     const again = await pull({ settings: { script: 'fds6.9.1' } });
     expect(again.downloaded).toEqual([]);
     expect(again.upToDate).toBe(4);
-    expect(again.apiCalls).toBe(1);
-    expect(emu.calls(KEY).total - before2).toBe(1);
+    expect(again.apiCalls).toBe(2);
+    expect(emu.calls(KEY).total - before2).toBe(2);
   });
 
   it('asks by name when the folder is big, and reports that cost exactly', async () => {
@@ -107,8 +110,8 @@ describe('pull from the emulator', () => {
     const before = emu.calls(KEY).total;
     const r = await pull({ settings: { script: 'fds6.9.1' } });
     expect(r.plan.strategy).toBe('by-name');
-    expect(r.plan.lookupCalls).toBe(6);
-    expect(r.apiCalls).toBe(6 + 4);
+    expect(r.plan.lookupCalls).toBe(1 + 6);
+    expect(r.apiCalls).toBe(1 + 6 + 4);
     expect(emu.calls(KEY).total - before).toBe(r.apiCalls);
     expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
   });
@@ -118,8 +121,8 @@ describe('pull from the emulator', () => {
     const before = emu.calls(KEY).total;
     const r = await pull({ settings: { script: 'fds6.9.1' } });
     expect(r.downloaded).toHaveLength(45);
-    // view-by-path of the folder + pages of 20, 20 and 5, + 45 download URLs.
-    expect(r.apiCalls).toBe(1 + 3 + 45);
+    // delete-cache + view-by-path of the folder + pages of 20, 20 and 5, + 45 download URLs.
+    expect(r.apiCalls).toBe(1 + 1 + 3 + 45);
     expect(emu.calls(KEY).total - before).toBe(r.apiCalls);
     expect(await readFile(path.join(project, 'probe44.csv'), 'utf8')).toBe('p44');
 
@@ -187,8 +190,14 @@ describe('pull from the emulator', () => {
     expect(names).not.toContain('never.txt');
     expect(names.some((n) => n.startsWith('CloudHPC-massive'))).toBe(false);
     expect(names).not.toContain('CON');
-    // Refusals are in the activity history.
-    expect(index.activity(200).filter((a) => a.kind === 'refused').length).toBeGreaterThanOrEqual(refused.length);
+    // Refusals are in the activity history, once: a second pull reports them without logging them again.
+    const logged = index.activity(500).filter((a) => a.kind === 'refused').length;
+    expect(logged).toBeGreaterThanOrEqual(refused.length);
+    const again = await pull({ settings: { pullEverything: true } });
+    expect(again.refused.map((x) => x.name)).toEqual(expect.arrayContaining(['CON', 'aux.csv', 'LPT1.frd']));
+    expect(again.downloaded).toEqual([]);
+    expect(again.refused.map((x) => x.name)).toContain('linkout/evil.csv');
+    expect(index.activity(500).filter((a) => a.kind === 'refused').length).toBe(logged);
   });
 
   it('a hostile server reply (names outside the folder, "..", absolute) is refused', async () => {
@@ -200,6 +209,7 @@ describe('pull from the emulator', () => {
     // The service answers with rewritten names (ids stay real, so downloads would work).
     const rewrite: Record<string, string> = { 'case/a.csv': 'case/../a.csv', 'case/b.csv': '/etc/b.csv', 'case/c.csv': 'other/c.csv' };
     const hostile: PullClient = {
+      deleteCache: (o) => client.deleteCache(o),
       viewByPath: (p, o) => client.viewByPath(p, o),
       downloadUrl: (id, o) => client.downloadUrl(id, o),
       downloadToFile: (u, d, o) => client.downloadToFile(u, d, o),

@@ -50,6 +50,9 @@ describe('the cost of a pull', () => {
   it('lists a small folder (cheaper), and always when pulling everything or when names cannot be guessed', () => {
     expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: false })).toMatchObject({ strategy: 'listing', lookupCalls: 2 });
     expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: true })).toMatchObject({ strategy: 'listing', lookupCalls: 1 });
+    const fresh = planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: true, refreshCache: true });
+    expect(fresh).toMatchObject({ strategy: 'listing', lookupCalls: 2 });
+    expect(fresh.reason).toMatch(/delete-cache/);
     expect(planPull({ family: 'fds', pullEverything: true, localTopLevel: [], folderIdKnown: true }).reason).toMatch(/pull everything/);
     expect(planPull({ family: 'code-aster', pullEverything: false, localTopLevel: Array.from({ length: 100 }, (_, i) => `f${i}`), folderIdKnown: false }).strategy).toBe('listing');
   });

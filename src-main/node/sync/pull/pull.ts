@@ -15,6 +15,7 @@ import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkip
 
 /** What the pull needs from the API client (CloudHpcClient satisfies it). */
 export interface PullClient {
+  deleteCache(opts?: CallOptions): Promise<boolean>;
   viewByPath(path: string, opts?: CallOptions): Promise<StorageItem>;
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   storageIndex(page: number, opts?: CallOptions & { parentId?: number }): Promise<StorageItem[]>;
@@ -35,6 +36,11 @@ export interface PullSettings {
   pageSize: number;
   /** 'user' when the person asked for this pull now; 'background' otherwise. */
   priority: Priority;
+  /**
+   * Call delete-cache before looking (1 call): the service's listings do not show files its runs
+   * wrote until then (or until its cache expires). Default true: pulls run when results are expected.
+   */
+  refreshCache: boolean;
 }
 
 export const DEFAULT_PULL_SETTINGS: PullSettings = {
@@ -44,6 +50,7 @@ export const DEFAULT_PULL_SETTINGS: PullSettings = {
   script: null,
   pageSize: 20,
   priority: 'background',
+  refreshCache: true,
 };
 
 export interface PullProgress {
@@ -114,6 +121,7 @@ interface SeenState {
 
 const SEEN_PREFIX = 'pull.seen:';
 const FOLDER_KEY = 'pull.folder';
+const REFUSED_PREFIX = 'pull.refused:';
 
 function readJson<T>(s: string | undefined): T | undefined {
   if (!s) return undefined;
@@ -144,6 +152,7 @@ export async function planProjectPull(opts: Pick<PullOptions, 'index' | 'project
     localTopLevel: local,
     folderIdKnown: cached?.folder === opts.storageFolder,
     pageSize: settings.pageSize,
+    refreshCache: settings.refreshCache,
   });
 }
 
@@ -189,6 +198,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     localTopLevel: local,
     folderIdKnown: cached?.folder === storageFolder,
     pageSize: settings.pageSize,
+    refreshCache: settings.refreshCache,
   });
   const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
@@ -203,10 +213,24 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     log('warn', `pull: refused '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
     index.addActivity('refused', `refused '${name}' from the cloud: ${reason}`, null);
   };
+  // A remote file refused by an earlier pull, unchanged since: still reported, not logged again.
+  const refusedBefore = (item: StorageItem): string | null => {
+    const was = readJson<{ size: number | null; time: string | null; reason: string }>(index.getMeta(REFUSED_PREFIX + item.name));
+    return was && was.size === item.size && was.time === item.timeCreated ? was.reason : null;
+  };
+  const refuseItem = (item: StorageItem, name: string, reason: string) => {
+    if (refusedBefore(item) !== null) {
+      result.refused.push({ name, reason });
+      return;
+    }
+    refuse(name, reason);
+    index.setMeta(REFUSED_PREFIX + item.name, JSON.stringify({ size: item.size, time: item.timeCreated, reason }));
+  };
   log('info', `pull ${storageFolder}: ${plan.reason}`);
   progress({ phase: 'looking', filesDone: 0, filesTotal: 0 });
 
   // --- 1. what is in the cloud ---
+  if (settings.refreshCache) await counted(() => client.deleteCache(call));
   const prefix = `${storageFolder}/`;
   const items: StorageItem[] = [];
   if (plan.strategy === 'by-name') {
@@ -277,19 +301,25 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   for (const item of items) {
     if (item.type !== 'file') continue;
     if (!item.name.startsWith(prefix)) {
-      refuse(item.name, 'not inside the project storage folder');
+      refuseItem(item, item.name, 'not inside the project storage folder');
       continue;
     }
     const remoteRel = item.name.slice(prefix.length);
     if (isSkipped(item.basename) || isSkipped(remoteRel.split('/').pop() ?? '')) continue;
     if (!settings.pullEverything && (remoteRel.includes('/') || !isDefaultResult(remoteRel))) continue;
+    // Refused by an earlier pull (e.g. its folder is a symlink here) and unchanged: no new download.
+    const earlier = refusedBefore(item);
+    if (earlier !== null) {
+      result.refused.push({ name: remoteRel, reason: earlier });
+      continue;
+    }
     const check = checkRemoteName(remoteRel);
     if (!check.ok) {
-      refuse(remoteRel, check.reason);
+      refuseItem(item, remoteRel, check.reason);
       continue;
     }
     if (reservedRel(check.rel)) {
-      refuse(remoteRel, "path reserved for the app's own files");
+      refuseItem(item, remoteRel, "path reserved for the app's own files");
       continue;
     }
     const seen = readJson<SeenState>(index.getMeta(SEEN_PREFIX + check.rel));
@@ -381,7 +411,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         }
       } catch (e) {
         if (signal?.aborted) throw e;
-        if ((e as Error).name === 'UnsafePathError') refuse(rel, (e as Error & { reason: string }).reason);
+        if ((e as Error).name === 'UnsafePathError') refuseItem(item, rel, (e as Error & { reason: string }).reason);
         else {
           result.failed.push({ name: rel, message: errText(e) });
           log('error', `pull: ${rel} could not be put in place: ${errText(e)}`);

@@ -90,6 +90,8 @@ export interface PlanInput {
   /** The storage folder's id is cached from an earlier pull (saves the view-by-path of the folder). */
   folderIdKnown: boolean;
   pageSize?: number;
+  /** Call delete-cache first so the listing shows what the service wrote since (1 call). Default false. */
+  refreshCache?: boolean;
 }
 
 export interface PullPlan {
@@ -113,12 +115,14 @@ export function planPull(input: PlanInput): PullPlan {
   // The storage folder holds the extracted case (its top-level entries) plus results and service files.
   const expectedItems = input.localTopLevel.filter((n) => !n.includes('/')).length + 8;
   const listCalls = listingCost(expectedItems, input.folderIdKnown, pageSize);
+  const refresh = input.refreshCache ? 1 : 0;
+  const plus = `${refresh ? ' + 1 delete-cache call (fresh listing)' : ''}; +1 call per file to download`;
   if (!names) {
     const why = input.pullEverything ? "'pull everything new' is on" : input.family ? `${input.family} result names cannot be guessed` : 'the solver is unknown';
-    return { strategy: 'listing', lookupCalls: listCalls, names: [], reason: `listing the folder (~${listCalls} API calls): ${why}; +1 call per file to download` };
+    return { strategy: 'listing', lookupCalls: listCalls + refresh, names: [], reason: `listing the folder (~${listCalls} API calls): ${why}${plus}` };
   }
   if (names.length <= listCalls) {
-    return { strategy: 'by-name', lookupCalls: names.length, names, reason: `${names.length} view-by-path calls (listing would cost ~${listCalls}); +1 call per file to download` };
+    return { strategy: 'by-name', lookupCalls: names.length + refresh, names, reason: `${names.length} view-by-path calls (listing would cost ~${listCalls})${plus}` };
   }
-  return { strategy: 'listing', lookupCalls: listCalls, names: [], reason: `listing the folder (~${listCalls} API calls, asking ${names.length} names one by one would cost more); +1 call per file to download` };
+  return { strategy: 'listing', lookupCalls: listCalls + refresh, names: [], reason: `listing the folder (~${listCalls} API calls, asking ${names.length} names one by one would cost more)${plus}` };
 }
