@@ -56,6 +56,15 @@ describe('IPC sender check', () => {
     expect(checkSender({ webContentsId: 3, isTopFrame: true, frameUrl: 'http://localhost:5173/' }, page).trusted).toBe(false);
   });
 
+  it('compares the page path decoded (the same file, encoded differently, is the app page)', () => {
+    const withParens = { appUrl: pathToFileURL('/opt/app (x)/out/renderer/index.html').toString() };
+    expect(isAppUrl('file:///opt/app%20(x)/out/renderer/index.html', withParens)).toBe(true);
+    expect(isAppUrl('file:///opt/app%20%28x%29/out/renderer/index.html', withParens)).toBe(true);
+    expect(isAppUrl('file:///opt/app%20(x)/out/renderer/other.html', withParens)).toBe(false);
+    expect(isAppUrl('file:///C:/Apps/out/renderer/index.html', { appUrl: 'file:///c:/apps/out/renderer/index.html' }, true)).toBe(true);
+    expect(isAppUrl('file:///C:/Apps/out/renderer/index.html', { appUrl: 'file:///c:/apps/out/renderer/index.html' }, false)).toBe(false);
+  });
+
   it('trusts the dev server origin only when it is configured (development)', () => {
     const dev = { ...page, devServerUrl: 'http://localhost:5173' };
     expect(isAppUrl('http://localhost:5173/index.html', dev)).toBe(true);

@@ -20,12 +20,16 @@ export interface TrustedPage {
   devServerUrl?: string | null;
 }
 
-function withoutHashAndQuery(u: URL): string {
-  return `${u.protocol}//${u.host}${u.pathname}`;
+/** Scheme, host and decoded path: the same file reached with different percent-encodings compares equal. */
+function withoutHashAndQuery(u: URL, caseInsensitive: boolean): string {
+  let path = u.pathname;
+  try { path = decodeURIComponent(path); } catch { /* keep as is */ }
+  const s = `${u.protocol}//${u.host}${path}`;
+  return caseInsensitive ? s.toLowerCase() : s;
 }
 
 /** True when the URL is the app's page itself (hash and query ignored). */
-export function isAppUrl(raw: string, page: Pick<TrustedPage, 'appUrl' | 'devServerUrl'>): boolean {
+export function isAppUrl(raw: string, page: Pick<TrustedPage, 'appUrl' | 'devServerUrl'>, caseInsensitive = process.platform === 'win32'): boolean {
   let u: URL;
   try {
     u = new URL(raw);
@@ -34,7 +38,7 @@ export function isAppUrl(raw: string, page: Pick<TrustedPage, 'appUrl' | 'devSer
   }
   if (u.protocol === 'file:') {
     const app = new URL(page.appUrl);
-    return app.protocol === 'file:' && withoutHashAndQuery(u) === withoutHashAndQuery(app);
+    return app.protocol === 'file:' && withoutHashAndQuery(u, caseInsensitive) === withoutHashAndQuery(app, caseInsensitive);
   }
   if (page.devServerUrl) {
     const dev = new URL(page.devServerUrl);
