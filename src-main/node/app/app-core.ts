@@ -15,6 +15,7 @@ import { isCloudHpcError } from '../api/errors';
 import { safeLog, type LogSink } from '../api/redact';
 import { ApiKeyManager, type SafeStorageLike } from '../keystore';
 import { appDataDir, ProjectRegistry, suggestStorageName, checkStorageName } from '../project';
+import { mainCause } from '../simulation/diagnosis';
 import { SyncService } from '../sync/service';
 import type { AnyEvent, CoreEndpoint } from './endpoint';
 import { ConflictBook, parseConflictMessage } from './conflicts';
@@ -104,10 +105,11 @@ export class AppCore implements CoreEndpoint {
       onFinished: (f, projectId) => {
         if (!this.settings.get().notifications.simulationEnded) return;
         const what = f.outcome === 'completed with errors' ? 'completed with errors' : f.outcome;
+        const cause = mainCause(f.diagnoses);
         this.emit('notification', {
           kind: 'simulation-ended',
           title: `Simulation #${f.simulation.id} ${what}`,
-          body: `${f.simulation.folder} (${f.simulation.script})${f.diagnoses[0] ? `: ${f.diagnoses[0].cause}` : ''}`,
+          body: `${f.simulation.folder} (${f.simulation.script})${cause ? `: ${cause.cause}` : ''}`,
           simulationId: f.simulation.id,
           ...(projectId ? { projectId } : {}),
           at: new Date().toISOString(),

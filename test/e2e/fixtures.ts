@@ -1,0 +1,70 @@
+// Starts what the browser journeys need, in-process: the cloudHPC emulator (frozen clock, moved by
+// the test), the app core with its data in a temp folder, and the headless server on port 0.
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startEmulator, type Emulator } from '../../emulator/index';
+import { AppCore } from '../../src-main/node/app/app-core';
+import { startHeadlessServer, type HeadlessServer } from '../../src-main/node/headless/server';
+
+export const RIGHT_KEY = 'e2e-right-key-0123456789';
+export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
+export const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+export interface Stack {
+  emu: Emulator;
+  core: AppCore;
+  server: HeadlessServer;
+  work: string;
+  cases: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
+  }
+  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0 });
+  const work = await mkdtemp(join(tmpdir(), 'e2e-'));
+  const home = join(work, 'home');
+  const cases = join(work, 'cases');
+  await mkdir(home, { recursive: true });
+  await mkdir(cases, { recursive: true });
+  const core = await AppCore.create({
+    transport: 'headless',
+    home,
+    env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home },
+    useKeychain: false,
+    cliKeyFile: join(work, 'no-cli-key'),
+    tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [300] },
+  });
+  await core.start();
+  const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });
+  return {
+    emu, core, server, work, cases,
+    async stop() {
+      const t0 = Date.now();
+      await server.close();
+      const t1 = Date.now();
+      await core.stop();
+      const t2 = Date.now();
+      await emu.stop();
+      if (process.env.E2E_TIMING) console.log(`stop: server ${t1 - t0} ms, core ${t2 - t1} ms, emulator ${Date.now() - t2} ms`);
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  await mkdir(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export async function publishScreenshot(path: string): Promise<void> {
+  await mkdir(join(process.cwd(), 'docs'), { recursive: true });
+  await copyFile(path, join(process.cwd(), 'docs', 'screenshot.png'));
+}

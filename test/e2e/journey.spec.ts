@@ -1,0 +1,194 @@
+// The user journey in a real browser against the headless app and the emulator: onboarding with a
+// wrong then right key, add a project and watch it push, drop files, launch with a pre-flight error,
+// fix, launch, status changes, soft stop, results pulled with a conflict listed, the tray summary.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { writeFdsSample } from '../../emulator/samples';
+import { RIGHT_KEY, publishScreenshot, shot, startStack, type Stack } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+let stack: Stack;
+let page: Page;
+let caseDir: string;
+let fdsText: string;
+
+test.beforeAll(async ({ browser }) => {
+  stack = await startStack();
+  caseDir = join(stack.cases, 'room_fire');
+  await writeFdsSample(caseDir);
+  fdsText = await readFile(join(caseDir, 'room_fire.fds'), 'utf8');
+  page = await browser.newPage();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await stack?.stop();
+});
+
+const simRow = (): ReturnType<Page['locator']> => page.getByTestId('simulation-row').first();
+
+test('onboarding: a wrong key is refused with a clear message, the right one is stored', async () => {
+  await page.goto(stack.server.url);
+  await expect(page).toHaveURL(`${stack.server.origin}/`); // the token left the address bar
+  await expect(page.getByRole('heading', { name: 'Connect to cloudHPC' })).toBeVisible();
+  await expect(page.getByText('profile page')).toBeVisible();
+  await shot(page, '01-onboarding');
+
+  await page.getByLabel('API key').fill('wrong-key-0123456789');
+  await page.getByRole('button', { name: 'Check and save' }).click();
+  await expect(page.getByTestId('key-error')).toContainText(/refused/i);
+  await shot(page, '02-onboarding-wrong-key');
+
+  await page.getByLabel('API key').fill(RIGHT_KEY);
+  await page.getByRole('button', { name: 'Check and save' }).click();
+  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
+  await expect(page.getByTestId('budget')).toContainText(/of 20000 API calls left this hour/);
+  expect(await page.content()).not.toContain(RIGHT_KEY);
+});
+
+test('add a project and watch it push', async () => {
+  await page.getByLabel('Local case folder').fill(caseDir);
+  await page.getByRole('button', { name: 'Add project' }).click();
+  const card = page.getByTestId('project-card').filter({ hasText: 'room_fire' });
+  await expect(card).toBeVisible();
+  await expect.poll(async () => Object.keys(await stack.emu.files(RIGHT_KEY, 'room_fire')).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(card.getByTestId('project-state')).toHaveText(/Pushed|Up to date/, { timeout: 20_000 });
+  await expect(page.getByTestId('tray-summary')).toContainText('1 project up to date');
+  await shot(page, '03-projects');
+});
+
+test('drop files on the project: they are copied into the case (asking before replacing) and pushed', async () => {
+  const card = page.getByTestId('project-card').filter({ hasText: 'room_fire' });
+  // A real drop event carrying files, as the browser delivers it.
+  await card.evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['ambient 20 C\n'], 'notes.txt', { type: 'text/plain' }));
+    dt.items.add(new File(['&HEAD CHID=\'old\' /\n'], 'room_fire.fds', { type: 'text/plain' }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  const dialog = page.getByTestId('drop-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('replace-count')).toContainText('1 would replace');
+  await shot(page, '04-drop-plan');
+  await dialog.getByRole('button', { name: 'Add without replacing' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Files added' })).toContainText('1 copied, 0 replaced');
+  expect(await readFile(join(caseDir, 'notes.txt'), 'utf8')).toBe('ambient 20 C\n');
+  expect(await readFile(join(caseDir, 'room_fire.fds'), 'utf8')).toBe(fdsText);
+  await expect.poll(async () => Object.keys(await stack.emu.files(RIGHT_KEY, 'room_fire')), { timeout: 20_000 }).toContain('notes.txt');
+
+  // The keyboard path: "Add files…" picks files through a file input.
+  await card.getByTestId('add-files-input').setInputFiles({ name: 'probe.csv', mimeType: 'text/csv', buffer: Buffer.from('t,T\n0,20\n') });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Copy and push' }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(() => existsSync(join(caseDir, 'probe.csv'))).toBe(true);
+});
+
+test('launch: the pre-flight refuses a broken case, then the fixed case launches', async () => {
+  const meshes = Array.from({ length: 4 }, (_, i) => `&MESH IJK=10,10,10, XB=${4 + i},${5 + i},0,1,0,1, MPI_PROCESS=${i + 1} /`).join('\n');
+  await writeFile(join(caseDir, 'room_fire.fds'), fdsText.replace('&MESH IJK=20,20,10, XB=0.0,4.0,0.0,4.0,0.0,2.4 /', `&MESH IJK=20,20,10, XB=0.0,4.0,0.0,4.0,0.0,2.4, MPI_PROCESS=0 /\n${meshes}`));
+
+  await page.getByRole('tab', { name: /Simulations/ }).click();
+  await page.getByRole('button', { name: 'Launch…' }).click();
+  const dialog = page.getByTestId('launch-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Solver script')).toBeEnabled();
+  const fdsScript = await dialog.getByLabel('Solver script').locator('option', { hasText: /^fds/ }).first().getAttribute('value');
+  await dialog.getByLabel('Solver script').selectOption(fdsScript ?? '');
+  await dialog.getByLabel('vCPU').selectOption('2');
+  await dialog.getByRole('button', { name: 'Check case' }).click();
+  const report = dialog.getByTestId('preflight-report');
+  await expect(report).toHaveAttribute('data-blocking', 'true');
+  await expect(report.getByTestId('finding').filter({ has: page.locator('[data-severity="error"]') }).or(report.locator('[data-severity="error"]')).first()).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Launch', exact: true })).toBeDisabled();
+  await shot(page, '05-launch-preflight-error');
+  expect(stack.emu.simulations(RIGHT_KEY)).toHaveLength(0);
+
+  await writeFile(join(caseDir, 'room_fire.fds'), fdsText);
+  await dialog.getByRole('button', { name: 'Check case' }).click();
+  await expect(report).toHaveAttribute('data-blocking', 'false');
+  const accept = dialog.getByLabel('Launch despite the warnings');
+  if (await accept.isVisible()) await accept.check();
+  await dialog.getByRole('button', { name: 'Launch', exact: true }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByTestId('toast').filter({ hasText: 'Simulation launched' })).toBeVisible();
+  await expect(simRow()).toHaveAttribute('data-status', 'PENDING');
+  expect(stack.emu.simulations(RIGHT_KEY)).toHaveLength(1);
+});
+
+test('status changes while the clock moves; the log follows the run', async () => {
+  await stack.emu.clock.advance(31);
+  await expect(simRow()).toHaveAttribute('data-status', 'RUNNING', { timeout: 20_000 });
+  await expect(page.getByTestId('tray-summary')).toContainText('1 simulation running');
+  await expect(page.getByTestId('tray-summary')).toHaveAttribute('data-icon', /running|syncing/);
+  await shot(page, '06-simulations-running');
+  for (let i = 0; i < 10 && (await page.getByTestId('toast').count()) > 0; i++) await page.getByTestId('toast').first().getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('toast')).toHaveCount(0);
+  await publishScreenshot(await shot(page, 'screenshot-for-readme'));
+
+  await simRow().getByRole('button', { name: 'Log' }).click();
+  const viewer = page.getByTestId('log-viewer');
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByTestId('log-text')).not.toBeEmpty();
+  await shot(page, '07-log-viewer');
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+});
+
+test('soft stop, results pulled, a conflict listed, the tray-equivalent summary says so', async () => {
+  // a local file the results will also bring: it must be kept, the cloud one written beside it
+  await writeFile(join(caseDir, 'room_fire.out'), 'my own notes\n');
+  await simRow().getByRole('button', { name: 'Soft stop' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toContainText('saves and uploads its results');
+  await confirm.getByRole('button', { name: 'Soft stop' }).click();
+  await expect(simRow()).toHaveAttribute('data-status', 'STOPPING', { timeout: 20_000 });
+  await stack.emu.clock.advance(25);
+  await expect(simRow()).toHaveAttribute('data-status', 'STOPPED', { timeout: 20_000 });
+  await shot(page, '08-simulations-stopped');
+
+  await page.getByRole('tab', { name: /Projects/ }).click();
+  const conflict = page.getByTestId('conflict').first();
+  await expect(conflict).toContainText('room_fire.out', { timeout: 30_000 });
+  await expect(page.getByTestId('tray-summary')).toContainText('1 conflict');
+  await expect(page.getByTestId('tray-summary')).toHaveAttribute('data-icon', 'attention');
+  expect(existsSync(join(caseDir, 'room_fire_hrr.csv'))).toBe(true);
+  expect(await readFile(join(caseDir, 'room_fire.out'), 'utf8')).toBe('my own notes\n');
+  await page.getByTestId('project-card').getByText(/^Activity/).click();
+  await shot(page, '09-projects-conflict');
+
+  await conflict.getByRole('button', { name: 'Keep cloud' }).click();
+  await expect(page.getByTestId('conflict')).toHaveCount(0);
+  expect(await readFile(join(caseDir, 'room_fire.out'), 'utf8')).toContain('Fire Dynamics Simulator');
+});
+
+test('usable at 800×600, in the dark theme, and with the keyboard', async () => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const tab of ['Projects', 'Simulations', 'Settings']) {
+    await page.getByRole('tab', { name: new RegExp(tab) }).click();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${tab} overflows horizontally at 800×600`).toBeLessThanOrEqual(0);
+  }
+  await shot(page, '10-settings-dark-800x600');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg).not.toBe('rgb(246, 247, 249)');
+
+  // Tabs move with the arrow keys; dialogs close with Escape and give the focus back.
+  await page.getByRole('tab', { name: 'Settings' }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: /Simulations/ })).toBeFocused();
+  await expect(page.getByRole('tab', { name: /Simulations/ })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('button', { name: 'Launch…' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('launch-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('launch-dialog')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Launch…' })).toBeFocused();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1100, height: 760 });
+});
