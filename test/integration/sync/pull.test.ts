@@ -213,7 +213,12 @@ describe('pull from the emulator', () => {
       viewByPath: (p, o) => client.viewByPath(p, o),
       downloadUrl: (id, o) => client.downloadUrl(id, o),
       downloadToFile: (u, d, o) => client.downloadToFile(u, d, o),
-      storageIndex: async (page, o) => (await client.storageIndex(page, o)).map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name })),
+      storageIndex: async (page, o) => {
+        const items = (await client.storageIndex(page, o)).map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name }));
+        // A folder that claims to contain itself: must not make the pull loop.
+        if (page === 1 && o?.parentId !== undefined) items.push({ id: o.parentId, name: 'case/loop', basename: 'loop', dirname: 'case', type: 'dir', size: null, timeCreated: null });
+        return items;
+      },
     };
     const r = await pullProject({ client: hostile, index, projectDir: project, storageFolder: 'case', settings: { pullEverything: true } });
     expect(r.downloaded).toEqual([]);

@@ -286,9 +286,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     items.push(...top);
     if (settings.pullEverything) {
       const dirs = top.filter((i) => i.type === 'dir');
+      // A folder is listed once, whatever the replies say (a reply naming a folder inside itself cannot loop us).
+      const listed = new Set<number>(id !== null ? [id] : []);
       while (dirs.length) {
         const d = dirs.shift()!;
-        if (!d.name.startsWith(prefix)) continue;
+        if (!d.name.startsWith(prefix) || listed.has(d.id)) continue;
+        listed.add(d.id);
         const sub = await listAll(d.id);
         items.push(...sub);
         dirs.push(...sub.filter((i) => i.type === 'dir'));
