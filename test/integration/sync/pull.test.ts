@@ -301,6 +301,18 @@ describe('pull from the emulator', () => {
     expect((await readFile(path.join(project, 'big.bin'))).equals(big)).toBe(true);
   });
 
+  it('cancelling a pull mid-download leaves nothing behind in the case folder', async () => {
+    await emu.seedFile(KEY, 'case/cpu.csv', 'c'.repeat(400_000));
+    emu.setFaults({ transferBytesPerSec: 100_000 });
+    const ac = new AbortController();
+    const p = pull({ settings: { script: 'fds6.9.1' }, signal: ac.signal, onProgress: (e) => { if (e.phase === 'downloading' && (e.bytes ?? 0) > 0) ac.abort(new Error('user cancelled')); } });
+    await expect(p).rejects.toThrow();
+    expect(ac.signal.aborted).toBe(true);
+    const tree = await snapshotTree(project);
+    expect(Object.keys(tree).filter((k) => tree[k] !== 'dir')).toEqual([]);
+    expect(index.get('cpu.csv')).toBeUndefined();
+  });
+
   it('after SYNC, pulls on the schedule until new results appear, then stops retrying', async () => {
     await writeFile(path.join(project, 'room.fds'), FDS_CASE);
     await emu.seedFile(KEY, 'case/room.fds', FDS_CASE);
