@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
-  AppState, CoreHandlers, EventName, Events, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView,
+  AppState, CoreHandlers, EventName, Events, KeyStatus, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView,
 } from '../../common/contract';
 import { isRequestName } from '../../common/contract';
 import { CallBudget } from '../api/budget';
@@ -73,6 +73,7 @@ export class AppCore implements CoreEndpoint {
   private stopped = false;
   private readonly unsubs: (() => void)[] = [];
   private readonly seenActivity = new Set<string>();
+  private keyStatusCache: KeyStatus | null = null;
   readonly handlers: CoreHandlers;
 
   private constructor(private readonly opts: AppCoreOptions) {
@@ -267,7 +268,13 @@ export class AppCore implements CoreEndpoint {
         if (prop === 'baseUrl') return this.settings.get().baseUrl.replace(/\/+$/, '');
         const c = this.requireClient();
         const v: unknown = Reflect.get(c, prop, c);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+        if (typeof v !== 'function') return v;
+        // Every call the engines make tells whether the service is reachable (the offline banner).
+        return (...args: unknown[]) => {
+          const r: unknown = (v as (...a: unknown[]) => unknown).apply(c, args);
+          if (r instanceof Promise) r.then(() => this.setOffline(null), (err: unknown) => this.noteFailure(err));
+          return r;
+        };
       },
     });
   }
@@ -283,8 +290,15 @@ export class AppCore implements CoreEndpoint {
       this.log('warn', `API key could not be read: ${toContractError(err).message}`);
     }
     if (key) this.client = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, log: this.log });
+    await this.keyStatus(true);
     await this.startBackground();
     this.stateChanged();
+  }
+
+  /** KeyStatus, cached: reading the keychain on every snapshot would cost a D-Bus call each time. */
+  private async keyStatus(refresh = false): Promise<KeyStatus> {
+    if (refresh || !this.keyStatusCache) this.keyStatusCache = await this.keys.status(this.baseUrl());
+    return this.keyStatusCache;
   }
 
   requireClient(): CloudHpcClient {
@@ -307,6 +321,7 @@ export class AppCore implements CoreEndpoint {
 
   keyRejected(message: string): void {
     this.keys.markRejected(this.baseUrl());
+    this.keyStatusCache = null;
     this.emit('keyRejected', { message });
     if (this.settings.get().notifications.keyRejected) {
       this.emit('notification', { kind: 'key-rejected', title: 'API key rejected', body: message, at: new Date().toISOString() });
@@ -358,7 +373,7 @@ export class AppCore implements CoreEndpoint {
     return {
       seq: ++this.seq,
       transport: this.opts.transport,
-      key: await this.keys.status(this.baseUrl()),
+      key: await this.keyStatus(),
       projects,
       simulations,
       budget,
@@ -392,7 +407,7 @@ export class AppCore implements CoreEndpoint {
   private makeHandlers(): CoreHandlers {
     return {
       getState: () => this.snapshot(),
-      keyStatus: () => this.keys.status(this.baseUrl()),
+      keyStatus: () => this.keyStatus(true),
       setApiKey: async ({ key, allowInsecureStorage }) => {
         const s = await this.keys.setKey(this.baseUrl(), key, { allowInsecureStorage });
         await this.connect();

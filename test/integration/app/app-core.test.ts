@@ -195,6 +195,23 @@ describe('AppCore (contract level, against the emulator)', () => {
     expect(await readFile(join(dir, 'room_fire.out'), 'utf8')).toContain('Fire Dynamics Simulator');
   });
 
+  it('shows the offline state while the service cannot be reached, and clears it when it answers again', async () => {
+    ok(await core.call('setApiKey', { key: KEY }));
+    const dir = join(work, 'cavity');
+    await mkdir(dir);
+    await writeFile(join(dir, 'a.txt'), 'a');
+    const p = ok(await core.call('addProject', { dir }));
+    await waitFor('the first push', async () => Object.keys(await emu.files(KEY, 'cavity')).length > 0);
+    emu.setFaults({ dropReplyRate: 1 });
+    ok(await core.call('pullNow', { projectId: p.id }));
+    const down = await waitFor('offline', async () => { const s = ok(await core.call('getState', {})); return s.offline.offline ? s : null; }, 30_000);
+    expect(down.offline.message).toMatch(/could not be reached|cannot be reached/);
+    expect(down.tray.icon).toBe('attention');
+    emu.setFaults({});
+    ok(await core.call('pullNow', { projectId: p.id }));
+    await waitFor('online again', async () => !ok(await core.call('getState', {})).offline.offline, 30_000);
+  });
+
   it('persists settings and validates them', async () => {
     const s = ok(await core.call('setSettings', { settings: { pollingShare: 0.5, notifications: { conflict: false } } }));
     expect(s.pollingShare).toBe(0.5);
