@@ -58,8 +58,12 @@ export function outcomeExit(outcome: Outcome): number {
 }
 
 /** The end of a run for a person: outcome, duration/cost, the cause of a failure and what the log shows. */
-export function printFinished(ctx: CliContext, sim: Simulation, outcome: Outcome, diagnoses: Diagnosis[], verbose = false): void {
+export function printFinished(ctx: CliContext, sim: Simulation, outcome: Outcome, diagnoses: Diagnosis[], verbose = false, diagnosed = true): void {
   ctx.out(`Simulation ${sim.id} ${statusName(sim.status)}: ${outcome} (${formatRunSummary(sim)}).`);
+  if (!diagnosed) {
+    ctx.out(`Log diagnosis: the log was not read (API call budget); read it later with cloudhpc-sync log ${sim.id}.`);
+    return;
+  }
   const cause = mainCause(diagnoses);
   if (cause && (outcome === 'error' || outcome === 'completed with errors')) ctx.out(`Cause: ${cause.cause}\nFix: ${cause.fix}`);
   const shown = verbose ? diagnoses : diagnoses.filter((d) => d.severity !== 'info');

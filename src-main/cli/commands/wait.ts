@@ -67,8 +67,8 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
     });
     const f = await done;
     records.update(id, { status: f.simulation.status, outcome: f.outcome, finishedAt: Date.now() });
-    if (ctx.json) ctx.printJson({ ...simulationJson(f.simulation), outcome: f.outcome, diagnoses: f.diagnoses, pull: pulled });
-    else printFinished(ctx, f.simulation, f.outcome, f.diagnoses, args.flags.has('verbose'));
+    if (ctx.json) ctx.printJson({ ...simulationJson(f.simulation), outcome: f.outcome, diagnosed: f.diagnosed, diagnoses: f.diagnoses, pull: pulled });
+    else printFinished(ctx, f.simulation, f.outcome, f.diagnoses, args.flags.has('verbose'), f.diagnosed);
     return outcomeExit(f.outcome) === EXIT.OK ? EXIT.OK : EXIT.FAILURE;
   },
 };

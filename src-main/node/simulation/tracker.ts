@@ -34,6 +34,11 @@ export interface Finished {
   simulation: Simulation;
   outcome: Outcome;
   diagnoses: Diagnosis[];
+  /**
+   * False when the log could not be read yet (no room left in the tracking share this hour): the
+   * pull goes ahead at once, and 'finished' comes again with the diagnosis once the log is read.
+   */
+  diagnosed: boolean;
 }
 
 export interface TrackerEvents {
@@ -185,9 +190,13 @@ export class SimulationTracker {
     return this.pollNow(true);
   }
 
-  /** Resolves when no poll, diagnosis or pull of this tracker is running. */
+  /**
+   * Resolves when no poll, log read or pull of this tracker is running (work parked until the
+   * clock moves, like a log read waiting for room in the hour, does not count).
+   */
   async settled(): Promise<void> {
     for (;;) {
+      await new Promise<void>((r) => setImmediate(r));
       const pending = [this.polling, ...this.side].filter((p): p is Promise<void> => p !== null);
       if (pending.length === 0) return;
       await Promise.allSettled(pending);
@@ -216,6 +225,7 @@ export class SimulationTracker {
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.nextAt = null;
+    for (const w of [...this.roomWaiters]) w();
   }
 
   // ---- internals
@@ -315,7 +325,8 @@ export class SimulationTracker {
     // while watching, index-short runs on one poll in INDEX_EVERY_WATCHED (the others see changes later)
     const needIndex = !watchActive || this.pollCount % INDEX_EVERY_WATCHED === 1 || this.expected.size > 0;
     try {
-      if (needIndex) await this.pollIndex();
+      // the share is a hard cap, also for a forced refresh
+      if (needIndex && this.roomAt(1) <= this.sched.now()) await this.pollIndex();
       if (watchActive && this.watchedId !== null && this.roomAt(1) <= this.sched.now()) {
         const cur = this.sims.get(this.watchedId);
         if (!cur || ACTIVE_STATUSES.includes(cur.status)) {
@@ -374,41 +385,67 @@ export class SimulationTracker {
   private finish(s: Simulation): void {
     if (this.finishedIds.has(s.id)) return;
     this.finishedIds.add(s.id);
-    const p = (async () => {
-      let sim = s;
-      let diagnoses: Diagnosis[] = [];
-      if (this.diagnoseFinished) {
-        try {
-          await this.waitRoom();
-          this.callTimes.push(this.sched.now());
-          sim = await this.client.view(s.id, this.opts());
-          diagnoses = diagnose(sim.output ?? '');
-          this.sims.set(s.id, sim);
-        } catch (e) {
-          if (this.stopped) return;
-          this.emit('error', { message: `Could not read the log of simulation ${s.id}: ${errorMessage(e)}`, error: e });
-        }
-      }
-      const f: Finished = { simulation: sim, outcome: outcome(sim.status, diagnoses), diagnoses };
-      this.emit('finished', f);
-      if (this.onTerminal) {
+    void (async () => {
+      let terminalDone = false;
+      const terminal = async (f: Finished): Promise<void> => {
+        if (terminalDone || !this.onTerminal) return;
+        terminalDone = true;
         try {
           await this.onTerminal(f);
         } catch (e) {
           this.emit('error', { message: `Could not pull the results of simulation ${s.id}: ${errorMessage(e)}`, error: e });
         }
+      };
+      const undiagnosed: Finished = { simulation: s, outcome: outcome(s.status, []), diagnoses: [], diagnosed: false };
+      if (!this.diagnoseFinished) {
+        this.emit('finished', undiagnosed);
+        await this.busy(terminal(undiagnosed));
+        return;
+      }
+      if (this.roomAt(1) > this.sched.now()) {
+        // no room for the log now: results first, the diagnosis when the hour allows
+        this.emit('finished', undiagnosed);
+        await this.busy(terminal(undiagnosed));
+        await this.waitRoom();
+        if (this.stopped) return;
+      }
+      try {
+        this.callTimes.push(this.sched.now());
+        const sim = await this.busy(this.client.view(s.id, this.opts()));
+        this.sims.set(s.id, sim);
+        const diagnoses = diagnose(sim.output ?? '');
+        const f: Finished = { simulation: sim, outcome: outcome(sim.status, diagnoses), diagnoses, diagnosed: true };
+        this.emit('finished', f);
+        await this.busy(terminal(f));
+      } catch (e) {
+        if (this.stopped) return;
+        this.emit('error', { message: `Could not read the log of simulation ${s.id}: ${errorMessage(e)}`, error: e });
+        if (!terminalDone) this.emit('finished', undiagnosed);
+        await this.busy(terminal(undiagnosed));
       }
     })();
-    this.side.add(p);
-    void p.finally(() => this.side.delete(p));
   }
 
-  /** Waits (on the scheduler) until the sliding hour has room for one more call. */
+  /** Counts a piece of I/O as running for settled(). */
+  private busy<T>(p: Promise<T>): Promise<T> {
+    const q = p.then(() => undefined, () => undefined);
+    this.side.add(q);
+    void q.then(() => this.side.delete(q));
+    return p;
+  }
+
+  /** Waits (on the scheduler) until the sliding hour has room for one more call; close() ends the wait. */
   private waitRoom(): Promise<void> {
     const at = this.roomAt(1);
-    if (at <= this.sched.now()) return Promise.resolve();
-    return new Promise((resolve) => { this.sched.after(at - this.sched.now(), resolve); });
+    if (at <= this.sched.now() || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => { this.roomWaiters.delete(done); cancel(); resolve(); };
+      const cancel = this.sched.after(at - this.sched.now(), done);
+      this.roomWaiters.add(done);
+    });
   }
+
+  private readonly roomWaiters = new Set<() => void>();
 }
 
 function errorMessage(e: unknown): string {

@@ -144,4 +144,47 @@ describe('simulation tracker against the emulator', () => {
     expect(discovered).toEqual([a]);
     expect(tracker.list().find((s) => s.id === a)?.status).toBe(30);
   });
+
+  it('never exceeds its share, not for a refresh nor for the log of a finished run; close() ends every wait', async () => {
+    const r = await setup({ hourlyLimit: 30, runSeconds: 60 });
+    const [id] = await launchCases(r, 1);
+    const finished: Finished[] = [];
+    const pulled: number[] = [];
+    const tracker = new SimulationTracker({ client: r.client, scheduler: r.sched, onTerminal: (f) => { pulled.push(f.simulation.id); } });
+    r.tracker = tracker;
+    tracker.on('finished', (f) => finished.push(f));
+    tracker.track(id!);
+    const before = trackingCalls(r.emu);
+    for (let i = 0; i < 9; i++) await tracker.refresh();
+    await r.emu.clock.advance(600);
+    await tracker.refresh(); // the 10th call (a third of 30) sees the run COMPLETED
+    await tracker.refresh(); // no room: no call
+    expect(tracker.list()[0]!.status).toBe(10);
+    expect(trackingCalls(r.emu) - before).toBe(10);
+    expect(tracker.callsLastHour()).toBe(10);
+    await Promise.resolve();
+    // no room to read the log: the results are pulled at once, the diagnosis waits for room in the hour
+    expect(pulled).toEqual([id]);
+    expect(finished.map((f) => [f.simulation.id, f.diagnosed])).toEqual([[id, false]]);
+    tracker.close();
+    await tracker.settled();
+    expect(trackingCalls(r.emu) - before).toBe(10);
+    expect(finished).toHaveLength(1);
+  });
+
+  it('reads the postponed log when the hour has room again', async () => {
+    const r = await setup({ hourlyLimit: 30, runSeconds: 60 });
+    const [id] = await launchCases(r, 1);
+    const finished: Finished[] = [];
+    const tracker = new SimulationTracker({ client: r.client, scheduler: r.sched });
+    r.tracker = tracker;
+    tracker.on('finished', (f) => finished.push(f));
+    tracker.track(id!);
+    for (let i = 0; i < 9; i++) await tracker.refresh();
+    await r.emu.clock.advance(600);
+    await tracker.refresh();
+    await drive(r, r.sched.now() + 3_700_000, tracker);
+    expect(finished.map((f) => f.diagnosed)).toEqual([false, true]);
+    expect(finished[1]!.outcome).toBe('completed');
+  });
 });
