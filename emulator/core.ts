@@ -51,6 +51,7 @@ export interface ResolvedOptions {
   scripts: string[];
   durations: Durations;
   logWarnings: string[];
+  serviceWritesRefreshCache: boolean;
 }
 
 const STATE_DIR = '.emulator';
@@ -81,6 +82,7 @@ export class Core {
       nowMs: () => this.clock.nowMs(),
       durations: opts.durations,
       logWarnings: opts.logWarnings,
+      serviceWritesRefreshCache: opts.serviceWritesRefreshCache,
       storage: (keyId) => {
         const k = this.byKeyId.get(keyId);
         if (!k) throw new Error('unknown key');
@@ -121,6 +123,7 @@ export class Core {
       scripts: o.scripts ?? DEFAULT_SCRIPTS,
       durations: { pendingSeconds: d.pendingSeconds ?? 30, runSeconds: d.runSeconds ?? 180, stoppingSeconds: d.stoppingSeconds ?? 20 },
       logWarnings: o.logWarnings ?? [],
+      serviceWritesRefreshCache: o.serviceWritesRefreshCache ?? true,
     };
     const persistent = o.dataDir !== undefined;
     const baseDir = persistent ? resolve(o.dataDir as string) : await fsp.mkdtemp(join(tmpdir(), 'cloudhpc-emulator-'));

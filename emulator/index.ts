@@ -50,6 +50,12 @@ export interface EmulatorOptions {
   urlTtlSeconds?: number;
   /** Listing cache lifetime in simulated seconds; default 600. */
   cacheTtlSeconds?: number;
+  /**
+   * Files the service itself writes (inputs extracted at start, results) refresh that key's listing
+   * cache at once; default true (the provider's own client lists results without delete-cache).
+   * false: they wait for delete-cache or the cache lifetime, like uploads.
+   */
+  serviceWritesRefreshCache?: boolean;
   /** view-url answers an empty mediaLink for the first N calls (per key); default 0. */
   emptyMediaLinkCalls?: number;
   /** Serve the test-only control surface under /__emulator/; default false. */

@@ -39,6 +39,8 @@ export interface EngineHost {
   nowMs(): number;
   durations: Durations;
   logWarnings: string[];
+  /** Files the service writes (extraction, results) refresh the listing cache. */
+  serviceWritesRefreshCache: boolean;
   storage(keyId: string): KeyStorage;
   tmpDir: string;
   origin(): string;
@@ -190,6 +192,7 @@ export class SimulationEngine {
     } else {
       failure = await this.prepareCase(s, storage, caseAbs);
     }
+    if (this.host.serviceWritesRefreshCache) storage.invalidate();
     // The snapshot hashes every file: only when someone listens.
     const files = failure.length || !this.host.hasListeners() ? {} : await storage.digests(r.folder);
     let check: InputCheck = { ok: false, errors: failure, jobName: 'case' };
@@ -282,6 +285,7 @@ export class SimulationEngine {
       await fsp.writeFile(tmp, content);
       await storage.commitFile(`${s.record.folder}/${name}`, tmp, at);
     }
+    if (this.host.serviceWritesRefreshCache) storage.invalidate();
   }
 
   /** Result archive of the family plus the service files, written into the case folder. */

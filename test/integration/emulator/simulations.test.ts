@@ -301,8 +301,15 @@ describe('emulator simulations', () => {
     expect(status).toBe(10);
   });
 
-  it('results written by the service show in listings only after delete-cache (or the cache lifetime)', async () => {
-    const emu = await emulator({ durations });
+  it('results written by the service refresh the listing by default, or wait for delete-cache when configured', async () => {
+    const loose = await emulator({ durations });
+    await fdsCase(loose);
+    await ok(loose, 'POST', '/storage/view-by-path', { path: 'caseA' });
+    await add(loose, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+    await loose.clock.advance(300);
+    expect(await ok(loose, 'POST', '/storage/view-by-path', { path: 'caseA/FDS.tar.gz' })).toMatchObject({ type: 'file' });
+
+    const emu = await emulator({ durations, serviceWritesRefreshCache: false });
     await fdsCase(emu);
     const folder = await ok<{ id: number }>(emu, 'POST', '/storage/view-by-path', { path: 'caseA' });
     const id = await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
