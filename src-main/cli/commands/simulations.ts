@@ -2,16 +2,28 @@
 import { UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
+import { appDataDir } from '../../node/project/app-data';
+import { formatOptions, SimulationOptionsCache } from '../../node/simulation/options';
 import { formatRunSummary, statusName } from '../../node/simulation/run-summary';
 import { simulationJson } from './simulations-shared';
 
 export const simulations: Command = {
   name: 'simulations',
   summary: 'List your simulations (newest first) and the local folder of each',
-  usage: `cloudhpc-sync simulations [--json]
-One API call (index-short, page 1: the newest simulations).`,
+  usage: `cloudhpc-sync simulations [--options [--refresh]] [--json]
+One API call (index-short, page 1: the newest simulations).
+  --options   show what a launch may choose (vCPU, RAM classes with GB per vCPU, scripts, SPOT/REGULAR);
+              cached for a day (3 API calls when asked), --refresh asks again`,
+  boolFlags: ['options', 'refresh'],
   async run(args, ctx) {
     if (args.positional.length > 0) throw new UsageError('simulations takes no argument.');
+    if (args.flags.has('options')) {
+      const client = ctx.client();
+      const o = await new SimulationOptionsCache({ dir: appDataDir(ctx.env) }).get(client, client.baseUrl, { refresh: args.flags.has('refresh') });
+      if (ctx.json) ctx.printJson(o);
+      else ctx.out(formatOptions(o));
+      return EXIT.OK;
+    }
     const list = await ctx.client().indexShort(1, 'id', 'desc', { priority: 'user' });
     const projects = ctx.registry().list();
     const local = (folder: string): string | null => projects.find((p) => p.storageFolder === folder)?.localDir ?? null;

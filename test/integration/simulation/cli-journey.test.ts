@@ -172,6 +172,10 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     expect(log.code).toBe(0);
     expect(log.stdout).toContain('@@@ ERROR: no .fds input file found');
     expect(log.stdout).toContain(`--- simulation ${id}: ERROR (error)`);
+    const opts = await cli(['simulations', '--options'], env);
+    expect(opts.code).toBe(0);
+    expect(opts.stdout).toContain('highmem: 8 GB per vCPU');
+    expect(opts.stdout).toContain('SPOT (default, nopre 0)');
     const bad = await cli(['wait', 'abc'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a simulation id');
