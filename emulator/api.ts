@@ -130,7 +130,7 @@ function publicItem(it: StorageItem): StorageItem {
 
 // ---- signed URLs ------------------------------------------------------------------------------
 function issueUrl(c: Ctx, method: 'PUT' | 'GET', object: string, contentType: string): string {
-  const now = c.core.clock.now();
+  const now = new Date(c.core.clock.urlNowMs());
   const ttl = c.core.opts.urlTtlSeconds;
   const issued = c.core.faults.expireThisUrl() ? new Date(now.getTime() - (ttl + 1) * 1000) : now;
   return signUrl(c.core.origin, c.core.secret, { method, bucket: c.k.bucket, object, contentType }, issued, ttl);

@@ -4,6 +4,8 @@
 export class SimClock {
   private realAnchor = Date.now();
   private simAnchor: number;
+  /** Sum of every explicit advance (simulated seconds added by shift), in ms. */
+  advancedMs = 0;
 
   constructor(
     start: Date,
@@ -30,6 +32,16 @@ export class SimClock {
     const now = this.nowMs();
     this.realAnchor = Date.now();
     this.simAnchor = now + seconds * 1000;
+    this.advancedMs += seconds * 1000;
+  }
+
+  /**
+   * The clock signed URLs live on: wall-clock time plus every explicit advance, ignoring the time
+   * scale. A fast-running demo (scale 600) keeps URLs valid for their real lifetime, while tests on a
+   * frozen clock still expire them with advance().
+   */
+  urlNowMs(): number {
+    return Date.now() + this.advancedMs;
   }
 
   /** Real seconds a client must wait for `simSeconds` simulated seconds to pass (frozen clock: the simulated value). */

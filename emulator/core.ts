@@ -34,6 +34,8 @@ interface PersistedState {
   nextStorageId: number;
   nextSimulationId: number;
   clockMs: number;
+  /** Explicit clock advances so far (signed-URL clock), ms. */
+  advancedMs?: number;
   keys: Record<string, PersistedKey>;
   simulations: SimState[];
 }
@@ -142,6 +144,7 @@ export class Core {
     const core = new Core(opts, clock, baseDir, tmpDir, persistent);
     core.persisted = saved;
     if (saved) {
+      clock.advancedMs = saved.advancedMs ?? 0;
       core.secret = saved.secret;
       core.nextStorageId = saved.nextStorageId;
       core.engine.load(saved.simulations, saved.nextSimulationId);
@@ -199,6 +202,7 @@ export class Core {
       nextStorageId: this.nextStorageId,
       nextSimulationId: this.engine.nextSimulationId,
       clockMs: this.clock.nowMs(),
+      advancedMs: this.clock.advancedMs,
       keys,
       simulations: this.engine.sims,
     };

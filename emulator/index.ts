@@ -46,7 +46,7 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Items per listing page, default 20. */
   pageSize?: number;
-  /** Signed URL lifetime in seconds (real wall-clock), default 900. */
+  /** Signed URL lifetime in seconds, default 900: wall-clock time plus explicit clock.advance() (time scale ignored). */
   urlTtlSeconds?: number;
   /** Listing cache lifetime in simulated seconds; default 600. */
   cacheTtlSeconds?: number;

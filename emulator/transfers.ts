@@ -83,7 +83,7 @@ export async function handleTransfer(core: Core, req: IncomingMessage, res: Serv
     return;
   }
   const contentType = method === 'PUT' ? (req.headers['content-type'] ?? '') : '';
-  const v = verifyUrl(core.secret, { method, bucket, object, contentType }, url.searchParams, core.clock.nowMs());
+  const v = verifyUrl(core.secret, { method, bucket, object, contentType }, url.searchParams, core.clock.urlNowMs());
   if (!v.ok) {
     req.resume();
     sendXml(res, v.status, v.code, v.message, v.details);

@@ -146,7 +146,16 @@ describe('emulator storage', () => {
     expect((await put(url)).status).toBe(200);
   });
 
-  it('expires signed URLs after urlTtlSeconds on the simulated clock', async () => {
+  it('keeps signed URLs valid for their real lifetime when the clock runs fast', async () => {
+    const emu = await emulator({ timeScale: 100_000, urlTtlSeconds: 900 });
+    const { url } = await ok<{ url: string }>(emu, 'POST', '/storage/upload-url', { dirname: 'c', filename: 'n.txt', contentType: 'text/plain' });
+    const start = emu.clock.now().getTime();
+    while (emu.clock.now().getTime() - start < 1_000_000) await new Promise((r) => setTimeout(r, 5));
+    const p = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'n' });
+    expect(p.status).toBe(200);
+  });
+
+  it('expires signed URLs after urlTtlSeconds of clock advance', async () => {
     const emu = await emulator({ urlTtlSeconds: 60 });
     await emu.seedFile(KEY, 'c/r.txt', 'result');
     await ok(emu, 'DELETE', '/user/delete-cache');
