@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
+import { budgetView, elapsedSeconds, serviceDateToIso, traySummary } from '../../../src-main/node/app/views';
+
+const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
+
+function project(over: Partial<ProjectView> = {}): ProjectView {
+  return {
+    id: 'p1', name: 'case', dir: '/x/case', storageFolder: 'case', state: 'idle', stateText: 'Up to date', paused: false, progress: null,
+    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', ...over,
+  };
+}
+
+function sim(over: Partial<SimulationView> = {}): SimulationView {
+  return {
+    id: 7, projectId: 'p1', folder: 'case', mesh: '', script: 'fds6.9.1', cpu: 4, ram: 'standard', regular: true, status: 30, statusName: 'RUNNING', active: true,
+    startedAt: null, endedAt: null, elapsedSeconds: null, cpuHours: null, cost: null, completedWithErrors: false, diagnosisSummary: null, vncUrl: null, sshCommand: null,
+    can: { softStop: true, hardStop: true, sync: true }, pending: null, watched: false, ...over,
+  };
+}
+
+describe('tray summary (the tray tooltip and the browser summary line)', () => {
+  it('says when there is nothing yet, and carries the budget line', () => {
+    const t = traySummary([], [], budget, false);
+    expect(t).toMatchObject({ icon: 'idle', line: 'No projects yet · 412 of 500 API calls left this hour', running: [], allPaused: false });
+  });
+
+  it('shows running simulations with their stop targets', () => {
+    const t = traySummary([project()], [sim(), sim({ id: 6, active: false, status: 10, statusName: 'COMPLETED' })], budget, false);
+    expect(t.icon).toBe('running');
+    expect(t.line).toMatch(/^1 simulation running/);
+    expect(t.running).toEqual([{ id: 7, label: '#7 case (running)' }]);
+  });
+
+  it('prefers attention (conflicts, errors, offline) over syncing and running', () => {
+    const conflict = { id: 'c', path: 'a', cloudCopyPath: 'a (cloudHPC 2026-01-01 000000)', reason: 'r', detectedAt: '' };
+    expect(traySummary([project({ conflicts: [conflict], state: 'pushing' })], [sim()], budget, false)).toMatchObject({ icon: 'attention' });
+    expect(traySummary([project({ conflicts: [conflict] })], [], budget, false).line).toMatch(/1 conflict/);
+    expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project need attention/);
+    expect(traySummary([project()], [], budget, true)).toMatchObject({ icon: 'attention', line: expect.stringMatching(/^Offline/) });
+    expect(traySummary([project({ state: 'pushing' })], [], budget, false)).toMatchObject({ icon: 'syncing', line: expect.stringMatching(/syncing 1 project/) });
+  });
+
+  it('knows when all syncing is paused', () => {
+    expect(traySummary([project({ paused: true, state: 'paused' })], [], budget, false)).toMatchObject({ allPaused: true, line: expect.stringMatching(/^Sync paused/) });
+  });
+});
+
+describe('budget and dates', () => {
+  it('leaves the calls left unknown until the service said, and unlimited as null', () => {
+    const unknown = budgetView({ known: false, hourlyLimit: 0, hourlyUsed: 0, dailyLimit: 0, dailyUsed: 0, reserve: 5, hourlyLeft: Infinity, waiting: 0, pausedUntil: null, summary: 'API budget unknown' });
+    expect(unknown.hourlyLeft).toBeNull();
+    const low = budgetView({ known: true, hourlyLimit: 100, hourlyUsed: 97, dailyLimit: 0, dailyUsed: 0, reserve: 5, hourlyLeft: 3, waiting: 2, pausedUntil: Date.UTC(2026, 0, 1, 10), summary: '3 of 100 API calls left this hour' });
+    expect(low).toMatchObject({ hourlyLeft: 3, low: true, pausedUntil: '2026-01-01T10:00:00.000Z' });
+  });
+
+  it('reads the service dates and computes elapsed time', () => {
+    expect(serviceDateToIso('2026-09-24 09:31:20')).toBe('2026-09-24T09:31:20.000Z');
+    expect(serviceDateToIso('')).toBeNull();
+    expect(serviceDateToIso('garbage')).toBeNull();
+    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', '2026-09-24T09:33:20.000Z', 0)).toBe(120);
+    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', null, Date.parse('2026-09-24T09:32:20.000Z'))).toBe(60);
+    expect(elapsedSeconds(null, null, 0)).toBeNull();
+  });
+});
