@@ -187,4 +187,27 @@ describe('simulation tracker against the emulator', () => {
     expect(finished.map((f) => f.diagnosed)).toEqual([false, true]);
     expect(finished[1]!.outcome).toBe('completed');
   });
+
+  it('survives a failing service: reports the error, backs off, and recovers', async () => {
+    const r = await setup({ hourlyLimit: 0, runSeconds: 3600 });
+    const [id] = await launchCases(r, 1);
+    await r.client.close();
+    r.client = new CloudHpcClient({ apiKey: KEY, baseUrl: r.emu.url, budget: new CallBudget({ now: () => r.sched.now() }), retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 } });
+    const errors: string[] = [];
+    const tracker = new SimulationTracker({ client: r.client, scheduler: r.sched });
+    r.tracker = tracker;
+    tracker.on('error', (e) => errors.push(e.message));
+    tracker.track(id!);
+    await tracker.refresh();
+    const healthy = tracker.nextPollAt()! - r.sched.now();
+    r.emu.setFaults({ error500Rate: 1 });
+    await drive(r, r.sched.now() + healthy + 1, tracker);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toContain('Could not read the simulations');
+    expect(tracker.nextPollAt()! - r.sched.now()).toBeGreaterThan(healthy);
+    r.emu.setFaults({});
+    await drive(r, r.sched.now() + 30 * 60_000, tracker);
+    expect(tracker.get(id!)!.status).toBe(30);
+    expect(tracker.isPolling()).toBe(true);
+  });
 });
