@@ -41,6 +41,9 @@ const rows: Row[] = [
   { name: 'service: archive cannot be extracted', log: '@@@ ERROR: cannot extract upload.tar.gz: TAR_BAD_ARCHIVE: Unrecognized archive format\n', ids: ['archive-layout'] },
   { name: 'service: mesh folder missing', log: '@@@ ERROR: MESH FOLDER cylinderMesh not detected\n', ids: ['folder-not-detected'] },
   { name: 'service: OpenFOAM case without controlDict', log: '@@@ ERROR: system/controlDict not found: this is not an OpenFOAM case\n', ids: ['openfoam-no-controldict'] },
+  { name: 'OpenFOAM start-up lines are not failures', log: `${FOAM_HEADER}sigFpe : Enabling floating point exception trapping (FOAM_SIGFPE).\nfileModificationChecking : Monitoring run-time modified files using timeStampMaster (fileModificationSkew 5, maxFileModificationPolls 20)\nallowSystemOperations : Allowing user-supplied system call operations\n`, ids: [] },
+  { name: 'OpenFOAM divergence (floating point exception)', log: '#0  Foam::error::printStack(Foam::Ostream&) at ??:?\n#1  Foam::sigFpe::sigHandler(int) at ??:?\n#2  ? in /lib/x86_64-linux-gnu/libc.so.6\nFloating point exception (core dumped)\n', ids: ['floating-point-exception'] },
+  { name: 'FDS input error', log: " ERROR(101): Problem with the &SURF line for ID 'FIRE': HRRPUA is not a valid parameter (CHID: room)\n", ids: ['solver-error'] },
   { name: 'service error line', log: '@@@ ERROR: license server not reachable\n', ids: ['service-error'] },
 ];
 
