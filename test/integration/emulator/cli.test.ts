@@ -11,11 +11,20 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const children: ChildProcess[] = [];
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  // The CLI runs as tsx → node: kill the whole process group so no grandchild outlives a failed test.
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null && c.pid !== undefined) {
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
 });
 
 async function startCli(args: string[]): Promise<{ child: ChildProcess; line: string; lines: string[] }> {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'emulator', 'cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'emulator', 'cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   const lines: string[] = [];
   const rl = createInterface({ input: child.stdout! });
@@ -70,7 +79,7 @@ describe('emulator CLI', () => {
   });
 
   it('exits with a usage message when the key is missing', async () => {
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'emulator', 'cli.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'emulator', 'cli.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.push(child);
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
