@@ -1,12 +1,11 @@
 // The contract over Electron IPC: one ipcMain.handle per request name (cloudhpc:req:<name>), each
-// checking that the message comes from the main window's top frame on the app page, and every core
-// event forwarded with webContents.send (cloudhpc:evt:<name>). Dropped paths are re-checked here before
-// the core sees them. The core validates params itself and answers a Reply; nothing throws across.
+// routed through dispatchIpcRequest (sender check, dropped paths re-checked, then the core), and every
+// core event forwarded with webContents.send (cloudhpc:evt:<name>). Nothing throws across the boundary.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { REQUEST_NAMES, type ContractError, type DropSource, type Reply, type RequestName } from '../common/contract';
+import { REQUEST_NAMES, type Reply, type RequestName } from '../common/contract';
 import type { AnyEvent, CoreEndpoint } from '../node/app/endpoint';
 import type { LogSink } from '../node/api/redact';
-import { checkDroppedPaths, checkSender, eventChannel, requestChannel, type SenderFacts, type TrustedPage } from '../node/shell-policy';
+import { dispatchIpcRequest, eventChannel, requestChannel, type SenderFacts, type TrustedPage } from '../node/shell-policy';
 
 export interface IpcOptions {
   core: CoreEndpoint;
@@ -19,48 +18,21 @@ export interface IpcOptions {
   afterReply?: (name: RequestName, reply: Reply<unknown>) => void;
 }
 
-function refused(message: string): Reply<never> {
-  const error: ContractError = { code: 'not-allowed', message };
-  return { ok: false, error };
-}
-
 function senderFacts(event: IpcMainInvokeEvent): SenderFacts | null {
   const frame = event.senderFrame;
   if (!frame) return null;
   return { webContentsId: event.sender.id, isTopFrame: frame.parent === null, frameUrl: frame.url };
 }
 
-/** Re-checks the path sources of a drop; staged sources are the headless transport's, not Electron's. */
-async function checkDrop(params: unknown, appDataDir: string): Promise<Reply<never> | null> {
-  const sources = (params as { sources?: unknown } | null)?.sources;
-  if (!Array.isArray(sources)) return null; // the core answers invalid-params
-  const paths: unknown[] = [];
-  for (const s of sources as DropSource[]) {
-    if (s?.kind !== 'path') return { ok: false, error: { code: 'invalid-params', message: 'Only dropped file paths are accepted in the desktop app.' } };
-    paths.push(s.path);
-  }
-  const check = await checkDroppedPaths(paths, appDataDir);
-  if (check.refused.length === 0) return null;
-  return { ok: false, error: { code: 'invalid-input', message: check.refused.map((r) => r.reason).slice(0, 5).join(' ') } };
-}
-
 export function registerIpc(opts: IpcOptions): () => void {
+  const page = (): TrustedPage | null => {
+    const win = opts.window();
+    if (!win || win.isDestroyed()) return null;
+    return { ...opts.page(), webContentsId: win.webContents.id };
+  };
   for (const name of REQUEST_NAMES) {
     ipcMain.handle(requestChannel(name), async (event: IpcMainInvokeEvent, params: unknown) => {
-      const win = opts.window();
-      const facts = senderFacts(event);
-      const verdict = win && !win.isDestroyed() && facts
-        ? checkSender(facts, { ...opts.page(), webContentsId: win.webContents.id })
-        : { trusted: false as const, reason: 'no main window or sender frame' };
-      if (!verdict.trusted) {
-        opts.log('warn', `IPC ${name} refused: ${verdict.reason}`);
-        return refused('This request did not come from the app window and was refused.');
-      }
-      if (name === 'dropFiles') {
-        const bad = await checkDrop(params, opts.appDataDir);
-        if (bad) return bad;
-      }
-      const reply = await opts.core.request(name, params);
+      const reply = await dispatchIpcRequest(name, params, senderFacts(event), { core: opts.core, page, appDataDir: opts.appDataDir, log: opts.log });
       if (reply.ok) opts.afterReply?.(name, reply);
       return reply;
     });

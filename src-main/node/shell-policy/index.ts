@@ -7,3 +7,4 @@ export * from './dropped-paths';
 export * from './tray-model';
 export * from './notifications';
 export * from './autostart';
+export * from './ipc-dispatch';
