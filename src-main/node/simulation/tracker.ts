@@ -36,7 +36,7 @@ export interface Finished {
   diagnoses: Diagnosis[];
   /**
    * False when the log could not be read yet (no room left in the tracking share this hour): the
-   * pull goes ahead at once, and 'finished' comes again with the diagnosis once the log is read.
+   * pull goes ahead at once, and a 'diagnosed' event brings the diagnosis once the log is read.
    */
   diagnosed: boolean;
 }
@@ -44,7 +44,10 @@ export interface Finished {
 export interface TrackerEvents {
   status: StatusChange;
   discovered: Simulation;
+  /** Once per run that ends. */
   finished: Finished;
+  /** The diagnosis of a run whose 'finished' came without one (the log read had to wait). */
+  diagnosed: Finished;
   /** A poll, diagnosis or pull failed; tracking goes on. */
   error: { message: string; error: unknown };
   /** After every poll: the simulations known now. */
@@ -133,7 +136,7 @@ export class SimulationTracker {
   private abort = new AbortController();
   private readonly side = new Set<Promise<void>>();
   private readonly listeners: { [K in keyof TrackerEvents]: Set<Listener<TrackerEvents[K]>> } = {
-    status: new Set(), discovered: new Set(), finished: new Set(), error: new Set(), update: new Set(),
+    status: new Set(), discovered: new Set(), finished: new Set(), diagnosed: new Set(), error: new Set(), update: new Set(),
   };
 
   constructor(o: TrackerOptions) {
@@ -415,7 +418,7 @@ export class SimulationTracker {
         this.sims.set(s.id, sim);
         const diagnoses = diagnose(sim.output ?? '');
         const f: Finished = { simulation: sim, outcome: outcome(sim.status, diagnoses), diagnoses, diagnosed: true };
-        this.emit('finished', f);
+        this.emit(terminalDone ? 'diagnosed' : 'finished', f);
         await this.busy(terminal(f));
       } catch (e) {
         if (this.stopped) return;

@@ -179,6 +179,7 @@ describe('simulation tracker against the emulator', () => {
     const tracker = new SimulationTracker({ client: r.client, scheduler: r.sched });
     r.tracker = tracker;
     tracker.on('finished', (f) => finished.push(f));
+    tracker.on('diagnosed', (f) => finished.push(f));
     tracker.track(id!);
     for (let i = 0; i < 9; i++) await tracker.refresh();
     await r.emu.clock.advance(600);
@@ -186,6 +187,7 @@ describe('simulation tracker against the emulator', () => {
     await drive(r, r.sched.now() + 3_700_000, tracker);
     expect(finished.map((f) => f.diagnosed)).toEqual([false, true]);
     expect(finished[1]!.outcome).toBe('completed');
+    expect(finished[1]!.simulation.output).toContain('@@@');
   });
 
   it('survives a failing service: reports the error, backs off, and recovers', async () => {
