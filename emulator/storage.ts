@@ -42,6 +42,8 @@ export interface StorageContext {
 export class KeyStorage {
   readonly items = new Map<string, ItemMeta>();
   private cache: Snapshot | undefined;
+  /** Reverse index id → path, rebuilt lazily after the items change. */
+  private byId: Map<number, string> | undefined;
 
   constructor(
     readonly root: string,
@@ -56,8 +58,8 @@ export class KeyStorage {
 
   /** Live lookup (not cached): which path does this id name, if this key owns it and it still exists. */
   pathOfId(id: number): string | undefined {
-    for (const [p, m] of this.items) if (m.id === id) return p;
-    return undefined;
+    if (!this.byId) this.byId = new Map([...this.items].map(([p, m]) => [m.id, p]));
+    return this.byId.get(id);
   }
 
   async kindOf(path: string): Promise<'dir' | 'file' | undefined> {
@@ -74,6 +76,7 @@ export class KeyStorage {
     if (!m) {
       m = { id: this.ctx.nextId(), created: formatIsoSeconds(new Date(atMs ?? this.ctx.nowMs())) };
       this.items.set(path, m);
+      this.byId = undefined;
       this.ctx.changed();
     }
     return m;
@@ -115,6 +118,7 @@ export class KeyStorage {
     for (const p of [...this.items.keys()]) {
       if (!seen.has(p)) {
         this.items.delete(p);
+        this.byId = undefined;
         this.ctx.changed();
       }
     }
@@ -179,6 +183,7 @@ export class KeyStorage {
     for (const p of [...this.items.keys()]) {
       if (p === path || p.startsWith(`${path}/`)) this.items.delete(p);
     }
+    this.byId = undefined;
     this.ctx.changed();
   }
 
