@@ -68,6 +68,8 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   const openWindow = (): void => {
+    // Before the core is up (a second instance started early), the first window is on its way anyway.
+    if (!app.isReady() || !core) return;
     if (!win || win.isDestroyed()) win = newWindow();
     showWindow(win);
   };
