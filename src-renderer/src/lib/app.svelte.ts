@@ -51,7 +51,10 @@ export class AppModel {
     this.transport.on('keyRejected', ({ message }) => this.toast('error', 'API key rejected', message));
     const visible = (): void => void this.transport.request('windowVisibility', { visible: document.visibilityState === 'visible' });
     document.addEventListener('visibilitychange', visible);
-    if (this.transport.kind === 'electron') void this.refresh();
+    if (this.transport.kind === 'electron') {
+      this.connected = true;
+      void this.refresh();
+    }
   }
 
   private apply(s: AppState): void {

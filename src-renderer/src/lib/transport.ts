@@ -122,10 +122,8 @@ export async function uploadStaged(files: { path: string; file: File }[], onProg
   return stagingId;
 }
 
+/** Electron's bridge when the preload exposed it (always connected), else the headless server. */
 export function pickTransport(onConnection: (connected: boolean) => void): Transport {
-  if (window.cloudhpc) {
-    onConnection(true);
-    return electronTransport(window.cloudhpc);
-  }
+  if (window.cloudhpc) return electronTransport(window.cloudhpc);
   return headlessTransport(onConnection);
 }
