@@ -3,9 +3,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../../emulator/index';
+import { main } from '../../../src-main/cli/main';
 
 const KEY = 'cli-journey-key-0123456789';
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'cloudhpc-sync.js');
@@ -49,6 +51,15 @@ function start(args: string[], env: Record<string, string>): Running {
 }
 
 const cli = (args: string[], env: Record<string, string>): Promise<Run> => start(args, env).done;
+
+async function inProcess(args: string[], env: Record<string, string>): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void): PassThrough => { const p = new PassThrough(); p.on('data', (d: Buffer) => add(d.toString())); return p; };
+  const code = await main(args, { stdout: sink((t) => { stdout += t; }), stderr: sink((t) => { stderr += t; }), env });
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout, stderr };
+}
 
 async function until(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -172,11 +183,12 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     expect(log.code).toBe(0);
     expect(log.stdout).toContain('@@@ ERROR: no .fds input file found');
     expect(log.stdout).toContain(`--- simulation ${id}: ERROR (error)`);
-    const opts = await cli(['simulations', '--options'], env);
+    // the same commands in-process (the dispatcher's main()), cheaper than a process each
+    const opts = await inProcess(['simulations', '--options'], env);
     expect(opts.code).toBe(0);
     expect(opts.stdout).toContain('highmem: 8 GB per vCPU');
     expect(opts.stdout).toContain('SPOT (default, nopre 0)');
-    const bad = await cli(['wait', 'abc'], env);
+    const bad = await inProcess(['wait', 'abc'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a simulation id');
   });
