@@ -212,4 +212,22 @@ describe('simulation tracker against the emulator', () => {
     expect(tracker.get(id!)!.status).toBe(30);
     expect(tracker.isPolling()).toBe(true);
   });
+
+  it('polls faster while watched and backs off while the window is hidden', async () => {
+    const r = await setup({ hourlyLimit: 100, runSeconds: 3600 });
+    const [id] = await launchCases(r, 1);
+    const tracker = new SimulationTracker({ client: r.client, scheduler: r.sched });
+    r.tracker = tracker;
+    tracker.track(id!);
+    await tracker.refresh();
+    const gap = (): number => tracker.nextPollAt()! - r.sched.now();
+    const normal = gap();
+    tracker.watch(id!);
+    expect(gap()).toBeLessThan(normal);
+    tracker.watch(null);
+    tracker.setHidden(true);
+    expect(gap()).toBeGreaterThanOrEqual(normal * 4 - 1);
+    tracker.setHidden(false);
+    expect(gap()).toBe(normal);
+  });
 });
