@@ -374,7 +374,7 @@ export async function handleApi(core: Core, req: IncomingMessage, res: ServerRes
   try {
     if (!match) throw new ApiError(404, `Unknown API endpoint: ${method} ${API_BASE}${sub}`);
     if ('methodMismatch' in match) throw new ApiError(405, `Method ${method} is not allowed on ${API_BASE}${sub}.`);
-    await core.tick();
+    await core.tickUnlessBusy();
     let cached: Promise<unknown> | undefined;
     const ctx: Ctx = {
       core,

@@ -217,8 +217,22 @@ export class Core {
     return k;
   }
 
+  /** Runs every due lifecycle transition and waits for it. */
   async tick(): Promise<void> {
     await this.engine.exclusive(() => this.engine.tick());
+  }
+
+  private inflight: Promise<void> | undefined;
+
+  /**
+   * For API calls and the background ticker: run due transitions, but when a tick is already under way
+   * (e.g. a large input archive being extracted) answer from the current state instead of waiting,
+   * as the real service keeps answering while a machine prepares a case.
+   */
+  async tickUnlessBusy(): Promise<void> {
+    if (this.inflight) return;
+    this.inflight = this.tick().finally(() => (this.inflight = undefined));
+    await this.inflight;
   }
 
   async close(): Promise<void> {

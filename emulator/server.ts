@@ -79,15 +79,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   let ticker: NodeJS.Timeout | undefined;
   if (core.clock.scale > 0) {
-    let ticking = false;
-    ticker = setInterval(() => {
-      if (ticking) return;
-      ticking = true;
-      void core
-        .tick()
-        .catch(() => undefined)
-        .finally(() => (ticking = false));
-    }, 50);
+    ticker = setInterval(() => void core.tickUnlessBusy().catch(() => undefined), 50);
     ticker.unref();
   }
 
