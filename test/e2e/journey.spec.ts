@@ -166,6 +166,18 @@ test('soft stop, results pulled, a conflict listed, the tray-equivalent summary 
   expect(await readFile(join(caseDir, 'room_fire.out'), 'utf8')).toContain('Fire Dynamics Simulator');
 });
 
+test('a clear offline state while cloudHPC cannot be reached, gone when it answers again', async () => {
+  const card = page.getByTestId('project-card').filter({ hasText: 'room_fire' });
+  stack.emu.setFaults({ dropReplyRate: 1 });
+  await card.getByRole('button', { name: 'Pull results' }).click();
+  await expect(page.getByTestId('offline')).toContainText('Offline', { timeout: 30_000 });
+  await expect(page.getByTestId('tray-summary')).toContainText('Offline');
+  await shot(page, '11-offline');
+  stack.emu.setFaults({});
+  await card.getByRole('button', { name: 'Pull results' }).click();
+  await expect(page.getByTestId('offline')).toBeHidden({ timeout: 30_000 });
+});
+
 test('usable at 800×600, in the dark theme, and with the keyboard', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await page.emulateMedia({ colorScheme: 'dark' });
