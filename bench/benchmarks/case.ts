@@ -182,8 +182,9 @@ export async function benchCase(ctx: Ctx): Promise<Row[]> {
     }
     const goalMs = QUIET_MS + 300;
     const sa = summarize(editA);
-    const sb = summarize(editB.slice(1));
+    const sb = summarize(editB);
     const maxA = Math.max(...callsA);
+    const maxB = Math.max(...callsB);
     const steadyB = Math.max(...callsB.slice(1));
     rows.push({
       id: '3a',
@@ -199,15 +200,15 @@ export async function benchCase(ctx: Ctx): Promise<Row[]> {
     });
     rows.push({
       id: '3b',
-      benchmark: `3b. Small edit (10 KB file) after a run extracted the archive (${kindB}); median of edits 2..${editB.length}`,
+      benchmark: `3b. Small edit (10 KB file) after a run extracted the archive (${kindB}), ${editB.length} edits`,
       engine: `${fmtTime(sb)}; first edit ${fmtSeconds(editB[0] as number)}`,
       baseline: `quiet period ${fmtSeconds(QUIET_MS)}`,
       ratio: `${fmtRatio(sb.median / goalMs)}× of the goal`,
-      calls: `${steadyB} (first edit: ${callsB[0]})`,
+      calls: `${maxB} (first edit: ${callsB[0]}, then ${steadyB})`,
       goal: `median ≤ ${fmtSeconds(goalMs)}; ≤ 2 calls`,
-      met: met(sb.median <= goalMs && steadyB <= 2),
-      notes: [`The first edit after a run also removes the extracted upload.tar.gz from storage (view-by-path + delete): ${callsB[0]} calls; later edits cost upload-url + delete-cache.`],
-      data: { editMs: summarize(editB), steadyMs: sb, calls: callsB, kind: kindB },
+      met: met(sb.median <= goalMs && maxB <= 2),
+      notes: [`The first edit after a run also removes the extracted upload.tar.gz from storage (view-by-path + delete) before the single upload: ${callsB[0]} calls; later edits cost upload-url + delete-cache (${steadyB}).`],
+      data: { editMs: sb, steadyMs: summarize(editB.slice(1)), calls: callsB, kind: kindB },
     });
 
     // ---- 4a. restart on the unchanged case
