@@ -134,6 +134,10 @@ test('status changes while the clock moves; the log follows the run', async () =
   const viewer = page.getByTestId('log-viewer');
   await expect(viewer).toBeVisible();
   await expect(viewer.getByTestId('log-text')).not.toBeEmpty();
+  // the run goes on; the service's RAM warning is named with its fix, and its line highlighted
+  await stack.emu.clock.advance(30);
+  await expect(viewer.getByTestId('diagnosis-item').filter({ hasText: 'RAM' }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(viewer.locator('.hl-warning').filter({ hasText: 'RAM used' }).first()).toBeVisible();
   await shot(page, '07-log-viewer');
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();

@@ -267,7 +267,8 @@ export class Simulations {
         onText: (tail) => {
           const from = state.text.length;
           state.text += tail;
-          if (state.following) this.d.onLog(this.chunk(id, state, from));
+          // The reader diagnoses the tail right after handing it over: send the chunk once that is done.
+          if (state.following) queueMicrotask(() => this.d.onLog(this.chunk(id, state, from)));
         },
       });
       st = state;
