@@ -89,7 +89,7 @@ export class AppCore implements CoreEndpoint {
       cloud,
       budgetLeft: () => this.budget.state().hourlyLeft,
       log: (level, m) => this.log(level, m),
-      scriptOf: (pid) => this.sims.records.list(pid)[0]?.script ?? null,
+      scriptOf: (pid) => this.sims.recordList().find((r) => r.projectId === pid)?.script ?? null,
     });
     this.sims = new Simulations({
       home: this.home,

@@ -75,6 +75,7 @@ export class Simulations {
   private readonly pending = new Map<number, 'soft-stop' | 'hard-stop' | 'sync'>();
   private readonly logs = new Map<number, LogState>();
   private watched: number | null = null;
+  private recCache: { at: number; list: SimulationRecord[] } | null = null;
   private readonly unsubs: (() => void)[] = [];
 
   constructor(private readonly d: SimulationsDeps) {
@@ -107,10 +108,22 @@ export class Simulations {
         const cause = mainCause(f.diagnoses);
         this.outcomes.set(f.simulation.id, { withErrors: f.outcome === 'completed with errors', summary: cause ? cause.cause : null });
         this.records.update(f.simulation.id, { status: f.simulation.status, outcome: f.outcome, finishedAt: Date.now() });
+        this.recCache = null;
         d.onFinished(f, this.projectOf(f.simulation));
         d.onChange(this.view(f.simulation), null);
       }),
     );
+  }
+
+  /** The records file, read at most every 2 s (views are built for every state snapshot). */
+  recordList(): SimulationRecord[] {
+    const now = Date.now();
+    if (!this.recCache || now - this.recCache.at > 2000) this.recCache = { at: now, list: this.records.list() };
+    return this.recCache.list;
+  }
+
+  private record(id: number): SimulationRecord | undefined {
+    return this.recordList().find((r) => r.id === id);
   }
 
   private async terminal(f: Finished): Promise<void> {
@@ -119,7 +132,7 @@ export class Simulations {
   }
 
   projectOf(s: Pick<Simulation, 'id' | 'folder'>): string | null {
-    const rec = this.records.get(s.id);
+    const rec = this.record(s.id);
     if (rec?.projectId) return rec.projectId;
     return this.d.projectOfFolder(s.folder);
   }
@@ -138,7 +151,7 @@ export class Simulations {
     const active = ACTIVE_STATUSES.includes(s.status);
     const can = availability(s);
     const o = this.outcomes.get(s.id);
-    const rec = o ? undefined : this.records.get(s.id);
+    const rec = o ? undefined : this.record(s.id);
     const access = remoteAccess(s);
     return {
       id: s.id,
@@ -170,14 +183,14 @@ export class Simulations {
   list(): SimulationView[] {
     const seen = new Map<number, Simulation>();
     for (const s of this.tracker.list()) seen.set(s.id, s);
-    for (const r of this.records.list()) if (!seen.has(r.id)) seen.set(r.id, this.fromRecord(r));
+    for (const r of this.recordList()) if (!seen.has(r.id)) seen.set(r.id, this.fromRecord(r));
     return [...seen.values()].sort((a, b) => b.id - a.id).map((s) => this.view(s));
   }
 
   get(id: number): SimulationView {
     const s = this.tracker.get(id);
     if (s) return this.view(s);
-    const r = this.records.get(id);
+    const r = this.record(id);
     if (r) return this.view(this.fromRecord(r));
     throw new AppError('not-found', `Simulation ${id} is not known here: refresh the list.`);
   }
@@ -207,6 +220,7 @@ export class Simulations {
         cpu: req.cpu, ram: req.ram, script: req.script, mesh: req.mesh, regular: req.regular,
         confirm: () => acceptWarnings,
       });
+      this.recCache = null;
       this.tracker.track(r.id);
       const view = this.get(r.id);
       this.d.onChange(view, null);
