@@ -105,7 +105,7 @@ export function planPush(input: PlanInput): PushPlan {
   const deleteCount = storageDeletes.length + archiveOnly.length;
   const limit = settings.massDeleteThreshold;
   const overRatio = deleteCount >= MASS_DELETE_RATIO_MIN && deleteCount > settings.massDeleteRatio * pushedCount;
-  const massDelete = !input.deletionsConfirmed && (deleteCount > limit || overRatio) ? { count: deleteCount, limit: overRatio ? Math.floor(settings.massDeleteRatio * pushedCount) : limit } : null;
+  const massDelete = !input.deletionsConfirmed && (deleteCount > limit || overRatio) ? { count: deleteCount, limit: deleteCount > limit ? limit : Math.floor(settings.massDeleteRatio * pushedCount) } : null;
 
   const base = { changed, deletes: storageDeletes, massDelete };
 

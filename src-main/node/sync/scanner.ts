@@ -1,15 +1,20 @@
 // Full scan of a case folder: every regular file (not ignored) with its size and mtime. No hashing
-// here: the engine hashes only files whose size or mtime differ from the index. Async fs calls,
-// bounded concurrency: the event loop stays free and 100,000 files scan in well under 2 s.
-// Symlinks are not followed (a link to outside the project would push foreign files).
-import { lstat, readdir } from 'node:fs/promises';
+// here: the engine hashes only files whose size or mtime differ from the index.
+//
+// Speed: synchronous readdir/lstat are several times faster than their promise forms (no thread-pool
+// round trip and no promise per file), so the walk is synchronous but time-sliced: after at most
+// SLICE_MS of work it yields to the event loop (setImmediate), which stays free for the window, the
+// tray and transfers. Symlinks are never followed (a link to outside the project would push foreign
+// files); they and special files are listed in `skipped`.
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { FileStat } from './hasher';
 import type { IgnoreRules } from './ignore-rules';
 
 export interface ScanResult {
   files: Map<string, FileStat>;
-  /** Folders that exist (relative, '' excluded) — to tell a vanished folder from vanished files. */
+  /** Folders that exist (relative, '' excluded). */
   dirs: Set<string>;
   /** Paths we could not read, with the reason (retried at the next scan). */
   unreadable: Map<string, string>;
@@ -17,71 +22,53 @@ export interface ScanResult {
   skipped: string[];
 }
 
-const CONCURRENCY = 64;
+/** Longest stretch of synchronous work before yielding to the event loop. */
+const SLICE_MS = 8;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function scanTree(root: string, rules: IgnoreRules, signal?: AbortSignal): Promise<ScanResult> {
   const out: ScanResult = { files: new Map(), dirs: new Set(), unreadable: new Map(), skipped: [] };
   const queue: string[] = [''];
-  let active = 0;
-  let failure: unknown = null;
-
-  await new Promise<void>((resolve) => {
-    const pump = (): void => {
-      if (failure !== null || signal?.aborted) {
-        if (active === 0) resolve();
-        return;
-      }
-      while (active < CONCURRENCY && queue.length > 0) {
-        const rel = queue.pop() as string;
-        active++;
-        void visitDir(rel).catch((e: unknown) => { failure = e; }).finally(() => {
-          active--;
-          if (queue.length === 0 && active === 0) resolve();
-          else pump();
-        });
-      }
-      if (queue.length === 0 && active === 0) resolve();
-    };
-
-    const visitDir = async (rel: string): Promise<void> => {
-      const abs = rel === '' ? root : join(root, rel);
-      let entries;
-      try {
-        entries = await readdir(abs, { withFileTypes: true });
-      } catch (e) {
-        if (rel === '') throw e;
-        out.unreadable.set(rel, (e as Error).message);
-        return;
-      }
-      const files: string[] = [];
-      for (const d of entries) {
-        const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
-        if (d.isDirectory()) {
-          if (rules.ignores(childRel, true)) continue;
+  let sliceStart = performance.now();
+  const maybeYield = async (): Promise<void> => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await yieldToLoop();
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scan cancelled');
+    sliceStart = performance.now();
+  };
+  while (queue.length > 0) {
+    const rel = queue.pop() as string;
+    const abs = rel === '' ? root : join(root, rel);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (e) {
+      if (rel === '') throw e;
+      out.unreadable.set(rel, (e as Error).message);
+      continue;
+    }
+    for (const d of entries) {
+      const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
+      if (d.isDirectory()) {
+        if (!rules.ignoresEntry(childRel, d.name, true)) {
           out.dirs.add(childRel);
           queue.push(childRel);
-        } else if (d.isFile()) {
-          if (rules.ignores(childRel, false)) continue;
-          files.push(childRel);
-        } else if (!rules.ignores(childRel, false)) {
-          out.skipped.push(childRel);
         }
+      } else if (d.isFile()) {
+        if (!rules.ignoresEntry(childRel, d.name, false)) {
+          try {
+            const st = lstatSync(join(abs, d.name));
+            if (st.isFile()) out.files.set(childRel, { size: st.size, mtimeMs: st.mtimeMs });
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'ENOENT') out.unreadable.set(childRel, (e as Error).message);
+          }
+        }
+      } else if (!rules.ignoresEntry(childRel, d.name, false)) {
+        out.skipped.push(childRel);
       }
-      // Stat the files of this folder in parallel (each a libuv request; no blocking).
-      await Promise.all(files.map(async (f) => {
-        try {
-          const st = await lstat(join(root, f));
-          if (st.isFile()) out.files.set(f, { size: st.size, mtimeMs: st.mtimeMs });
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (code !== 'ENOENT') out.unreadable.set(f, (e as Error).message);
-        }
-      }));
-    };
-
-    pump();
-  });
-  if (failure !== null) throw failure;
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scan cancelled');
+      if (performance.now() - sliceStart >= SLICE_MS) await maybeYield();
+    }
+  }
   return out;
 }
