@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   await cleanup();
   await emu.stop();
   await rm(work, { recursive: true, force: true });
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {
