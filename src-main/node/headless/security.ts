@@ -28,11 +28,16 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return out;
 }
 
+/** Cookies are per host, not per port: each server names its own so two instances never clobber each other. */
+export function cookieName(port: number): string {
+  return `${TOKEN_COOKIE}_${port}`;
+}
+
 /** The token a request carries (cookie or header), never from the URL except on the entry page. */
-export function requestToken(req: IncomingMessage): string | null {
+export function requestToken(req: IncomingMessage, port: number): string | null {
   const h = req.headers[TOKEN_HEADER];
   if (typeof h === 'string' && h !== '') return h;
-  return parseCookies(req.headers.cookie).get(TOKEN_COOKIE) ?? null;
+  return parseCookies(req.headers.cookie).get(cookieName(port)) ?? null;
 }
 
 /** The hosts this server answers to: the loopback address and localhost, on its own port. */

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreEndpoint } from '../app/endpoint';
 import {
-  TOKEN_COOKIE, contentSecurityPolicy, hostAllowed, newToken, originAllowed, requestToken, sameToken,
+  contentSecurityPolicy, cookieName, hostAllowed, newToken, originAllowed, requestToken, sameToken,
 } from './security';
 import { findStatic, openStatic } from './static-files';
 import { DEFAULT_UPLOAD_LIMITS, StagingUploads, UploadError, type UploadLimits } from './uploads';
@@ -90,7 +90,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
       if (!sameToken(queryToken, token)) return send(res, 401, 'This link is not valid: open the address printed by cloudhpc-sync serve.');
       securityHeaders(res);
       res.writeHead(303, {
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         Location: '/',
         'Content-Length': 0,
       });
@@ -98,7 +98,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
       return;
     }
 
-    if (!sameToken(requestToken(req), token)) {
+    if (!sameToken(requestToken(req, port), token)) {
       return send(res, 401, 'Not signed in: open the address printed by cloudhpc-sync serve (it carries the access token).');
     }
 
@@ -164,7 +164,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
     if (!hostAllowed(req, port)) return refuse(421, 'Misdirected Request');
     // Browsers always send Origin on a WebSocket handshake; a foreign one is a cross-site page.
     if (!originAllowed(req, port)) return refuse(403, 'Forbidden');
-    if (!sameToken(requestToken(req), token)) return refuse(401, 'Unauthorized');
+    if (!sameToken(requestToken(req, port), token)) return refuse(401, 'Unauthorized');
     if (url.pathname !== '/events') return refuse(404, 'Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);

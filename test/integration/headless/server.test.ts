@@ -83,6 +83,7 @@ describe('headless server', () => {
     expect(entry.status).toBe(303);
     expect(entry.headers.location).toBe('/');
     const cookie = String(entry.headers['set-cookie']);
+    expect(cookie.startsWith(`cloudhpc_token_${server.port}=`)).toBe(true); // per port: two servers never clobber each other
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await raw(server.port, { headers: { cookie: cookie.split(';')[0] ?? '' } });
