@@ -206,9 +206,7 @@ export class ProjectEngine {
     this.index.transaction(() => {
       const a = this.index.archive();
       if (!a.present || a.extracted) return;
-      for (const r of this.index.all()) {
-        if (r.archiveSha256 !== null) this.index.put({ ...r, storageSha256: r.archiveSha256, origin: r.origin === 'pulled' ? 'pulled' : 'pushed', updatedAt: this.now() });
-      }
+      this.index.materialiseArchive(this.now());
       this.index.setArchive({ ...a, extracted: true, extractedAt: this.now() });
       this.index.addActivity('info', 'A simulation started: upload.tar.gz was extracted into the storage folder');
     });
@@ -281,11 +279,11 @@ export class ProjectEngine {
   }
 
   /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
-  private async scanLocal(): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[] }> {
+  private async scanLocal(): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; records: Map<string, PathRecord> }> {
     const root = this.project.localDir;
     this.rules = IgnoreRules.load(root);
     const scan = await scanTree(root, this.rules, this.abort.signal);
-    const records = this.index.map();
+    const records = await this.index.mapAsync();
     const local = new Map<string, LocalFile>();
     const pending: string[] = [];
     const unreadable: string[] = [...scan.unreadable.keys()];
@@ -334,26 +332,41 @@ export class ProjectEngine {
       }
       vanished.push(r);
     }
-    if (updates.length > 0 || vanished.length > 0) {
-      this.index.transaction(() => {
-        for (const u of updates) this.index.put(u);
-        for (const r of vanished) {
-          if (r.storageSha256 === null && r.archiveSha256 === null) this.index.delete(r.path);
-          else this.index.put({ ...r, size: null, mtimeMs: null, sha256: null, updatedAt: this.now() });
+    // Local truth, written in chunks (each its own transaction) so the loop is never held for long.
+    const writes: Array<() => void> = [
+      ...updates.map((u) => () => {
+        this.index.put(u);
+        records.set(u.path, u);
+      }),
+      ...vanished.map((r) => () => {
+        if (r.storageSha256 === null && r.archiveSha256 === null) {
+          this.index.delete(r.path);
+          records.delete(r.path);
+        } else {
+          const gone = { ...r, size: null, mtimeMs: null, sha256: null, updatedAt: this.now() };
+          this.index.put(gone);
+          records.set(r.path, gone);
         }
+      }),
+    ];
+    const CHUNK = 1000;
+    for (let i = 0; i < writes.length; i += CHUNK) {
+      this.index.transaction(() => {
+        for (const w of writes.slice(i, i + CHUNK)) w();
       });
+      if (i + CHUNK < writes.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const t = this.now();
     const next = new Map<string, number>();
     for (const p of pending) next.set(p, this.pendingSince.get(p) ?? t);
     this.pendingSince = next;
-    return { local, pending, unreadable };
+    return { local, pending, unreadable, records };
   }
 
-  private plan(local: Map<string, LocalFile>): PushPlan {
+  private plan(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
     return planPush({
       local,
-      records: this.index.map(),
+      records,
       archive: this.index.archive(),
       settings: this.settings,
       budgetLeft: this.opts.budgetLeft?.() ?? Infinity,
@@ -364,8 +377,8 @@ export class ProjectEngine {
   /** Scans and plans without any API call: what the next push would do and cost. */
   previewPush(): Promise<PushPlan> {
     return this.mutex.run(async () => {
-      const { local } = await this.scanLocal();
-      const plan = this.plan(local);
+      const { local, records } = await this.scanLocal();
+      const plan = this.plan(local, records);
       this.set({ nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason } });
       return plan;
     });
@@ -387,8 +400,8 @@ export class ProjectEngine {
       this.fail(e, 'Scanning the case folder failed');
       throw e;
     }
-    const { local, pending, unreadable } = scanned;
-    const plan = this.plan(local);
+    const { local, pending, unreadable, records } = scanned;
+    const plan = this.plan(local, records);
     const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
     this.set({ nextPush, pendingFiles: pending.length });
 

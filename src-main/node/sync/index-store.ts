@@ -167,6 +167,14 @@ export class IndexStore {
       all: db.prepare<[], Row>('SELECT * FROM paths ORDER BY path'),
       under: db.prepare<[string, string], Row>('SELECT * FROM paths WHERE path >= ? AND path < ? ORDER BY path'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM paths'),
+      page: db.prepare<[string, number], Row>('SELECT * FROM paths WHERE path > ? ORDER BY path LIMIT ?'),
+      setArchiveHash: db.prepare(`INSERT INTO paths (path, origin, archive_sha256, updated_at) VALUES (@path, 'pushed', @sha, @at)
+        ON CONFLICT(path) DO UPDATE SET archive_sha256 = excluded.archive_sha256, updated_at = excluded.updated_at,
+          origin = CASE WHEN paths.origin = 'pulled' AND paths.sha256 = excluded.archive_sha256 THEN 'pulled' ELSE 'pushed' END`),
+      clearArchiveHashes: db.prepare('UPDATE paths SET archive_sha256 = NULL WHERE archive_sha256 IS NOT NULL'),
+      pruneGone: db.prepare('DELETE FROM paths WHERE sha256 IS NULL AND storage_sha256 IS NULL AND archive_sha256 IS NULL'),
+      materialise: db.prepare(`UPDATE paths SET storage_sha256 = archive_sha256, updated_at = ?,
+          origin = CASE WHEN origin = 'pulled' THEN 'pulled' ELSE 'pushed' END WHERE archive_sha256 IS NOT NULL`),
       getArchive: db.prepare<[], { present: number; uploaded_at: number | null; sha256: string | null; size: number | null; file_count: number; extracted: number; extracted_at: number | null }>('SELECT * FROM archive WHERE id = 1'),
       putArchive: db.prepare(`INSERT INTO archive (id, present, uploaded_at, sha256, size, file_count, extracted, extracted_at)
         VALUES (1, @present, @uploadedAt, @sha256, @size, @fileCount, @extracted, @extractedAt)
@@ -256,6 +264,44 @@ export class IndexStore {
     // '/' + 1 = '0': every path starting with prefix sorts in [prefix, prefix-with-last-char+1).
     const hi = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     return this.stmts.under.all(prefix, hi).map(fromRow);
+  }
+
+  /**
+   * Every record as a Map, read in pages with a yield to the event loop between them (a 100,000-path
+   * index would otherwise block the loop for a noticeable time).
+   */
+  async mapAsync(pageSize = 5000): Promise<Map<string, PathRecord>> {
+    const m = new Map<string, PathRecord>();
+    let after = '';
+    for (;;) {
+      const rows = this.stmts.page.all(after, pageSize);
+      for (const r of rows) m.set(r.path, fromRow(r));
+      if (rows.length < pageSize) return m;
+      after = (rows[rows.length - 1] as Row).path;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Records the content of paths inside our archive (origin becomes 'pushed' unless it is an unchanged pulled file). */
+  setArchiveHashes(entries: ReadonlyArray<readonly [string, string]>, at = Date.now()): void {
+    this.transaction(() => {
+      for (const [path, sha] of entries) this.stmts.setArchiveHash.run({ path, sha, at });
+    });
+  }
+
+  /** Forgets every archive hash (our archive is gone or being replaced). */
+  clearArchiveHashes(): void {
+    this.stmts.clearArchiveHashes.run();
+  }
+
+  /** Drops records that are neither local nor in the cloud any more. */
+  pruneGone(): void {
+    this.stmts.pruneGone.run();
+  }
+
+  /** A run extracted our archive: every path it holds is now also a file in storage. */
+  materialiseArchive(at = Date.now()): void {
+    this.stmts.materialise.run(at);
   }
 
   count(): number {

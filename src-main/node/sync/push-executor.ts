@@ -54,14 +54,10 @@ export async function executePush(ctx: PushContext, plan: PushPlan): Promise<Pus
       await deleteRemote(ctx, ARCHIVE_NAME);
       remoteChanged = true;
       index.transaction(() => {
-        const a = index.archive();
-        index.setArchive({ ...a, present: false });
-        for (const r of index.all()) {
-          if (r.archiveSha256 === null) continue;
-          if (r.sha256 === null && r.storageSha256 === null) index.delete(r.path);
-          else index.put({ ...r, archiveSha256: null, updatedAt: Date.now() });
-        }
-        index.addActivity('info', 'Removed the extracted upload.tar.gz from storage so single files can be pushed safely');
+        index.setArchive({ ...index.archive(), present: false });
+        index.clearArchiveHashes();
+        index.pruneGone();
+        index.addActivity('info', 'Removed upload.tar.gz from storage (its content was already extracted, or nothing is left to archive)');
       });
     }
 
@@ -158,22 +154,21 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
       },
     });
     if (res.sha256 !== null && res.sha256 !== snap.sha256) throw new Error('The snapshot archive changed while it was being uploaded; it will be rebuilt.');
-    const included = new Map(snap.files.map((f) => [f.path, f]));
+    // Recorded in three steps so a 100,000-file archive never blocks the event loop for long: first
+    // "no archive" (a crash now only means the archive is uploaded again), then its content in chunks,
+    // then "present". Local fields (size, mtime, sha256) were recorded by the scan that hashed the files.
     const now = Date.now();
     index.transaction(() => {
-      for (const r of index.all()) {
-        const f = included.get(r.path);
-        if (f) continue;
-        if (r.archiveSha256 === null) continue;
-        if (r.sha256 === null && r.storageSha256 === null) index.delete(r.path);
-        else index.put({ ...r, archiveSha256: null, updatedAt: now });
-      }
-      for (const f of snap.files) {
-        const r = index.get(f.path);
-        const keepPulled = r?.origin === 'pulled' && r.sha256 === f.sha256;
-        // Local fields (size, mtime, sha256) were recorded by the scan that hashed the file.
-        index.patch(f.path, { archiveSha256: f.sha256, origin: keepPulled ? 'pulled' : 'pushed' });
-      }
+      index.setArchive({ ...index.archive(), present: false, extracted: false, extractedAt: null });
+      index.clearArchiveHashes();
+    });
+    const CHUNK = 2000;
+    for (let i = 0; i < snap.files.length; i += CHUNK) {
+      index.setArchiveHashes(snap.files.slice(i, i + CHUNK).map((f) => [f.path, f.sha256] as const), now);
+      if (i + CHUNK < snap.files.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    index.transaction(() => {
+      index.pruneGone();
       index.setArchive({ present: true, uploadedAt: now, sha256: snap.sha256, size: snap.size, fileCount: snap.files.length, extracted: false, extractedAt: null });
       index.addActivity('snapshot', `Pushed the case as ${ARCHIVE_NAME} (${snap.files.length} files, ${snap.size} bytes)`);
     });
