@@ -36,7 +36,8 @@ export function formatTime(iso: string | null): string {
 }
 
 export function formatCost(eur: number | null): string {
-  return eur === null ? '–' : `€ ${eur.toFixed(2)}`;
+  if (eur === null) return '–';
+  return `€ ${eur > 0 && eur < 0.01 ? eur.toFixed(4) : eur.toFixed(2)}`;
 }
 
 export function percent(done: number, total: number): number {
