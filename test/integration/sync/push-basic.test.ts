@@ -1,6 +1,9 @@
 import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudHpcClient } from '../../../src-main/node/api/client';
+import { SyncService } from '../../../src-main/node/sync/service';
+import type { ProjectStatus } from '../../../src-main/node/sync/status';
 import { type Env, KEY, invariantViolations, localDigests, startEnv, startSimulation } from './harness';
 
 let env: Env;
@@ -75,6 +78,40 @@ describe('push (against the emulator)', () => {
     expect(invariantViolations(localDigests(dir), sim.files)).toEqual([]);
     // Pulled-back service files never come back as pushes.
     expect(sim.files['cloudhpc.log']).toBeDefined();
+  });
+
+  it('emits states with progress and the cost of the next push; errors say what to do', async () => {
+    const dir = env.caseDir('caseE');
+    for (let i = 0; i < 10; i++) write(dir, `f${i}.dat`, 'x'.repeat(1000 + i));
+    const p = env.service.addProject(dir, { settings: { quietPeriodMs: 0 } });
+    const states: ProjectStatus[] = [];
+    const off = env.service.on('state', (s) => states.push(s));
+    const plan = await env.service.previewPush(p.id);
+    expect(plan).toMatchObject({ strategy: 'snapshot', apiCalls: 2 });
+    expect(env.service.status(p.id).nextPush).toMatchObject({ strategy: 'snapshot', apiCalls: 2, bytes: plan.bytes });
+    await env.service.ensurePushed(p.id);
+    off();
+    const names = states.map((s) => s.state);
+    expect(names).toContain('scanning');
+    expect(names).toContain('pushing');
+    expect(names[names.length - 1]).toBe('idle');
+    const withProgress = states.filter((s) => s.state === 'pushing' && s.progress !== null);
+    expect(withProgress.length).toBeGreaterThan(0);
+    const last = withProgress[withProgress.length - 1]?.progress;
+    expect(last).toMatchObject({ filesDone: 10, filesTotal: 10, etaSeconds: 0 });
+    expect(last?.bytesDone).toBe(last?.bytesTotal);
+    const act = env.service.activity(p.id, 5);
+    expect(act[0]?.kind).toBe('snapshot');
+
+    // A refused key: state 'error', with what to do.
+    const bad = new CloudHpcClient({ apiKey: 'refused-key-000000000', baseUrl: env.emu.url });
+    const svc = new SyncService({ registry: env.registry, cloud: bad });
+    write(dir, 'new.txt', 'n');
+    await expect(svc.ensurePushed(p.id)).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(svc.status(p.id)).toMatchObject({ state: 'error' });
+    expect(svc.status(p.id).lastError?.action).toMatch(/API key/);
+    await svc.close();
+    await bad.close();
   });
 
   it('a file being appended to is pushed only in a settled version', async () => {
