@@ -94,6 +94,8 @@ export class ProjectEngine {
   private watcher: WatchHandle | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private cycleTimer: NodeJS.Timeout | null = null;
+  /** Aborts the cycle in flight (pause stops transfers at once). */
+  private cycleAbort: AbortController | null = null;
   private retryIndex = 0;
   private pendingSince = new Map<string, number>();
   private deletionsConfirmed = false;
@@ -180,6 +182,7 @@ export class ProjectEngine {
     this.setState('paused', global ? 'Paused (all projects)' : 'Paused');
     if (this.cycleTimer) clearTimeout(this.cycleTimer);
     this.cycleTimer = null;
+    this.cycleAbort?.abort(new PausedError());
   }
 
   resume(global = false): void {
@@ -279,10 +282,10 @@ export class ProjectEngine {
   }
 
   /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
-  private async scanLocal(): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; records: Map<string, PathRecord> }> {
+  private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; records: Map<string, PathRecord> }> {
     const root = this.project.localDir;
     this.rules = IgnoreRules.load(root);
-    const scan = await scanTree(root, this.rules, this.abort.signal);
+    const scan = await scanTree(root, this.rules, signal);
     const records = await this.index.mapAsync();
     const local = new Map<string, LocalFile>();
     const pending: string[] = [];
@@ -302,7 +305,7 @@ export class ProjectEngine {
     const q = new PQueue({ concurrency: HASH_CONCURRENCY });
     for (const [path, st, r] of toHash) {
       void q.add(async () => {
-        const h = await hashSettled(join(root, path), st, this.abort.signal);
+        const h = await hashSettled(join(root, path), st, signal);
         if (h.kind === 'ok') {
           local.set(path, { path, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256 });
           const base = r ?? { path, size: null, mtimeMs: null, sha256: null, origin: 'local' as const, storageSha256: null, archiveSha256: null, remoteSize: null, remoteTime: null, updatedAt: 0 };
@@ -386,16 +389,27 @@ export class ProjectEngine {
 
   /** One cycle now: scan, hash, plan and push (serialised with pulls). */
   syncNow(opts: { force?: boolean } = {}): Promise<CycleResult> {
-    return this.mutex.run(() => this.cycle(opts.force ?? false));
+    return this.mutex.run(async () => {
+      const ac = new AbortController();
+      const onClose = (): void => ac.abort(this.abort.signal.reason);
+      this.abort.signal.addEventListener('abort', onClose, { once: true });
+      this.cycleAbort = ac;
+      try {
+        return await this.cycle(opts.force ?? false, ac.signal);
+      } finally {
+        this.cycleAbort = null;
+        this.abort.signal.removeEventListener('abort', onClose);
+      }
+    });
   }
 
-  private async cycle(force: boolean): Promise<CycleResult> {
+  private async cycle(force: boolean, signal: AbortSignal): Promise<CycleResult> {
     if (this.closed) throw new Error('This project engine is closed.');
     if (this.isPaused && !force) throw new PausedError();
     this.setState('scanning', 'Looking for changes', { progress: null });
     let scanned;
     try {
-      scanned = await this.scanLocal();
+      scanned = await this.scanLocal(signal);
     } catch (e) {
       this.fail(e, 'Scanning the case folder failed');
       throw e;
@@ -435,7 +449,7 @@ export class ProjectEngine {
         index: this.index,
         cloud: this.cloud,
         tmpDir: join(this.opts.stateDir, 'tmp'),
-        signal: this.abort.signal,
+        signal,
         onProgress: (p) => this.set({ progress: p }),
         log: (level, m) => this.log(level, m),
       }, plan);
@@ -462,6 +476,10 @@ export class ProjectEngine {
 
   private fail(e: unknown, what: string): void {
     if (this.closed) return;
+    if (this.isPaused && (errorKind(e) === 'cancelled' || e instanceof PausedError || (e as { name?: string })?.name === 'AbortError')) {
+      this.setState('paused', 'Paused (the transfer in progress was stopped; it resumes from the last recorded step)', { progress: null });
+      return;
+    }
     const problem: SyncProblem = { message: `${what}: ${errorText(e)}`, action: actionFor(e), at: this.now() };
     if (isOffline(e)) {
       this.setState('offline', 'cloudHPC cannot be reached; retrying', { lastError: problem, progress: null });
@@ -490,7 +508,8 @@ export class ProjectEngine {
       try {
         r = await this.syncNow({ force: true });
       } catch (e) {
-        if (e instanceof MassDeleteError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
+        if (e instanceof MassDeleteError || e instanceof PausedError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
+        if (this.isPaused && (e as { name?: string })?.name === 'AbortError') throw new PausedError();
         const table = isOffline(e) ? OFFLINE_RETRY_MS : [1_000, 2_000, 5_000, 10_000];
         const ms = table[Math.min(isOffline(e) ? offlineTry++ : errorTry++, table.length - 1)] as number;
         if (this.now() + ms > deadline) throw e;

@@ -65,6 +65,25 @@ describe('offline and pause', () => {
     await until(async () => t.service.status(p.id).detail === 'Up to date' || t.service.status(p.id).detail === 'Pushed', 'idle after push');
   });
 
+  it('pausing stops a transfer in flight; resume pushes from the last recorded step', async () => {
+    const t = await setup();
+    const { randomBytes } = await import('node:crypto');
+    writeFileSync(join(t.dir, 'big.bin'), randomBytes(2_000_000));
+    const p = t.service.addProject(t.dir, { settings: { quietPeriodMs: 0 } });
+    t.emu.setFaults({ transferBytesPerSec: 100_000 });
+    const uploads = () => t.emu.calls(KEY).byEndpoint['POST /storage/upload-url'] ?? 0;
+    const run = t.service.syncNow(p.id).then(() => 'completed', (e: unknown) => `stopped: ${String(e)}`);
+    await until(() => uploads() >= 1 && t.service.status(p.id).state === 'pushing', 'the upload to start');
+    t.service.pause(p.id);
+    expect(await run).toMatch(/^stopped/);
+    expect(t.service.status(p.id).state).toBe('paused');
+    const files = await t.emu.files(KEY, 'caseO');
+    expect(files['upload.tar.gz']).toBeUndefined();
+    t.emu.setFaults({});
+    t.service.resume(p.id);
+    await until(async () => Boolean((await t.emu.files(KEY, 'caseO'))['upload.tar.gz']) && t.service.status(p.id).state === 'idle', 'the push after resume');
+  });
+
   it('pause stops pushing (per project and globally) until resume; unsubscribe stops events', async () => {
     const t = await setup();
     const p = t.service.addProject(t.dir, { settings: { quietPeriodMs: 0 } });
