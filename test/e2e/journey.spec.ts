@@ -14,6 +14,7 @@ let stack: Stack;
 let page: Page;
 let caseDir: string;
 let fdsText: string;
+const consoleErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   stack = await startStack();
@@ -21,6 +22,8 @@ test.beforeAll(async ({ browser }) => {
   await writeFdsSample(caseDir);
   fdsText = await readFile(join(caseDir, 'room_fire.fds'), 'utf8');
   page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
 });
 
 test.afterAll(async () => {
@@ -207,4 +210,6 @@ test('usable at 800×600, in the dark theme, and with the keyboard', async () =>
   await expect(page.getByRole('button', { name: 'Launch…' })).toBeFocused();
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1100, height: 760 });
+  // No script errors and no CSP violations during the whole journey.
+  expect(consoleErrors).toEqual([]);
 });
