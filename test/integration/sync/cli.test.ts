@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Env, KEY, invariantViolations, localDigests, startEnv, startSimulation } from './harness';
@@ -54,6 +54,14 @@ describe('cloudhpc-sync command line', () => {
     expect(JSON.parse(one.stdout).nextPush.strategy).toBe('none');
     const sim = await startSimulation(env, p.id, 'cliA');
     expect(invariantViolations(localDigests(dir), sim.files)).toEqual([]);
+    // The run ended: pull brings its log back, and pushing again costs nothing (no echo).
+    const pulled = await runCli(['pull', dir, '--json'], cliEnv);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(JSON.parse(pulled.stdout.trim().split('\n').pop() as string).summary).toMatch(/Pulled [1-9]/);
+    expect(existsSync(join(dir, 'cloudhpc.log'))).toBe(true);
+    const n = env.emu.calls(KEY).total;
+    expect((await runCli(['push', dir], cliEnv)).code).toBe(0);
+    expect(env.emu.calls(KEY).total).toBe(n);
   });
 
   it('a mass deletion stops with exit 4 until --confirm-deletes', async () => {
