@@ -57,7 +57,8 @@ export class AppCore implements CoreEndpoint {
   readonly registry: ProjectRegistry;
   readonly budget = new CallBudget();
   readonly sync: SyncService;
-  readonly sims: Simulations;
+  sims: Simulations;
+  private readonly cloud: CloudHpcClient;
   private keys!: ApiKeyManager;
   private client: CloudHpcClient | null = null;
   private readonly conflicts: ConflictBook;
@@ -84,6 +85,7 @@ export class AppCore implements CoreEndpoint {
     this.registry = new ProjectRegistry(this.home);
     this.stagingRoot = mkdtempSync(join(tmpdir(), 'cloudhpc-drop-'));
     const cloud = this.cloudProxy();
+    this.cloud = cloud;
     this.sync = new SyncService({
       registry: this.registry,
       cloud,
@@ -91,7 +93,37 @@ export class AppCore implements CoreEndpoint {
       log: (level, m) => this.log(level, m),
       scriptOf: (pid) => this.sims.recordList().find((r) => r.projectId === pid)?.script ?? null,
     });
-    this.sims = new Simulations({
+    this.sims = this.makeSimulations();
+    this.conflicts = new ConflictBook((id) => this.registry.projectDir(id));
+    this.drops = new DropPlanner({
+      home: this.home,
+      stagingRoot: this.stagingRoot,
+      project: (id) => ({ id, localDir: this.projectRecord(id).localDir }),
+      suggestStorageName: (dir) => {
+        const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
+        return checkStorageName(name).ok ? name : suggestStorageName(name);
+      },
+    });
+    this.unsubs.push(
+      this.sync.on('state', (s) => {
+        if (s.state === 'offline') this.setOffline(s.lastError?.message ?? 'cloudHPC cannot be reached.');
+        const view = this.projectViewOf(s.projectId);
+        if (view) {
+          this.emit('projectState', view);
+          if (view.progress) this.emit('transferProgress', { projectId: view.id, progress: view.progress });
+        }
+        this.stateChanged();
+      }),
+      this.sync.on('activity', () => this.stateChanged()),
+      this.budget.onChange(() => this.stateChanged()),
+    );
+    this.handlers = this.makeHandlers();
+  }
+
+  /** The simulations side; rebuilt when the polling share changes (the tracker takes it at start). */
+  private makeSimulations(): Simulations {
+    const cloud = this.cloud;
+    return new Simulations({
       home: this.home,
       client: cloud,
       sync: this.sync,
@@ -122,32 +154,8 @@ export class AppCore implements CoreEndpoint {
         this.setOffline(null);
         this.stateChanged();
       },
-      tuning: opts.tuning,
+      tuning: this.opts.tuning,
     });
-    this.conflicts = new ConflictBook((id) => this.registry.projectDir(id));
-    this.drops = new DropPlanner({
-      home: this.home,
-      stagingRoot: this.stagingRoot,
-      project: (id) => ({ id, localDir: this.projectRecord(id).localDir }),
-      suggestStorageName: (dir) => {
-        const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
-        return checkStorageName(name).ok ? name : suggestStorageName(name);
-      },
-    });
-    this.unsubs.push(
-      this.sync.on('state', (s) => {
-        if (s.state === 'offline') this.setOffline(s.lastError?.message ?? 'cloudHPC cannot be reached.');
-        const view = this.projectViewOf(s.projectId);
-        if (view) {
-          this.emit('projectState', view);
-          if (view.progress) this.emit('transferProgress', { projectId: view.id, progress: view.progress });
-        }
-        this.stateChanged();
-      }),
-      this.sync.on('activity', () => this.stateChanged()),
-      this.budget.onChange(() => this.stateChanged()),
-    );
-    this.handlers = this.makeHandlers();
   }
 
   static async create(opts: AppCoreOptions): Promise<AppCore> {
@@ -542,9 +550,17 @@ export class AppCore implements CoreEndpoint {
       },
       getSettings: async () => this.settings.get(),
       setSettings: async ({ settings }) => {
-        const before = this.baseUrl();
+        const before = this.settings.get();
         const s = this.settings.update(settings);
-        if (s.baseUrl !== before) await this.connect();
+        if (s.pollingShare !== before.pollingShare) {
+          this.sims.close();
+          this.sims = this.makeSimulations();
+          if (this.client) {
+            if (this.watched !== null) this.sims.watch(this.watched);
+            void this.sims.tracker.refresh().catch((err: unknown) => this.noteFailure(err));
+          }
+        }
+        if (s.baseUrl !== before.baseUrl) await this.connect();
         this.stateChanged();
         return s;
       },

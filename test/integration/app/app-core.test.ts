@@ -213,7 +213,9 @@ describe('AppCore (contract level, against the emulator)', () => {
   });
 
   it('persists settings and validates them', async () => {
+    const trackerBefore = core.sims.tracker;
     const s = ok(await core.call('setSettings', { settings: { pollingShare: 0.5, notifications: { conflict: false } } }));
+    expect(core.sims.tracker).not.toBe(trackerBefore); // the tracker takes the share at start: a new one polls with it
     expect(s.pollingShare).toBe(0.5);
     expect(s.notifications).toMatchObject({ conflict: false, simulationEnded: true });
     const bad = await core.request('setSettings', { settings: { pollingShare: 5 } });
