@@ -67,6 +67,8 @@ export class PausedError extends Error {
 }
 
 const HASH_CONCURRENCY = 4;
+/** Index meta key: runs submitted and not yet seen running or ended (each may extract our next archive). */
+export const PENDING_RUNS = 'runs.pending';
 const OFFLINE_RETRY_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
 const ERROR_RETRY_MS = [5_000, 15_000, 60_000, 300_000];
 /** A snapshot waits for changing files to settle at most this long, then goes without them. */
@@ -202,17 +204,46 @@ export class ProjectEngine {
   }
 
   /**
-   * A simulation of this project started (the app launched it): the service extracted our archive
-   * over the storage folder, so its content is now materialised as files there.
+   * A simulation of this project was submitted (simulation/add succeeded). It extracts our archive
+   * when it starts, at a moment we do not see: from now on every archive path may also be a file in
+   * storage (recorded as MAYBE_IN_STORAGE, so deleting it locally deletes it from storage too).
+   * Until noteSimulationRunning/Ended, later archives may be extracted by it as well.
    */
   noteSimulationStarted(): void {
     this.index.transaction(() => {
+      this.index.setMeta(PENDING_RUNS, String(this.pendingRuns() + 1));
       const a = this.index.archive();
-      if (!a.present || a.extracted) return;
+      if (!a.present) return;
+      this.index.setArchive({ ...a, runsSinceUpload: a.runsSinceUpload + 1 });
+      this.index.maybeMaterialiseArchive(this.now());
+      this.index.addActivity('info', 'A simulation was submitted: it will extract upload.tar.gz into the storage folder');
+    });
+  }
+
+  /**
+   * A simulation of this project was seen running (status RUNNING or later, so past extraction). If
+   * it was submitted after our archive was uploaded, the archive's content is now known to be
+   * materialised in storage: single-file pushes may then replace the archive cheaply.
+   */
+  noteSimulationRunning(): void {
+    this.index.transaction(() => {
+      this.index.setMeta(PENDING_RUNS, String(Math.max(0, this.pendingRuns() - 1)));
+      const a = this.index.archive();
+      if (!a.present || a.extracted || a.runsSinceUpload === 0) return;
       this.index.materialiseArchive(this.now());
       this.index.setArchive({ ...a, extracted: true, extractedAt: this.now() });
       this.index.addActivity('info', 'A simulation started: upload.tar.gz was extracted into the storage folder');
     });
+  }
+
+  /** A submitted simulation ended without being seen running (e.g. stopped while pending). */
+  noteSimulationEnded(): void {
+    this.index.setMeta(PENDING_RUNS, String(Math.max(0, this.pendingRuns() - 1)));
+  }
+
+  private pendingRuns(): number {
+    const n = Number(this.index.getMeta(PENDING_RUNS) ?? '0');
+    return Number.isFinite(n) && n > 0 ? n : 0;
   }
 
   // ---- watching ----

@@ -47,10 +47,19 @@ export interface ArchiveState {
   sha256: string | null;
   size: number | null;
   fileCount: number;
-  /** A simulation started after the upload: its content is materialised in storage. */
+  /** A run was seen past extraction (RUNNING) after the upload: its content is materialised in storage. */
   extracted: boolean;
   extractedAt: number | null;
+  /** Runs submitted since the upload (each may extract it at any moment). */
+  runsSinceUpload: number;
 }
+
+/**
+ * storageSha256 value for "a file may be materialised here from one of our archives, content
+ * unknown" (a run was submitted but not yet seen running). It differs from every real hash, so the
+ * path is pushed when it exists locally and deleted from storage when it does not.
+ */
+export const MAYBE_IN_STORAGE = '?';
 
 export type ActivityKind = 'pushed' | 'pulled' | 'deleted' | 'conflict' | 'snapshot' | 'error' | 'info' | 'refused';
 
@@ -107,7 +116,7 @@ function fromRow(r: Row): PathRecord {
   };
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS paths (
@@ -130,7 +139,8 @@ CREATE TABLE IF NOT EXISTS archive (
   size INTEGER,
   file_count INTEGER NOT NULL DEFAULT 0,
   extracted INTEGER NOT NULL DEFAULT 0,
-  extracted_at INTEGER
+  extracted_at INTEGER,
+  runs_since_upload INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS activity (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -175,11 +185,13 @@ export class IndexStore {
       pruneGone: db.prepare('DELETE FROM paths WHERE sha256 IS NULL AND storage_sha256 IS NULL AND archive_sha256 IS NULL'),
       materialise: db.prepare(`UPDATE paths SET storage_sha256 = archive_sha256, updated_at = ?,
           origin = CASE WHEN origin = 'pulled' THEN 'pulled' ELSE 'pushed' END WHERE archive_sha256 IS NOT NULL`),
-      getArchive: db.prepare<[], { present: number; uploaded_at: number | null; sha256: string | null; size: number | null; file_count: number; extracted: number; extracted_at: number | null }>('SELECT * FROM archive WHERE id = 1'),
-      putArchive: db.prepare(`INSERT INTO archive (id, present, uploaded_at, sha256, size, file_count, extracted, extracted_at)
-        VALUES (1, @present, @uploadedAt, @sha256, @size, @fileCount, @extracted, @extractedAt)
+      getArchive: db.prepare<[], { present: number; uploaded_at: number | null; sha256: string | null; size: number | null; file_count: number; extracted: number; extracted_at: number | null; runs_since_upload: number }>('SELECT * FROM archive WHERE id = 1'),
+      putArchive: db.prepare(`INSERT INTO archive (id, present, uploaded_at, sha256, size, file_count, extracted, extracted_at, runs_since_upload)
+        VALUES (1, @present, @uploadedAt, @sha256, @size, @fileCount, @extracted, @extractedAt, @runsSinceUpload)
         ON CONFLICT(id) DO UPDATE SET present=excluded.present, uploaded_at=excluded.uploaded_at, sha256=excluded.sha256, size=excluded.size,
-          file_count=excluded.file_count, extracted=excluded.extracted, extracted_at=excluded.extracted_at`),
+          file_count=excluded.file_count, extracted=excluded.extracted, extracted_at=excluded.extracted_at, runs_since_upload=excluded.runs_since_upload`),
+      maybeMaterialise: db.prepare(`UPDATE paths SET storage_sha256 = CASE WHEN storage_sha256 = archive_sha256 THEN storage_sha256 ELSE '${MAYBE_IN_STORAGE}' END,
+          updated_at = ?, origin = CASE WHEN origin = 'pulled' THEN 'pulled' ELSE 'pushed' END WHERE archive_sha256 IS NOT NULL`),
       addActivity: db.prepare('INSERT INTO activity (at, kind, path, message) VALUES (?, ?, ?, ?)'),
       trimActivity: db.prepare('DELETE FROM activity WHERE id <= (SELECT MAX(id) FROM activity) - ?'),
       activity: db.prepare<[number], { id: number; at: number; kind: string; path: string | null; message: string }>('SELECT * FROM activity ORDER BY id DESC LIMIT ?'),
@@ -203,6 +215,8 @@ export class IndexStore {
         throw new Error(`The sync index ${dbPath} was written by a newer version of cloudHPC Sync (schema ${version}); update the app.`);
       }
       db.exec(SCHEMA);
+      const cols = (db.pragma('table_info(archive)') as Array<{ name: string }>).map((c) => c.name);
+      if (!cols.includes('runs_since_upload')) db.exec('ALTER TABLE archive ADD COLUMN runs_since_upload INTEGER NOT NULL DEFAULT 0');
       if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     } catch (err) {
       db.close();
@@ -299,6 +313,11 @@ export class IndexStore {
     this.stmts.pruneGone.run();
   }
 
+  /** A run may extract our archive at any moment: its paths may be materialised (content unknown unless equal). */
+  maybeMaterialiseArchive(at = Date.now()): void {
+    this.stmts.maybeMaterialise.run(at);
+  }
+
   /** A run extracted our archive: every path it holds is now also a file in storage. */
   materialiseArchive(at = Date.now()): void {
     this.stmts.materialise.run(at);
@@ -312,8 +331,8 @@ export class IndexStore {
 
   archive(): ArchiveState {
     const r = this.stmts.getArchive.get();
-    if (!r) return { present: false, uploadedAt: null, sha256: null, size: null, fileCount: 0, extracted: false, extractedAt: null };
-    return { present: r.present === 1, uploadedAt: r.uploaded_at, sha256: r.sha256, size: r.size, fileCount: r.file_count, extracted: r.extracted === 1, extractedAt: r.extracted_at };
+    if (!r) return { present: false, uploadedAt: null, sha256: null, size: null, fileCount: 0, extracted: false, extractedAt: null, runsSinceUpload: 0 };
+    return { present: r.present === 1, uploadedAt: r.uploaded_at, sha256: r.sha256, size: r.size, fileCount: r.file_count, extracted: r.extracted === 1, extractedAt: r.extracted_at, runsSinceUpload: r.runs_since_upload };
   }
 
   setArchive(a: ArchiveState): void {

@@ -169,7 +169,9 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
     }
     index.transaction(() => {
       index.pruneGone();
-      index.setArchive({ present: true, uploadedAt: now, sha256: snap.sha256, size: snap.size, fileCount: snap.files.length, extracted: false, extractedAt: null });
+      index.setArchive({ present: true, uploadedAt: now, sha256: snap.sha256, size: snap.size, fileCount: snap.files.length, extracted: false, extractedAt: null, runsSinceUpload: 0 });
+      // A run submitted earlier and not seen running yet may extract this archive too.
+      if (Number(index.getMeta('runs.pending') ?? '0') > 0) index.maybeMaterialiseArchive(now);
       index.addActivity('snapshot', `Pushed the case as ${ARCHIVE_NAME} (${snap.files.length} files, ${snap.size} bytes)`);
     });
     out.uploaded.push(...snap.files.map((f) => f.path));

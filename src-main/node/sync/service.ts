@@ -149,9 +149,19 @@ export class SyncService {
     return this.engine(projectId).pull(o);
   }
 
-  /** A simulation of the project started: our archive is now extracted in its storage folder. */
+  /** A simulation of the project was submitted (call right after simulation/add succeeded). */
   noteSimulationStarted(projectId: string): void {
     this.engine(projectId).noteSimulationStarted();
+  }
+
+  /** A simulation of the project was seen RUNNING (or later): our archive is extracted in storage. */
+  noteSimulationRunning(projectId: string): void {
+    this.engine(projectId).noteSimulationRunning();
+  }
+
+  /** A submitted simulation ended without ever being seen running. */
+  noteSimulationEnded(projectId: string): void {
+    this.engine(projectId).noteSimulationEnded();
   }
 
   confirmDeletes(projectId: string): void {

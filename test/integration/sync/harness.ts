@@ -63,7 +63,7 @@ export async function startEnv(opts: { hourlyLimit?: number; faults?: FaultConfi
 }
 
 /** Starts a simulation on the folder and returns the emulator's view of the case at its start. */
-export async function startSimulation(env: Env, projectId: string, folder: string): Promise<SimulationStartEvent> {
+export async function startSimulation(env: Env, projectId: string, folder: string, opts: { seenRunning?: boolean } = {}): Promise<SimulationStartEvent> {
   const seen = new Promise<SimulationStartEvent>((resolve) => {
     const off = env.emu.onSimulationStart((e) => {
       if (e.simulation.folder === folder) {
@@ -76,6 +76,8 @@ export async function startSimulation(env: Env, projectId: string, folder: strin
   env.service.noteSimulationStarted(projectId);
   await env.emu.clock.advance(2);
   const e = await withTimeout(seen, 10_000, 'simulation start');
+  // The app's status poll would see it RUNNING; seenRunning=false models an app that never learns it.
+  if (opts.seenRunning ?? true) env.service.noteSimulationRunning(projectId);
   // Let the run finish so its service files land and nothing stays active.
   await env.emu.clock.advance(10);
   return e;

@@ -14,7 +14,7 @@ describe('IndexStore', () => {
     let s = IndexStore.open(db);
     s.patch('a/b.txt', { size: 3, mtimeMs: 10, sha256: 'h1', origin: 'pushed', storageSha256: 'h1' });
     s.patch('c.txt', { size: 1, mtimeMs: 11, sha256: 'h2', archiveSha256: 'h2' });
-    s.setArchive({ present: true, uploadedAt: 5, sha256: 'x', size: 100, fileCount: 1, extracted: false, extractedAt: null });
+    s.setArchive({ present: true, uploadedAt: 5, sha256: 'x', size: 100, fileCount: 1, extracted: false, extractedAt: null, runsSinceUpload: 0 });
     s.addActivity('pushed', 'Pushed a/b.txt', 'a/b.txt');
     s.setMeta('k', 'v');
     s.close();

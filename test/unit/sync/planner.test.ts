@@ -3,7 +3,7 @@ import { type ArchiveState, type PathRecord, emptyRecord } from '../../../src-ma
 import { type LocalFile, type PlanInput, planPush, pushCost } from '../../../src-main/node/sync/planner';
 
 const settings = { maxSingleCalls: 5, massDeleteThreshold: 50, massDeleteRatio: 0.3 };
-const noArchive: ArchiveState = { present: false, uploadedAt: null, sha256: null, size: null, fileCount: 0, extracted: false, extractedAt: null };
+const noArchive: ArchiveState = { present: false, uploadedAt: null, sha256: null, size: null, fileCount: 0, extracted: false, extractedAt: null, runsSinceUpload: 0 };
 const archive = (extracted: boolean): ArchiveState => ({ ...noArchive, present: true, uploadedAt: 1, fileCount: 1, extracted });
 
 function lf(path: string, sha: string, size = 10): LocalFile {
