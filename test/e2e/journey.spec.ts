@@ -185,6 +185,15 @@ test('a clear offline state while cloudHPC cannot be reached, gone when it answe
   await expect(page.getByTestId('offline')).toBeHidden({ timeout: 30_000 });
 });
 
+test('pause and resume all syncing from the summary bar (the tray menu\'s item)', async () => {
+  await page.getByTestId('pause-all').click();
+  await expect(page.getByTestId('tray-summary')).toContainText('Sync paused');
+  await expect(page.getByTestId('pause-all')).toHaveText('Resume all');
+  await page.getByTestId('pause-all').click();
+  await expect(page.getByTestId('pause-all')).toHaveText('Pause all');
+  await expect(page.getByTestId('tray-summary')).not.toContainText('Sync paused');
+});
+
 test('usable at 800×600, in the dark theme, and with the keyboard', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await page.emulateMedia({ colorScheme: 'dark' });
