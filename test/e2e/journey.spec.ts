@@ -40,6 +40,12 @@ test('onboarding: a wrong key is refused with a clear message, the right one is 
   await expect(page.getByText('profile page')).toBeVisible();
   await shot(page, '01-onboarding');
 
+  // The service address can be changed before any key is set; a bad one is refused with a reason.
+  await page.getByText('Service:').click();
+  await page.getByLabel('Service address').fill('ftp://example.org');
+  await page.getByRole('button', { name: 'Use this address' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'base URL' })).toBeVisible();
+
   await page.getByLabel('API key').fill('wrong-key-0123456789');
   await page.getByRole('button', { name: 'Check and save' }).click();
   await expect(page.getByTestId('key-error')).toContainText(/refused/i);
