@@ -38,7 +38,7 @@ export async function startStack(): Promise<Stack> {
     env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home },
     useKeychain: false,
     cliKeyFile: join(work, 'no-cli-key'),
-    tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [300] },
+    tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [10 * 60_000] },
   });
   await core.start();
   const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });

@@ -150,6 +150,13 @@ test('status changes while the clock moves; the log follows the run', async () =
   await shot(page, '07-log-viewer');
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
+
+  // SYNC: the service is asked for partial results and the run goes on (their pulls are scheduled minutes later)
+  await simRow().getByRole('button', { name: 'SYNC' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'SYNC' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'SYNC requested' })).toBeVisible();
+  await expect.poll(() => stack.emu.simulations(RIGHT_KEY)[0]?.output ?? '').toContain('@@@ SYNC');
+  await expect(simRow()).toHaveAttribute('data-status', 'RUNNING');
 });
 
 test('soft stop, results pulled, a conflict listed, the tray-equivalent summary says so', async () => {

@@ -195,6 +195,26 @@ describe('AppCore (contract level, against the emulator)', () => {
     expect(await readFile(join(dir, 'room_fire.out'), 'utf8')).toContain('Fire Dynamics Simulator');
   });
 
+  it('SYNC on a running simulation: partial results are pulled while it goes on; SYNC on a finished one is refused', async () => {
+    ok(await core.call('setApiKey', { key: KEY }));
+    const dir = join(work, 'room_fire');
+    await writeFdsSample(dir);
+    const p = ok(await core.call('addProject', { dir }));
+    const opts = ok(await core.call('launchOptions', {}));
+    const script = opts.scripts.find((s) => s.value.startsWith('fds'))?.value ?? 'fds6.9.1';
+    const { simulation } = ok(await core.call('launchSimulation', { projectId: p.id, options: { cpu: 2, ram: 'standard', script, mesh: '', regular: true }, acceptWarnings: true }));
+    await emu.clock.advance(61);
+    await waitFor('RUNNING', async () => ok(await core.call('getState', {})).simulations.find((s) => s.id === simulation.id)?.statusName === 'RUNNING');
+    const synced = ok(await core.call('syncSimulation', { id: simulation.id }));
+    expect(synced.statusName).toBe('RUNNING');
+    await waitFor('partial results pulled', () => existsSync(join(dir, 'room_fire_hrr.csv')));
+    ok(await core.call('stopSimulation', { id: simulation.id, mode: 'hard', confirmed: true }));
+    await emu.clock.advance(30);
+    await waitFor('STOPPED', async () => ok(await core.call('getState', {})).simulations.find((s) => s.id === simulation.id)?.statusName === 'STOPPED');
+    const late = await core.request('syncSimulation', { id: simulation.id });
+    expect(late.ok ? null : late.error.code).toBe('not-allowed');
+  });
+
   it('shows the offline state while the service cannot be reached, and clears it when it answers again', async () => {
     ok(await core.call('setApiKey', { key: KEY }));
     const dir = join(work, 'cavity');
