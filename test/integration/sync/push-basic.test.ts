@@ -114,6 +114,21 @@ describe('push (against the emulator)', () => {
     await bad.close();
   });
 
+  it('a case folder that disappears is an error, never a mass deletion', async () => {
+    const dir = env.caseDir('caseF');
+    for (let i = 0; i < 4; i++) write(dir, `f${i}.txt`, `v${i}`);
+    const p = env.service.addProject(dir, { settings: { quietPeriodMs: 0 } });
+    await env.service.ensurePushed(p.id);
+    const before = await env.emu.files(KEY, 'caseF');
+    renameSync(dir, `${dir}-moved`);
+    await expect(env.service.ensurePushed(p.id, { timeoutMs: 1500 })).rejects.toThrow(/ENOENT|no such file/i);
+    expect(env.service.status(p.id).state).toBe('error');
+    expect(await env.emu.files(KEY, 'caseF')).toEqual(before);
+    renameSync(`${dir}-moved`, dir);
+    const r = await env.service.ensurePushed(p.id);
+    expect(r.plan.strategy).toBe('none');
+  });
+
   it('a file being appended to is pushed only in a settled version', async () => {
     const dir = env.caseDir('caseD');
     write(dir, 'log.txt', 'start\n');
