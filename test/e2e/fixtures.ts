@@ -64,7 +64,9 @@ export async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Refreshes the README's screenshot only when asked (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean. */
 export async function publishScreenshot(path: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOT !== '1') return;
   await mkdir(join(process.cwd(), 'docs'), { recursive: true });
   await copyFile(path, join(process.cwd(), 'docs', 'screenshot.png'));
 }
