@@ -66,7 +66,7 @@ export class PausedError extends Error {
   }
 }
 
-const HASH_CONCURRENCY = 4;
+const HASH_CONCURRENCY = 8;
 /** Index meta key: runs submitted and not yet seen running or ended (each may extract our next archive). */
 export const PENDING_RUNS = 'runs.pending';
 const OFFLINE_RETRY_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
@@ -98,6 +98,8 @@ export class ProjectEngine {
   private cycleTimer: NodeJS.Timeout | null = null;
   /** Aborts the cycle in flight (pause stops transfers at once). */
   private cycleAbort: AbortController | null = null;
+  /** The index's path records as of `version` (reused while nothing wrote to the index). */
+  private recordsCache: { version: string; map: Map<string, PathRecord> } | null = null;
   private retryIndex = 0;
   private pendingSince = new Map<string, number>();
   private deletionsConfirmed = false;
@@ -317,7 +319,9 @@ export class ProjectEngine {
     const root = this.project.localDir;
     this.rules = IgnoreRules.load(root);
     const scan = await scanTree(root, this.rules, signal);
-    const records = await this.index.mapAsync();
+    const cached = this.recordsCache;
+    this.recordsCache = null; // the map is updated in place below; re-cached only when that completes
+    const records = cached && cached.version === this.index.version ? cached.map : await this.index.mapAsync();
     const local = new Map<string, LocalFile>();
     const pending: string[] = [];
     const unreadable: string[] = [...scan.unreadable.keys()];
@@ -390,6 +394,7 @@ export class ProjectEngine {
       });
       if (i + CHUNK < writes.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    this.recordsCache = { version: this.index.version, map: records };
     const t = this.now();
     const next = new Map<string, number>();
     for (const p of pending) next.set(p, this.pendingSince.get(p) ?? t);

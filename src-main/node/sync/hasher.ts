@@ -3,7 +3,10 @@
 // we never record or push a hash of bytes that were not a settled version of the file.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
+
+/** Files up to this size are read whole for hashing (bounded memory: concurrency × this). */
+const SMALL_FILE = 256 * 1024;
 
 export interface FileStat {
   size: number;
@@ -49,7 +52,10 @@ export async function hashSettled(path: string, expected?: FileStat, signal?: Ab
     const before = await lstat(path);
     if (!before.isFile()) return { kind: 'gone' };
     if (expected && !sameStat(expected, before)) return { kind: 'moved' };
-    const sha256 = await sha256File(path, signal);
+    // Small files in one read (a stream per file costs more than the hashing); large ones streamed.
+    const sha256 = before.size <= SMALL_FILE
+      ? createHash('sha256').update(await readFile(path, { signal })).digest('hex')
+      : await sha256File(path, signal);
     const after = await lstat(path);
     if (!sameStat(before, after)) return { kind: 'moved' };
     return { kind: 'ok', sha256, size: after.size, mtimeMs: after.mtimeMs };

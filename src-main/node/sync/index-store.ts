@@ -162,6 +162,8 @@ export class IndexStore {
   readonly dbPath: string;
   private readonly db: Database.Database;
   private readonly stmts;
+  /** Writes through this object; with SQLite's data_version (other connections) it versions the path table. */
+  private writes = 0;
 
   private constructor(dbPath: string, db: Database.Database) {
     this.dbPath = dbPath;
@@ -229,6 +231,15 @@ export class IndexStore {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Changes whenever the path records may have changed: a write through this object or a commit by
+   * another connection (SQLite's data_version). Lets the engine keep the records in memory between
+   * rescans of an unchanged folder.
+   */
+  get version(): string {
+    return `${this.writes}:${this.db.pragma('data_version', { simple: true }) as number}`;
+  }
+
   get isOpen(): boolean {
     return this.db.open;
   }
@@ -246,6 +257,7 @@ export class IndexStore {
 
   /** Inserts or replaces the whole record. */
   put(rec: PathRecord): void {
+    this.writes++;
     this.stmts.put.run({ ...rec, updatedAt: rec.updatedAt || Date.now() });
   }
 
@@ -257,6 +269,7 @@ export class IndexStore {
   }
 
   delete(path: string): void {
+    this.writes++;
     this.stmts.del.run(path);
   }
 
@@ -298,6 +311,7 @@ export class IndexStore {
 
   /** Records the content of paths inside our archive (origin becomes 'pushed' unless it is an unchanged pulled file). */
   setArchiveHashes(entries: ReadonlyArray<readonly [string, string]>, at = Date.now()): void {
+    this.writes++;
     this.transaction(() => {
       for (const [path, sha] of entries) this.stmts.setArchiveHash.run({ path, sha, at });
     });
@@ -305,21 +319,25 @@ export class IndexStore {
 
   /** Forgets every archive hash (our archive is gone or being replaced). */
   clearArchiveHashes(): void {
+    this.writes++;
     this.stmts.clearArchiveHashes.run();
   }
 
   /** Drops records that are neither local nor in the cloud any more. */
   pruneGone(): void {
+    this.writes++;
     this.stmts.pruneGone.run();
   }
 
   /** A run may extract our archive at any moment: its paths may be materialised (content unknown unless equal). */
   maybeMaterialiseArchive(at = Date.now()): void {
+    this.writes++;
     this.stmts.maybeMaterialise.run(at);
   }
 
   /** A run extracted our archive: every path it holds is now also a file in storage. */
   materialiseArchive(at = Date.now()): void {
+    this.writes++;
     this.stmts.materialise.run(at);
   }
 
