@@ -77,6 +77,8 @@ export class Simulations {
   private watched: number | null = null;
   private recCache: { at: number; list: SimulationRecord[] } | null = null;
   private readonly unsubs: (() => void)[] = [];
+  /** Runs whose extraction (or lack of it) the sync engine has been told about. */
+  private readonly lifecycleNoted = new Set<number>();
 
   constructor(private readonly d: SimulationsDeps) {
     this.records = new SimulationRecords(d.home);
@@ -100,8 +102,16 @@ export class Simulations {
     });
     this.launcher = new Launcher({ client: d.client, sync: d.sync, records: this.records, optionsCache: this.options });
     this.unsubs.push(
-      this.tracker.on('status', (c) => d.onChange(this.view(c.simulation), c.from)),
-      this.tracker.on('discovered', (s) => d.onChange(this.view(s), null)),
+      this.tracker.on('status', (c) => {
+        this.noteLifecycle(c.simulation, c.from);
+        d.onChange(this.view(c.simulation), c.from);
+      }),
+      this.tracker.on('discovered', (s) => {
+        // Started elsewhere (web app, provider CLI): the engine must assume it extracts our archive.
+        const pid = this.projectOf(s);
+        if (pid && !this.record(s.id)) d.sync.noteSimulationStarted?.(pid);
+        d.onChange(this.view(s), null);
+      }),
       this.tracker.on('update', () => d.onPolled()),
       this.tracker.on('error', (e) => d.onError(e.message, e.error)),
       this.tracker.on('finished', (f) => {
@@ -124,6 +134,25 @@ export class Simulations {
 
   private record(id: number): SimulationRecord | undefined {
     return this.recordList().find((r) => r.id === id);
+  }
+
+  /**
+   * Tells the sync engine, once per run, whether the run got past extracting the project's
+   * upload.tar.gz (seen RUNNING or later) or ended while pending. With it the engine may replace an
+   * extracted archive by cheap single-file pushes; without it everything stays correct but costlier.
+   */
+  private noteLifecycle(s: Simulation, from: number | null): void {
+    if (this.lifecycleNoted.has(s.id)) return;
+    const pid = this.projectOf(s);
+    if (!pid) return;
+    const ranStatuses: readonly number[] = [SimStatus.RUNNING, SimStatus.STOPPING, SimStatus.COMPLETED];
+    if (ranStatuses.includes(s.status) || (from !== null && ranStatuses.includes(from))) {
+      this.lifecycleNoted.add(s.id);
+      this.d.sync.noteSimulationRunning?.(pid);
+    } else if (from === SimStatus.PENDING && TERMINAL_STATUSES.includes(s.status)) {
+      this.lifecycleNoted.add(s.id);
+      this.d.sync.noteSimulationEnded?.(pid);
+    }
   }
 
   private async terminal(f: Finished): Promise<void> {

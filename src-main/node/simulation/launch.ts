@@ -14,6 +14,10 @@ import type { SimulationRecords } from './records';
 export interface LaunchSync {
   ensurePushed(projectId: string, o?: { timeoutMs?: number; signal?: AbortSignal }): Promise<unknown>;
   noteSimulationStarted?(projectId: string): void;
+  /** Seen RUNNING or later: the run has extracted the project's archive (sync/README, "two cloud hashes"). */
+  noteSimulationRunning?(projectId: string): void;
+  /** Ended without being seen running (stopped while pending). */
+  noteSimulationEnded?(projectId: string): void;
 }
 
 export interface LaunchClient extends OptionsSource {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // AppCore against the emulator over real HTTP, with real folders and the real sync engine:
 // the journey the UI drives, at the contract level (what both transports carry).
 import { existsSync } from 'node:fs';
@@ -205,6 +206,18 @@ describe('AppCore (contract level, against the emulator)', () => {
     const { simulation } = ok(await core.call('launchSimulation', { projectId: p.id, options: { cpu: 2, ram: 'standard', script, mesh: '', regular: true }, acceptWarnings: true }));
     await emu.clock.advance(61);
     await waitFor('RUNNING', async () => ok(await core.call('getState', {})).simulations.find((s) => s.id === simulation.id)?.statusName === 'RUNNING');
+    // The run got past extraction: the engine is told, and a one-file edit then goes as a single
+    // upload (the extracted archive is removed first) instead of a whole new snapshot.
+    await waitFor('the engine told of the extraction', () => core.sync.activity(p.id, 100).some((a) => a.message.includes('upload.tar.gz was extracted')));
+    const edited = `${await readFile(join(dir, 'room_fire.fds'), 'utf8')}! edited after the run started\n`;
+    await writeFile(join(dir, 'room_fire.fds'), edited);
+    const want = createHash('sha256').update(edited).digest('hex');
+    ok(await core.call('pushNow', { projectId: p.id }));
+    const cloud = await waitFor('the edit in storage as a single file', async () => {
+      const files = await emu.files(KEY, 'room_fire');
+      return files['room_fire.fds']?.sha256 === want ? files : null;
+    });
+    expect(Object.keys(cloud)).not.toContain('upload.tar.gz');
     const synced = ok(await core.call('syncSimulation', { id: simulation.id }));
     expect(synced.statusName).toBe('RUNNING');
     await waitFor('partial results pulled', () => existsSync(join(dir, 'room_fire_hrr.csv')));
