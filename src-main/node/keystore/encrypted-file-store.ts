@@ -4,7 +4,7 @@
 // obfuscation, not protection) the store refuses unless the user accepted that.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomicSync as writeFileAtomic } from '../project/atomic-write';
 import { KeyStoreError, type KeyStore, type SafeStorageLike } from './types';
 
 export const KEY_FILE_NAME = 'api-keys.enc.json';

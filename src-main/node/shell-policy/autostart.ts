@@ -4,7 +4,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../keystore/atomic-file';
+import { writeFileAtomicSync as writeFileAtomic } from '../project/atomic-write';
 
 export function autostartFile(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
