@@ -119,8 +119,12 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
       offA();
       return { ok: true, ms: performance.now() - t0, kind, detail: s.detail, strategy: s.nextPush?.strategy ?? null };
     }
-    case 'note-sim-started': {
-      needService().noteSimulationStarted(cmd.projectId);
+    case 'note-sim-running': {
+      // What the app tells the engine about a run of the project: submitted, then seen RUNNING
+      // (past extraction: the archive's content is materialised in storage).
+      const svc = needService();
+      svc.noteSimulationStarted(cmd.projectId);
+      svc.noteSimulationRunning(cmd.projectId);
       return { ok: true };
     }
     case 'pull': {

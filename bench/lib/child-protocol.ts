@@ -8,7 +8,7 @@ export type ChildCommand =
   | { cmd: 'sync-now'; projectId: string }
   | { cmd: 'watch-until-idle'; projectId: string; timeoutMs: number }
   | { cmd: 'edit'; path: string; content: string; timeoutMs: number }
-  | { cmd: 'note-sim-started'; projectId: string }
+  | { cmd: 'note-sim-running'; projectId: string }
   | { cmd: 'pull'; projectId: string }
   | { cmd: 'close' };
 
