@@ -5,17 +5,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Env, invariantViolations, localDigests, startEnv, startSimulation } from './harness';
+import { seededRandom as rng } from '../../../emulator/util';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEQUENCES = Number(process.env.SYNC_SEQUENCES ?? 200);
 const ONLY_SEED = process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : null;

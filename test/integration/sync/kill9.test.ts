@@ -8,19 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexStore } from '../../../src-main/node/sync/index-store';
 import { spawnCli } from './cli-helpers';
 import { type Env, KEY, invariantViolations, localDigests, startEnv, startSimulation } from './harness';
+import { seededRandom as rng } from '../../../emulator/util';
 
 const POINTS = Number(process.env.SYNC_KILL_POINTS ?? 20);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let env: Env;
 beforeAll(async () => { env = await startEnv(); });
