@@ -7,19 +7,9 @@ import type { ProjectStatus } from '../node/sync/status';
 import { UsageError } from './args';
 import type { CliContext } from './context';
 import { CliExit } from './context';
+import { formatBytes } from '../common/format';
 import { EXIT } from './exit-codes';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 function bar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));

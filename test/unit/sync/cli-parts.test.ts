@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError, flagNumber, parseArgs } from '../../../src-main/cli/args';
 import { EXIT } from '../../../src-main/cli/exit-codes';
-import { exitFor, formatBytes, statusLine } from '../../../src-main/cli/render';
+import { formatBytes } from '../../../src-main/common/format';
+import { exitFor, statusLine } from '../../../src-main/cli/render';
 import { ProjectError } from '../../../src-main/node/project/registry';
 import { MassDeleteError } from '../../../src-main/node/sync/engine';
 import type { ProjectStatus } from '../../../src-main/node/sync/status';
