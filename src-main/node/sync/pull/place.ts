@@ -59,14 +59,7 @@ async function moveNoClobber(src: string, dest: string): Promise<void> {
   }
   // Hard links unavailable (FAT, some network shares, another filesystem): copy beside the target
   // (exclusive), fsync, then check again and rename.
-  const side = path.join(path.dirname(dest), `.${path.basename(dest)}.cloudhpc-part-${process.pid}-${Date.now()}`);
-  await copyFile(src, side, fsc.COPYFILE_EXCL);
-  const fh = await open(side, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  const side = await copyBesideSynced(src, dest);
   try {
     await lstat(dest);
     await unlink(side);
@@ -80,20 +73,29 @@ async function moveNoClobber(src: string, dest: string): Promise<void> {
   await unlink(src).catch(() => undefined);
 }
 
+/**
+ * Copies src to a hidden temp file beside dest (exclusive create) and fsyncs it: the fallback when a
+ * rename or hard link cannot cross filesystems. Returns the temp path; the caller renames it into place.
+ */
+async function copyBesideSynced(src: string, dest: string): Promise<string> {
+  const side = path.join(path.dirname(dest), `.${path.basename(dest)}.cloudhpc-part-${process.pid}-${Date.now()}`);
+  await copyFile(src, side, fsc.COPYFILE_EXCL);
+  const fh = await open(side, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return side;
+}
+
 /** Replaces dest atomically with src (same filesystem expected; copy fallback otherwise). */
 async function moveReplace(src: string, dest: string): Promise<void> {
   try {
     await rename(src, dest);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    const side = path.join(path.dirname(dest), `.${path.basename(dest)}.cloudhpc-part-${process.pid}-${Date.now()}`);
-    await copyFile(src, side, fsc.COPYFILE_EXCL);
-    const fh = await open(side, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    const side = await copyBesideSynced(src, dest);
     await rename(side, dest);
     await unlink(src).catch(() => undefined);
   }
