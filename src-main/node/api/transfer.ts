@@ -190,9 +190,9 @@ async function putOnce(
   const controller = new AbortController();
   const unlink = linkSignals(signal, controller);
   const watch = new StallWatch(controller, stallMs);
-  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
   const counter = new Transform({
-    highWaterMark: 256 * 1024,
+    highWaterMark: 64 * 1024,
     transform(chunk: Buffer, _enc, cb) {
       watch.touch();
       meter.add(chunk.length);
