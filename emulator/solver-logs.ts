@@ -9,7 +9,7 @@
 // Behaviour (for fault tests), from an optional `emulator-behaviour.json` at the top of the case
 // folder: {"mode": "steady" | "diverging" | "stalled", "at": 0.6}
 // - diverging (OpenFOAM, FDS): residuals (FDS: velocity error) rise for a stretch, the Courant
-//   number (FDS: CFL) climbs and the time step shrinks; at fraction `at` of the steps (default 0.6)
+//   number (FDS: CFL) climbs (FDS also shrinks its time step); at fraction `at` of the steps (default 0.6)
 //   OpenFOAM dies on a floating point exception, FDS on a numerical instability; the run ends ERROR.
 // - stalled: no solver line after fraction `at` (default 0.4); the run stays RUNNING to its end.
 
