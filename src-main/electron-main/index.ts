@@ -97,9 +97,14 @@ if (!app.requestSingleInstanceLock()) {
     showWindow(win);
   };
 
-  /** Stops the core once, within the deadline, then leaves (an exit after a timeout is safe: see quit-deadline.ts). */
+  /**
+   * Stops the core once, within the deadline, then finishes quitting: app.quit() after a clean stop
+   * (Chromium shuts down normally), app.exit() after a timeout or when Windows ends the session (safe:
+   * see quit-deadline.ts). A second quit while stopping waits for the same stop.
+   */
   let stopping: Promise<void> | null = null;
-  const stopCoreAndExit = (deadlineMs: number): Promise<void> => {
+  let stopped = false;
+  const stopCoreAndLeave = (deadlineMs: number, sessionEnding: boolean): Promise<void> => {
     stopping ??= (async () => {
       const c = core;
       core = null;
@@ -107,7 +112,9 @@ if (!app.requestSingleInstanceLock()) {
       tray = null;
       const outcome = c ? await stopWithin(() => c.stop(), deadlineMs) : 'stopped';
       if (outcome !== 'stopped') log(outcome === 'failed' ? 'error' : 'warn', `the core did not stop cleanly (${outcome}); leaving anyway`);
-      app.exit(0);
+      stopped = true;
+      if (outcome === 'timed-out' || sessionEnding) app.exit(0);
+      else app.quit();
     })();
     return stopping;
   };
@@ -130,7 +137,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       onSessionEnd: () => {
         quitting = true;
-        void stopCoreAndExit(SESSION_END_DEADLINE_MS);
+        void stopCoreAndLeave(SESSION_END_DEADLINE_MS, true);
       },
     });
     return w;
@@ -150,9 +157,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', () => { quitting = true; });
 
   app.on('will-quit', (event) => {
-    if (!core && !stopping) return; // nothing started yet
+    if (stopped || (!core && !stopping)) return; // stopped, or nothing started yet
     event.preventDefault();
-    void stopCoreAndExit(QUIT_DEADLINE_MS);
+    void stopCoreAndLeave(QUIT_DEADLINE_MS, false);
   });
 
   // Only a window whose close was not turned into hide/minimise gets here: quit with it.
