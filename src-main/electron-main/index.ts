@@ -120,28 +120,25 @@ if (!app.requestSingleInstanceLock()) {
   };
 
   let firstWindow = true;
-  const newWindow = (): BrowserWindow => {
-    const w = createMainWindow({
-      log,
-      startup: () => {
-        const how = firstWindow ? startupWindow({ startedAtLogin: atLogin, trayShown: trayIsShown() }) : 'show';
-        firstWindow = false;
-        return how;
-      },
-      extraLinkHosts: () => vnc,
-      launchExternal,
-      closeAction: currentCloseAction,
-      onVisibility: (visible) => {
-        void core?.request('windowVisibility', { visible });
-        if (visible) void probeTrayHost();
-      },
-      onSessionEnd: () => {
-        quitting = true;
-        void stopCoreAndLeave(SESSION_END_DEADLINE_MS, true);
-      },
-    });
-    return w;
-  };
+  const newWindow = (): BrowserWindow => createMainWindow({
+    log,
+    startup: () => {
+      const how = firstWindow ? startupWindow({ startedAtLogin: atLogin, trayShown: trayIsShown() }) : 'show';
+      firstWindow = false;
+      return how;
+    },
+    extraLinkHosts: () => vnc,
+    launchExternal,
+    closeAction: currentCloseAction,
+    onVisibility: (visible) => {
+      void core?.request('windowVisibility', { visible });
+      if (visible) void probeTrayHost();
+    },
+    onSessionEnd: () => {
+      quitting = true;
+      void stopCoreAndLeave(SESSION_END_DEADLINE_MS, true);
+    },
+  });
 
   app.on('second-instance', () => openWindow());
   app.on('activate', () => openWindow()); // macOS dock click
