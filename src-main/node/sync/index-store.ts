@@ -72,6 +72,19 @@ export interface ActivityEntry {
   message: string;
 }
 
+/**
+ * A conflict a pull left to the user: the local file `path` was kept and the cloud version written
+ * beside it as `copy`. `code` is the pull's reason code (sync/pull/result.ts ConflictCode). Written
+ * in the pull's own transaction; removed when the user resolves it.
+ */
+export interface ConflictRow {
+  id: string;
+  path: string;
+  copy: string;
+  code: string;
+  at: number;
+}
+
 export function cloudState(r: Pick<PathRecord, 'storageSha256' | 'archiveSha256'>, archive?: Pick<ArchiveState, 'present'>): CloudState {
   if (r.storageSha256) return 'file';
   if (r.archiveSha256 && (archive ? archive.present : true)) return 'archive';
@@ -149,6 +162,13 @@ CREATE TABLE IF NOT EXISTS activity (
   path TEXT,
   message TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  copy TEXT NOT NULL,
+  code TEXT NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -197,6 +217,9 @@ export class IndexStore {
       addActivity: db.prepare('INSERT INTO activity (at, kind, path, message) VALUES (?, ?, ?, ?)'),
       trimActivity: db.prepare('DELETE FROM activity WHERE id <= (SELECT MAX(id) FROM activity) - ?'),
       activity: db.prepare<[number], { id: number; at: number; kind: string; path: string | null; message: string }>('SELECT * FROM activity ORDER BY id DESC LIMIT ?'),
+      addConflict: db.prepare('INSERT OR IGNORE INTO conflicts (id, path, copy, code, at) VALUES (@id, @path, @copy, @code, @at)'),
+      conflicts: db.prepare<[], ConflictRow>('SELECT id, path, copy, code, at FROM conflicts ORDER BY at, id'),
+      delConflict: db.prepare('DELETE FROM conflicts WHERE id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
@@ -367,6 +390,22 @@ export class IndexStore {
   /** Newest first. */
   activity(limit = 100): ActivityEntry[] {
     return this.stmts.activity.all(limit).map((r) => ({ ...r, kind: r.kind as ActivityKind }));
+  }
+
+  // --- conflicts left to the user (see ConflictRow) ---
+
+  /** Records a conflict; the same id again keeps the first row (and its time). */
+  addConflict(c: ConflictRow): void {
+    this.stmts.addConflict.run(c);
+  }
+
+  /** Oldest first. */
+  conflicts(): ConflictRow[] {
+    return this.stmts.conflicts.all();
+  }
+
+  deleteConflict(id: string): boolean {
+    return this.stmts.delConflict.run(id).changes > 0;
   }
 
   // --- small key/value state (e.g. the pull side's last seen simulation, scan timestamps) ---
