@@ -91,6 +91,11 @@ export class AppCore implements CoreEndpoint {
     this.handlers = this.makeHandlers();
   }
 
+  /** The app data folder. */
+  get home(): string {
+    return this.workspace.home;
+  }
+
   /** The app settings (the Electron shell reads them at start). */
   get settings(): Workspace['settings'] {
     return this.workspace.settings;
