@@ -280,8 +280,10 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       continue;
     }
     const remoteRel = item.name.slice(prefix.length);
-    if (isSkipped(item.basename) || isSkipped(remoteRel.split('/').pop() ?? '')) continue;
-    if (!settings.pullEverything && (remoteRel.includes('/') || !isDefaultResult(remoteRel))) continue;
+    const base = remoteRel.split('/').pop() ?? '';
+    if (isSkipped(item.basename) || isSkipped(base)) continue;
+    // Not a result name: not wanted in results mode (whatever its path says).
+    if (!settings.pullEverything && !isDefaultResult(base)) continue;
     // Refused by an earlier pull (e.g. its folder is a symlink here) and unchanged: no new download.
     const earlier = refusedBefore(item);
     if (earlier !== null) {
@@ -297,6 +299,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       refuseItem(item, remoteRel, own('app-area'));
       continue;
     }
+    // A plain name in a subfolder: results are at the top level (pull everything takes it).
+    if (!settings.pullEverything && check.parts.length > 1) continue;
     const seen = readJson<SeenState>(index.getMeta(SEEN_PREFIX + check.rel));
     if (seen && seen.size === item.size && seen.time === item.timeCreated) {
       result.upToDate++;
