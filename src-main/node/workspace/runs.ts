@@ -85,6 +85,8 @@ export class Runs {
   /** Lifecycle notes of runs without a record (started elsewhere, not on a project folder now). */
   private readonly notedHere = new Set<number>();
   private readonly waiters = new Map<number, ((w: RunWaited) => void)[]>();
+  /** The status each run was last reported with (a run is first reported once, whoever saw it first). */
+  private readonly reported = new Map<number, number>();
   private readonly readers = new Set<LogReader>();
   private recCache: { at: number; list: SimulationRecord[] } | null = null;
   private readonly unsubs: (() => void)[] = [];
@@ -107,7 +109,7 @@ export class Runs {
     this.unsubs.push(
       this.tracker.on('status', (c) => {
         this.noteLifecycle(c.simulation, c.from);
-        ev.emit('run', { run: this.info(c.simulation), from: c.from });
+        this.report(c.simulation, c.from);
       }),
       this.tracker.on('discovered', (s) => {
         // Started elsewhere (web app, provider CLI) on a project's folder: the engine must assume
@@ -198,6 +200,13 @@ export class Runs {
 
   // ---- the lifecycle
 
+  /** Emits a run event: `from` is what was last reported (null only the first time). */
+  private report(s: Simulation, seenFrom: number | null): void {
+    const from = this.reported.has(s.id) ? this.reported.get(s.id)! : seenFrom;
+    this.reported.set(s.id, s.status);
+    this.d.events.emit('run', { run: this.info(s), from });
+  }
+
   /**
    * Tells the project's sync engine, once per run, whether the run got past extracting the project's
    * upload.tar.gz (seen RUNNING or later) or ended while pending. With it the engine may replace an
@@ -272,7 +281,7 @@ export class Runs {
     this.recCache = null;
     this.tracker.track(r.id);
     const run = this.get(r.id);
-    this.d.events.emit('run', { run, from: null });
+    this.report(run.simulation, null);
     return { ...r, run };
   }
 
