@@ -1,6 +1,7 @@
 // Small helpers for the workspace tests: the CLI in this process, and waiting for a typed event.
 import { Writable } from 'node:stream';
 import { main } from '../../../src-main/cli/main';
+import type { Reply } from '../../../src-main/common/contract';
 import type { Workspace, WorkspaceEvents } from '../../../src-main/node/workspace';
 
 export interface CliRun { code: number; stdout: string; stderr: string }
@@ -31,4 +32,10 @@ export function nextEvent<K extends keyof WorkspaceEvents>(ws: Workspace, name: 
       resolve(v);
     });
   });
+}
+
+/** The value of a contract Reply, or the error as an exception. */
+export function ok<T>(r: Reply<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
 }

@@ -6,18 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Reply } from '../../../src-main/common/contract';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import type { AnyEvent } from '../../../src-main/node/app/endpoint';
 import { AppCore } from '../../../src-main/node/app/app-core';
 import { ManualScheduler } from '../../../src-main/node/simulation/scheduler';
+import { ok } from './helpers';
 
 const KEY = 'polling-share-key-0123456789';
-
-function ok<T>(r: Reply<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 let emu: Emulator | null = null;
 let core: AppCore | null = null;

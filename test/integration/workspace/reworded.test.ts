@@ -6,10 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Reply } from '../../../src-main/common/contract';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { AppCore } from '../../../src-main/node/app/app-core';
-import { nextEvent } from './helpers';
+import { nextEvent, ok } from './helpers';
 
 vi.mock('../../../src-main/node/sync/pull/messages', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../src-main/node/sync/pull/messages')>();
@@ -18,11 +17,6 @@ vi.mock('../../../src-main/node/sync/pull/messages', async (importOriginal) => {
 });
 
 const KEY = 'reworded-key-0123456789';
-
-function ok<T>(r: Reply<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 let emu: Emulator | null = null;
 let core: AppCore | null = null;
