@@ -27,7 +27,8 @@ export const LAYERS = {
   'src-renderer': [C],
   emulator: [],
   bench: ['emulator', N('api'), N('project'), N('simulation'), N('sync')],
-  scripts: ['emulator', N('app'), N('headless')],
+  // Tools (demo, packaging helpers) may use the shell's pure rules too.
+  scripts: ['emulator', N('app'), N('headless'), N('shell-policy')],
 };
 
 /**
