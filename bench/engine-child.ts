@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import { CloudHpcClient } from '../src-main/node/api/client';
 import { ProjectRegistry } from '../src-main/node/project/registry';
 import type { ProjectSettings } from '../src-main/node/project/settings';
+import { pullText } from '../src-main/node/sync/pull';
 import { SyncService } from '../src-main/node/sync/service';
 import type { ProjectStatus } from '../src-main/node/sync/status';
 import type { ChildCommand, ChildReply } from './lib/child-protocol';
@@ -131,7 +132,7 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
       const svc = needService();
       const t0 = performance.now();
       const r = await svc.pull(cmd.projectId, { priority: 'user' });
-      return { ok: true, ms: performance.now() - t0, detail: r.summary };
+      return { ok: true, ms: performance.now() - t0, detail: pullText.summary(r) };
     }
     case 'close': {
       await service?.close();

@@ -88,8 +88,8 @@ async function main(): Promise<void> {
     if (!existsSync(join(root, 'out', 'main', 'index.js'))) build();
     // Register the sample projects, then hand over to the desktop app.
     const core = await AppCore.create({ transport: 'electron', home, env, useKeychain: false });
-    core.sync.addProject(fds);
-    core.sync.addProject(foam);
+    core.workspace.addProject(fds);
+    core.workspace.addProject(foam);
     await core.stop();
     console.log('Starting the desktop app (Electron)…');
     // As `npm start` does: the project root as the app (package.json main), so build/ icons resolve.
@@ -102,8 +102,8 @@ async function main(): Promise<void> {
       tuning: { trackerMinIntervalMs: 2000, logMinIntervalMs: 2000, syncPullDelaysMs: [10_000, 30_000] },
       log: (level, m) => { if (level === 'warn' || level === 'error') console.error(`[${level}] ${m}`); },
     });
-    core.sync.addProject(fds);
-    core.sync.addProject(foam);
+    core.workspace.addProject(fds);
+    core.workspace.addProject(foam);
     await core.start();
     const server = await startHeadlessServer({ core, rendererDir: join(root, 'out', 'renderer'), port });
     console.log(`\nOpen the app in a browser on this machine:\n${server.url}\n\nCtrl-C stops the demo.`);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { abiFromLoadError, electronBindingFile } from '../src-main/node/shell-policy/native-binding';
+import { abiFromLoadError, electronBindingFile } from '../src-main/node/runtime/native-binding';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const req = createRequire(join(root, 'package.json'));

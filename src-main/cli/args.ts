@@ -12,10 +12,13 @@ export class UsageError extends Error {
   }
 }
 
+/** Flags every command takes. */
+export const GLOBAL_FLAGS = ['json', 'verbose', 'help'] as const;
+
 /** valueFlags take a value; every other --flag is boolean. Unknown flags are refused. */
 export function parseArgs(argv: readonly string[], spec: { value?: readonly string[]; bool?: readonly string[] }): ParsedArgs {
   const value = new Set(spec.value ?? []);
-  const bool = new Set([...(spec.bool ?? []), 'json', 'help']);
+  const bool = new Set<string>([...(spec.bool ?? []), ...GLOBAL_FLAGS]);
   const out: ParsedArgs = { positional: [], flags: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;

@@ -12,7 +12,10 @@ export const EXIT = {
   CONFIRM_DELETES: 4,
   /** cloudHPC could not be reached before the timeout. */
   OFFLINE: 5,
-  /** Not everything could be pushed before the timeout (files that keep changing or cannot be read). */
+  /**
+   * Not everything was transferred: a push ran out of time (files that keep changing or cannot be
+   * read), or a pull could not download or place some results. Rerun to continue.
+   */
   INCOMPLETE: 6,
   /** Interrupted (Ctrl-C) before the operation finished; nothing is corrupted, rerun to continue. */
   INTERRUPTED: 130,

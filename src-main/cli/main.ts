@@ -40,9 +40,11 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
-    'Environment: CLOUDHPC_API_KEY (your API key), CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
+    'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from) and --help.',
+    'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
+    'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
     'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
-    '            5 cloudHPC unreachable, 6 not everything pushed in time, 130 interrupted.',
+    '            5 cloudHPC unreachable, 6 not everything transferred (rerun to continue), 130 interrupted.',
   ].join('\n');
 }
 
@@ -59,10 +61,11 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     return EXIT.USAGE;
   }
   let json = rest.includes('--json');
-  const ctx = createContext(io, json);
+  let ctx = createContext(io, { json, verbose: false });
   try {
     const args = parseArgs(rest, { value: cmd.valueFlags, bool: cmd.boolFlags });
     json = args.flags.has('json');
+    ctx = createContext(io, { json, verbose: args.flags.has('verbose') });
     if (args.flags.has('help')) {
       io.stdout.write(`${cmd.usage}\n`);
       return EXIT.OK;

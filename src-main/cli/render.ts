@@ -1,15 +1,20 @@
-// Showing sync state on the terminal: a one-line progress bar redrawn in place on a TTY, plain
-// lines (only when something changes) otherwise. Also the error → exit code mapping.
+// Showing what the workspace returns on the terminal: a one-line progress bar redrawn in place on a
+// TTY (plain lines, only on change, otherwise), pull results, and the error → exit code mapping.
+// Everything here reads typed data; the only text it reads is what it prints.
+import { formatBytes } from '../common/format';
+import type { Project } from '../node/project';
 import { ProjectError } from '../node/project/registry';
+import { isPathRefused } from '../node/rooted-path';
+import { ControlError } from '../node/simulation/control';
 import { errorKind, errorText } from '../node/sync/cloud-port';
-import { MassDeleteError, PausedError } from '../node/sync/engine';
+import { MassDeleteError, PausedError, PushIncompleteError } from '../node/sync/engine';
+import { pullComplete, type PullResult } from '../node/sync/pull';
 import type { ProjectStatus } from '../node/sync/status';
+import { WorkspaceError } from '../node/workspace';
 import { UsageError } from './args';
 import type { CliContext } from './context';
 import { CliExit } from './context';
-import { formatBytes } from '../common/format';
 import { EXIT } from './exit-codes';
-
 
 function bar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));
@@ -55,6 +60,50 @@ export function followStatus(ctx: CliContext, jsonLines = false): (s: ProjectSta
   };
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A pull as one JSON document: every field of the typed result. */
+export function pullJson(project: Pick<Project, 'id' | 'storageFolder' | 'localDir'>, r: PullResult): Record<string, unknown> {
+  return {
+    projectId: project.id,
+    storageFolder: project.storageFolder,
+    dir: project.localDir,
+    complete: pullComplete(r),
+    downloaded: r.downloaded,
+    written: r.written,
+    conflicts: r.conflicts,
+    refused: r.refused,
+    keptLocal: r.keptLocal,
+    failed: r.failed,
+    warnings: r.warnings,
+    upToDate: r.upToDate,
+    apiCalls: r.apiCalls,
+  };
+}
+
+/** Most refusals listed on a terminal (--json lists them all). */
+const SHOWN = 20;
+
+/** A pull for a person: what landed, what conflicts, what was refused and why, what failed. */
+export function pullLines(storageFolder: string, r: PullResult): string[] {
+  const lines = [`${storageFolder}: pulled ${plural(r.downloaded.length, 'file')} (${r.written.length} written in the case folder, ${plural(r.conflicts.length, 'conflict')}, ${plural(r.apiCalls, 'API call')}).`];
+  if (r.downloaded.length === 0 && r.failed.length === 0) lines[0] = `${storageFolder}: no new results (${r.upToDate} up to date, ${plural(r.apiCalls, 'API call')}).`;
+  for (const c of r.conflicts) lines.push(`  conflict: kept your ${c.path}; the cloud version is beside it as ${c.copy} (${c.reason})`);
+  if (r.refused.length > 0) {
+    const storage = r.refused.filter((x) => x.source === 'storage').length;
+    const members = r.refused.length - storage;
+    lines.push(`Refused ${r.refused.length} (${plural(storage, 'storage name')}, ${plural(members, 'archive member')}): not written, nothing outside the case folder was touched.`);
+    for (const x of r.refused.slice(0, SHOWN)) lines.push(`  ${x.archive ? `${x.archive}: ` : ''}${x.name.replace(/[\u0000-\u001f]/g, '?')}: ${x.reason}`);
+    if (r.refused.length > SHOWN) lines.push(`  ... and ${r.refused.length - SHOWN} more (--json lists them all).`);
+  }
+  for (const w of r.warnings) lines.push(`Warning: ${w.message}`);
+  if (r.failed.length > 0) {
+    lines.push(`Not pulled: ${plural(r.failed.length, 'file')} could not be downloaded or put in place; run the pull again to retry:`);
+    for (const f of r.failed.slice(0, SHOWN)) lines.push(`  ${f.name}: ${f.message}`);
+  }
+  return lines;
+}
+
 /** Maps an error to a message and the documented exit code. */
 export function exitFor(e: unknown): { code: number; message: string } {
   if (e instanceof CliExit) return { code: e.code, message: e.message };
@@ -62,11 +111,13 @@ export function exitFor(e: unknown): { code: number; message: string } {
   if (e instanceof ProjectError) return { code: EXIT.USAGE, message: e.suggestion ? `${e.message} (use --folder ${e.suggestion})` : e.message };
   if (e instanceof MassDeleteError) return { code: EXIT.CONFIRM_DELETES, message: e.message };
   if (e instanceof PausedError) return { code: EXIT.FAILURE, message: e.message };
+  if (e instanceof PushIncompleteError) return { code: EXIT.INCOMPLETE, message: e.message };
+  if (e instanceof ControlError) return { code: e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
+  if (e instanceof WorkspaceError) return { code: e.code === 'no-key' ? EXIT.AUTH : e.code === 'not-found' || e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
+  if (isPathRefused(e)) return { code: EXIT.FAILURE, message: e.message };
   const kind = errorKind(e);
   if (kind === 'unauthorized') return { code: EXIT.AUTH, message: errorText(e) };
   if (kind === 'network') return { code: EXIT.OFFLINE, message: errorText(e) };
   if (kind === 'cancelled') return { code: EXIT.INTERRUPTED, message: 'Interrupted.' };
-  const text = errorText(e);
-  if (/could not be fully pushed in time/.test(text)) return { code: EXIT.INCOMPLETE, message: text };
-  return { code: EXIT.FAILURE, message: text };
+  return { code: EXIT.FAILURE, message: errorText(e) };
 }

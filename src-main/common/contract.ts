@@ -94,12 +94,17 @@ export interface ActionCost {
   explanation: string;
 }
 
+/** Why the cloud file could not take the local file's place (the pull's typed reason). */
+export type ConflictCode = 'local-differs' | 'changed-both' | 'folder-in-the-way' | 'link-in-the-way';
+
 export interface ConflictView {
   id: string;
   /** Relative path of the local file. */
   path: string;
   /** Relative path of the cloud copy written beside it, e.g. "a (cloudHPC 2026-11-26 101500).txt". */
   cloudCopyPath: string;
+  code: ConflictCode;
+  /** The reason in words, for a person. */
   reason: string;
   detectedAt: string; // ISO 8601
 }
@@ -136,8 +141,8 @@ export interface ProjectView {
   watchMode: 'watching' | 'rescan' | 'stopped';
 }
 
-/** Simulation status codes of cloudHPC. */
-export type SimulationStatusName = 'COMPLETED' | 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'ERROR';
+/** Simulation status codes of cloudHPC ('UNKNOWN': a code this version does not know). */
+export type SimulationStatusName = 'COMPLETED' | 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'ERROR' | 'UNKNOWN';
 
 export interface DiagnosisView {
   severity: 'error' | 'warning' | 'info';
@@ -431,6 +436,10 @@ export interface Events {
   /** Full snapshot; sent on connect and on any change (coalesced). */
   state: AppState;
   projectState: ProjectView;
+  /**
+   * previousStatus: null when the simulation is seen for the first time; its former status on a
+   * status change; equal to `simulation.status` when something else changed (a control in flight, its outcome).
+   */
   simulationChanged: { simulation: SimulationView; previousStatus: number | null };
   transferProgress: { projectId: string; progress: TransferProgressView };
   logAppended: LogChunk;
@@ -498,3 +507,8 @@ export function eventListenerName<E extends EventName>(name: E): `on${Capitalize
 export const STATUS_NAMES: Record<number, SimulationStatusName> = {
   10: 'COMPLETED', 20: 'PENDING', 30: 'RUNNING', 40: 'STOPPING', 50: 'STOPPED', 60: 'ERROR',
 };
+
+/** The name of a simulation status code (the UI and the command line show the same). */
+export function statusName(code: number): SimulationStatusName {
+  return STATUS_NAMES[code] ?? 'UNKNOWN';
+}

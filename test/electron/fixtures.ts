@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
-import { electronBindingFile, readSandboxFacts, REBUILD_COMMAND, sandboxHelperPath, sandboxVerdict } from '../../src-main/node/shell-policy';
+import { readSandboxFacts, sandboxHelperPath, sandboxVerdict } from '../../src-main/node/shell-policy';
+import { electronBindingFile, REBUILD_COMMAND } from '../../src-main/node/runtime/native-binding';
 
 export const root = join(import.meta.dirname, '..', '..');
 

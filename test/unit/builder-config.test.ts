@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_USER_MODEL_ID, ELECTRON_BUILD_FOLDER, TRAY_ICON_STATES, trayIconFile } from '../../src-main/node/shell-policy';
+import { APP_USER_MODEL_ID, TRAY_ICON_STATES, trayIconFile } from '../../src-main/node/shell-policy';
+import { ELECTRON_BUILD_FOLDER } from '../../src-main/node/runtime/native-binding';
 
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);

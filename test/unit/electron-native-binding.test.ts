@@ -1,4 +1,4 @@
-// One index, two runtimes: which better-sqlite3 binary each runtime loads (shell-policy/native-binding.ts),
+// One index, two runtimes: which better-sqlite3 binary each runtime loads (runtime/native-binding.ts),
 // as a pure rule, then for real: the bundled CLI in a source checkout and in an installed layout, run
 // by a node that reports process.versions.electron as Electron does (its ABI stays this node's, so a
 // copy of npm's build stands in for the Electron build), pushing to the emulator. Plus the pure parts of
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { rebuildSteps, toolEnv, verdictOnBuilt } from '../../scripts/electron-native';
-import { abiFromLoadError, chooseSqliteBinding, electronBindingFile, insideAsar, REBUILD_COMMAND, sqliteNativeBinding, type BindingFacts } from '../../src-main/node/shell-policy';
+import { abiFromLoadError, chooseSqliteBinding, electronBindingFile, insideAsar, REBUILD_COMMAND, sqliteNativeBinding, type BindingFacts } from '../../src-main/node/runtime/native-binding';
 import { makeLayout, run, writeCase, type Layout } from './electron-install-layout';
 
 const electron41: BindingFacts = { electron: '41.10.0', modules: '145', platform: 'linux', arch: 'x64', packageDir: '/home/dev/cloudhpc-sync/node_modules/better-sqlite3', electronBuildExists: true };

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkDroppedPaths, isInside, judgeDroppedPath, MAX_DROPPED_PATHS } from '../../src-main/node/shell-policy';
+import { checkDroppedPaths, judgeDroppedPath, MAX_DROPPED_PATHS } from '../../src-main/node/shell-policy';
 
 let root: string;
 let appData: string;
@@ -65,12 +65,5 @@ describe('checkDroppedPaths', () => {
 describe('judgeDroppedPath (the pure rule)', () => {
   it('an unreadable file is refused with what to do', () => {
     expect(judgeDroppedPath({ path: '/data/a.txt', exists: true, readable: false, kind: 'file', realPath: '/data/a.txt' }, '/home/u/.config/cloudhpc-sync')).toEqual({ ok: false, path: '/data/a.txt', reason: '/data/a.txt cannot be read: check its permissions.' });
-  });
-
-  it('isInside compares whole path segments', () => {
-    expect(isInside('/a/bc', '/a/b', false)).toBe(false);
-    expect(isInside('/a/b/c', '/a/b', false)).toBe(true);
-    expect(isInside('/a/b', '/a/b', false)).toBe(true);
-    expect(isInside('/A/B/c', '/a/b', true)).toBe(true);
   });
 });

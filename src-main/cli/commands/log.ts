@@ -1,10 +1,9 @@
 // cloudhpc-sync log <id> [--follow]: the output log of a simulation, with its diagnosis.
+import { statusName } from '../../common/contract';
+import { formatDiagnoses, outcome } from '../../node/simulation/diagnosis';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { formatDiagnoses, outcome } from '../../node/simulation/diagnosis';
-import { LogReader } from '../../node/simulation/log';
-import { statusName } from '../../node/simulation/run-summary';
-import { pollMinMs, simulationId } from './simulations-shared';
+import { simulationId } from './simulations-shared';
 
 export const log: Command = {
   name: 'log',
@@ -14,12 +13,8 @@ export const log: Command = {
   boolFlags: ['follow'],
   async run(args, ctx, signal) {
     const id = simulationId(args, 'log');
-    const reader = new LogReader({
-      client: ctx.client(),
-      id,
-      minIntervalMs: pollMinMs(ctx.env),
-      onText: (t) => { if (!ctx.json) ctx.stdout.write(t); },
-    });
+    const ws = await ctx.workspace({ api: true });
+    const reader = ws.runs.logReader(id, (t) => { if (!ctx.json) ctx.stdout.write(t); });
     ctx.onClose(async () => reader.close());
     if (args.flags.has('follow')) {
       const onAbort = (): void => reader.close();

@@ -18,25 +18,28 @@ export const push: Command = {
     const dir = args.positional[0];
     if (!dir || args.positional.length > 1) throw new UsageError('push takes exactly one folder.');
     const dry = args.flags.has('dry-run');
-    const service = ctx.service({ offline: dry });
-    const project = service.ensureProject(dir, { storageFolder: flagString(args, 'folder') });
-    const off = service.on('state', followStatus(ctx));
+    const ws = await ctx.workspace({ api: !dry });
+    const project = ws.ensureProject(dir, { storageFolder: flagString(args, 'folder') });
+    const off = ws.on('projectState', followStatus(ctx));
     // Ctrl-C: stop transfers in flight now (the index stays consistent; a rerun continues).
-    const onAbort = (): void => { void service.close(); };
+    const onAbort = (): void => { void ws.close(); };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (dry) {
-        const plan = await service.previewPush(project.id);
-        const summary = { projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.map((f) => f.path), deletes: plan.deletes, massDelete: plan.massDelete };
-        if (ctx.json) ctx.printJson(summary);
-        else ctx.out(`${project.storageFolder}: ${plan.strategy === 'none' ? 'nothing to push' : `${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes`}. ${plan.reason}`);
+        const plan = await ws.previewPush(project.id);
+        if (ctx.json) {
+          ctx.printJson({
+            projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes,
+            reason: plan.reason, changed: plan.changed.map((f) => f.path), deletes: plan.deletes, deleteArchiveFirst: plan.deleteArchiveFirst, massDelete: plan.massDelete,
+          });
+        } else {
+          ctx.out(`${project.storageFolder}: ${plan.strategy === 'none' ? 'nothing to push' : `${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes`}. ${plan.reason}`);
+        }
         return EXIT.OK;
       }
-      if (args.flags.has('confirm-deletes')) service.confirmDeletes(project.id);
-      const r = await service.ensurePushed(project.id, { timeoutMs: flagNumber(args, 'timeout', 1800) * 1000, signal });
-      const st = service.status(project.id);
+      const r = await ws.push(project.id, { confirmDeletes: args.flags.has('confirm-deletes'), timeoutMs: flagNumber(args, 'timeout', 1800) * 1000, signal });
       if (ctx.json) {
-        ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: st.state, pushed: true, lastStrategy: r.plan.strategy });
+        ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: ws.status(project.id).state, pushed: true, lastStrategy: r.plan.strategy });
       } else {
         ctx.out(`${project.storageFolder}: up to date (${project.localDir}).`);
       }

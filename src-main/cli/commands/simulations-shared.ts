@@ -1,10 +1,9 @@
 // Helpers shared by the simulation commands (launch, wait, stop, sync, log, simulations).
 import { createInterface } from 'node:readline/promises';
+import { statusName } from '../../common/contract';
 import type { Simulation } from '../../node/api/types';
-import type { Project } from '../../node/project/registry';
 import { formatDiagnoses, mainCause, type Diagnosis, type Outcome } from '../../node/simulation/diagnosis';
-import { formatRunSummary, statusName } from '../../node/simulation/run-summary';
-import type { SyncService } from '../../node/sync/service';
+import { formatRunSummary } from '../../node/simulation/run-summary';
 import { UsageError, type ParsedArgs } from '../args';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -27,30 +26,6 @@ export async function askYes(ctx: CliContext, question: string): Promise<boolean
   } finally {
     rl.close();
   }
-}
-
-/** Minimum milliseconds between status polls (CLOUDHPC_SYNC_POLL_MIN_MS lowers it for tests and demos against the emulator). */
-export function pollMinMs(env: NodeJS.ProcessEnv): number {
-  const v = Number(env.CLOUDHPC_SYNC_POLL_MIN_MS);
-  return Number.isFinite(v) && v >= 50 ? v : 30_000;
-}
-
-export function projectForFolder(service: SyncService, folder: string): Project | undefined {
-  return service.projects().find((p) => p.storageFolder === folder);
-}
-
-/** Pulls the results of a finished simulation into its project's folder, when it has one. */
-export async function pullResults(ctx: CliContext, service: SyncService, sim: Simulation): Promise<string> {
-  const project = projectForFolder(service, sim.folder);
-  if (!project) {
-    const line = `No local project syncs with the storage folder "${sim.folder}": the results stay in the storage.`;
-    if (!ctx.json) ctx.out(line);
-    return line;
-  }
-  const r = await service.pull(project.id, { priority: 'user' });
-  const line = `Results: ${r.summary} into ${project.localDir}`;
-  if (!ctx.json) ctx.out(line);
-  return line;
 }
 
 export function outcomeExit(outcome: Outcome): number {

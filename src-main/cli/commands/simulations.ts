@@ -1,10 +1,10 @@
 // cloudhpc-sync simulations: the user's simulations (one API call), with the local project of each.
+import { statusName } from '../../common/contract';
+import { formatOptions } from '../../node/simulation/options';
+import { formatRunSummary } from '../../node/simulation/run-summary';
 import { UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { appDataDir } from '../../node/project/app-data';
-import { formatOptions, SimulationOptionsCache } from '../../node/simulation/options';
-import { formatRunSummary, statusName } from '../../node/simulation/run-summary';
 import { simulationJson } from './simulations-shared';
 
 export const simulations: Command = {
@@ -17,15 +17,15 @@ One API call (index-short, page 1: the newest simulations).
   boolFlags: ['options', 'refresh'],
   async run(args, ctx) {
     if (args.positional.length > 0) throw new UsageError('simulations takes no argument.');
+    const ws = await ctx.workspace({ api: true });
     if (args.flags.has('options')) {
-      const client = ctx.client();
-      const o = await new SimulationOptionsCache({ dir: appDataDir(ctx.env) }).get(client, client.baseUrl, { refresh: args.flags.has('refresh') });
+      const o = await ws.runs.launchOptions(args.flags.has('refresh'));
       if (ctx.json) ctx.printJson(o);
       else ctx.out(formatOptions(o));
       return EXIT.OK;
     }
-    const list = await ctx.client().indexShort(1, 'id', 'desc', { priority: 'user' });
-    const projects = ctx.registry().list();
+    const list = await ws.runs.listFromService();
+    const projects = ws.projects();
     const local = (folder: string): string | null => projects.find((p) => p.storageFolder === folder)?.localDir ?? null;
     if (ctx.json) {
       ctx.printJson(list.map((s) => ({ ...simulationJson(s), localDir: local(s.folder) })));

@@ -1,7 +1,5 @@
 // cloudhpc-sync status [<dir>]: what the app knows about the projects, without any API call.
 // With a folder, it also scans it and shows what the next push would do and cost.
-import { existsSync } from 'node:fs';
-import { IndexStore } from '../../node/sync/index-store';
 import type { Command } from '../command';
 import { CliExit } from '../context';
 import { EXIT } from '../exit-codes';
@@ -11,44 +9,31 @@ export const status: Command = {
   summary: 'Show the projects and, for one folder, what the next push would cost (no API call)',
   usage: 'cloudhpc-sync status [<dir>] [--json]',
   async run(args, ctx) {
-    const registry = ctx.registry();
+    const ws = await ctx.workspace();
     const dir = args.positional[0];
     if (!dir) {
-      const rows = registry.list().map((p) => {
-        let files = 0;
-        let lastPushAt: number | null = null;
-        let archive = null;
-        const dbPath = registry.indexPath(p.id);
-        if (existsSync(dbPath)) {
-          const idx = IndexStore.open(dbPath);
-          try {
-            files = idx.count();
-            const t = idx.getMeta('engine.lastPushAt');
-            lastPushAt = t ? Number(t) : null;
-            archive = idx.archive();
-          } finally {
-            idx.close();
-          }
-        }
-        return { projectId: p.id, dir: p.localDir, storageFolder: p.storageFolder, paused: p.settings.paused, trackedFiles: files, lastPushAt, archive };
+      const rows = ws.projects().map((p) => {
+        const s = ws.summary(p.id);
+        return { projectId: p.id, dir: p.localDir, storageFolder: p.storageFolder, paused: p.settings.paused, trackedFiles: s.trackedFiles, lastPushAt: s.lastPushAt, lastPullAt: s.lastPullAt, archive: s.archive, conflicts: ws.conflicts(p.id).length };
       });
       if (ctx.json) ctx.printJson({ projects: rows });
       else if (rows.length === 0) ctx.out('No projects yet. Start with: cloudhpc-sync push <dir>');
-      else for (const r of rows) ctx.out(`${r.storageFolder}\t${r.dir}\t${r.paused ? 'paused' : 'active'}\t${r.trackedFiles} files\tlast push ${r.lastPushAt ? new Date(r.lastPushAt).toISOString() : 'never'}`);
+      else for (const r of rows) ctx.out(`${r.storageFolder}\t${r.dir}\t${r.paused ? 'paused' : 'active'}\t${r.trackedFiles} files\tlast push ${r.lastPushAt ? new Date(r.lastPushAt).toISOString() : 'never'}${r.conflicts ? `\t${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}` : ''}`);
       return EXIT.OK;
     }
-    const project = registry.findByDir(dir);
+    const project = ws.projectByDir(dir);
     if (!project) throw new CliExit(EXIT.USAGE, `${dir} is not a project. Push it once to create it: cloudhpc-sync push ${dir}`);
-    const service = ctx.service({ offline: true });
-    const plan = await service.previewPush(project.id);
-    const st = service.status(project.id);
-    const activity = service.activity(project.id, 10);
+    const plan = await ws.previewPush(project.id);
+    const st = ws.status(project.id);
+    const activity = ws.activity(project.id, 10);
+    const conflicts = ws.conflicts(project.id);
     if (ctx.json) {
-      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, activity });
+      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, conflicts, activity });
     } else {
       ctx.out(`${project.storageFolder} (${project.localDir})${project.settings.paused ? ' [paused]' : ''}`);
       ctx.out(plan.strategy === 'none' ? '  up to date: nothing to push' : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
       if (plan.massDelete) ctx.out(`  needs confirmation: ${plan.massDelete.count} deletions (limit ${plan.massDelete.limit}); push with --confirm-deletes`);
+      for (const c of conflicts) ctx.out(`  conflict: ${c.path} (cloud version: ${c.copy}) — ${c.reason}`);
       for (const a of activity) ctx.out(`  ${new Date(a.at).toISOString()} ${a.kind}: ${a.message}`);
     }
     return EXIT.OK;

@@ -1,7 +1,7 @@
 // cloudhpc-sync stop <id> [--hard]: soft stop (saves results) or hard stop (saves nothing).
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { ControlError, EXPLAIN, SimulationControl } from '../../node/simulation/control';
+import { ControlError, EXPLAIN } from '../../node/simulation/control';
 import { askYes, simulationId } from './simulations-shared';
 
 export const stop: Command = {
@@ -15,21 +15,15 @@ export const stop: Command = {
   async run(args, ctx) {
     const id = simulationId(args, 'stop');
     const hard = args.flags.has('hard');
-    const control = new SimulationControl({ client: ctx.client() });
+    const ws = await ctx.workspace({ api: true });
+    if (hard && !(args.flags.has('yes') || (await askYes(ctx, `${EXPLAIN.hardStop} Hard stop simulation ${id}?`)))) {
+      ctx.err(`Not stopped. ${EXPLAIN.hardStop} Add --yes to confirm, or use a soft stop (without --hard) to keep the results.`);
+      return EXIT.USAGE;
+    }
     try {
-      let r;
-      if (hard) {
-        const confirmed = args.flags.has('yes') || (await askYes(ctx, `${EXPLAIN.hardStop} Hard stop simulation ${id}?`));
-        if (!confirmed) {
-          ctx.err(`Not stopped. ${EXPLAIN.hardStop} Add --yes to confirm, or use a soft stop (without --hard) to keep the results.`);
-          return EXIT.USAGE;
-        }
-        r = await control.hardStop(id, { confirmed: true });
-      } else {
-        r = await control.softStop(id);
-      }
-      if (ctx.json) ctx.printJson({ id, action: r.action, explanation: r.explanation });
-      else ctx.out(`Simulation ${id}: ${hard ? 'hard' : 'soft'} stop requested. ${r.explanation}`);
+      const { result } = await ws.runs.control(id, hard ? 'hard-stop' : 'soft-stop', true);
+      if (ctx.json) ctx.printJson({ id, action: result.action, explanation: result.explanation });
+      else ctx.out(`Simulation ${id}: ${hard ? 'hard' : 'soft'} stop requested. ${result.explanation}`);
       return EXIT.OK;
     } catch (e) {
       if (!(e instanceof ControlError)) throw e;

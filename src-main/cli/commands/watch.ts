@@ -12,15 +12,15 @@ export const watch: Command = {
   --json prints one JSON line per state change.`,
   async run(args, ctx, signal) {
     if (args.positional.length === 0) throw new UsageError('watch needs at least one folder.');
-    const service = ctx.service();
-    const projects = args.positional.map((d) => service.ensureProject(d));
-    const off = service.on('state', followStatus(ctx, true));
-    const offActivity = service.on('activity', (a) => {
+    const ws = await ctx.workspace({ api: true });
+    const projects = args.positional.map((d) => ws.ensureProject(d));
+    const off = ws.on('projectState', followStatus(ctx, true));
+    const offActivity = ws.on('activity', (a) => {
       if (ctx.json) ctx.printJson({ event: 'activity', ...a });
       else if (!ctx.tty) ctx.out(`${a.message}`);
     });
     try {
-      await service.watch(projects.map((p) => p.id));
+      await ws.watch(projects.map((p) => p.id));
       if (!ctx.json) ctx.out(`Watching ${projects.map((p) => `${p.localDir} -> ${p.storageFolder}`).join(', ')}. Ctrl-C stops.`);
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();

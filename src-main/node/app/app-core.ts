@@ -1,7 +1,8 @@
-// AppCore: the facade that implements the UI contract on top of the engine modules (API client,
-// key store, project registry, sync service, simulations). Both transports (Electron IPC, the
-// headless server) hand it untrusted requests; it validates them, runs them, and answers Replies.
-// It keeps the API key to itself: the UI only ever sees KeyStatus.
+// AppCore: the UI contract on top of the Workspace (the application layer, ../workspace). Both
+// transports (Electron IPC, the headless server) hand it untrusted requests; each handler validates
+// (validate.ts), calls the workspace, and maps the typed answer onto the contract (views.ts). The
+// workspace's typed events become contract events and notifications. It keeps the API key to
+// itself: the UI only ever sees KeyStatus.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,24 +10,20 @@ import type {
   AppState, CoreHandlers, EventName, Events, KeyStatus, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView,
 } from '../../common/contract';
 import { isRequestName } from '../../common/contract';
-import { CallBudget } from '../api/budget';
-import { CloudHpcClient } from '../api/client';
-import { isCloudHpcError } from '../api/errors';
-import { safeLog, type LogSink } from '../api/redact';
-import { ApiKeyManager, type SafeStorageLike } from '../keystore';
-import { appDataDir, ProjectRegistry, suggestStorageName, checkStorageName } from '../project';
-import { mainCause } from '../simulation/diagnosis';
-import { SyncService } from '../sync/service';
-import type { AnyEvent, CoreEndpoint } from './endpoint';
-import { ConflictBook, parseConflictMessage } from './conflicts';
+import type { LogSink } from '../api/redact';
+import type { SafeStorageLike } from '../keystore';
+import { checkStorageName, suggestStorageName } from '../project';
+import type { Scheduler } from '../simulation/scheduler';
+import { pullText } from '../sync/pull';
+import { Workspace, type RunInfo, type RunTuning } from '../workspace';
 import { DropPlanner } from './drops';
+import type { AnyEvent, CoreEndpoint } from './endpoint';
 import { AppError, toContractError } from './errors';
 import { openTarget } from './open-path';
 import { projectView } from './project-views';
-import { SettingsStore } from './settings';
-import { Simulations, type SimulationTuning } from './simulations';
+import { RunLogs } from './run-logs';
 import { parseParams } from './validate';
-import { budgetView, traySummary } from './views';
+import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary } from './views';
 
 export interface AppCoreOptions {
   transport: 'electron' | 'headless';
@@ -44,69 +41,79 @@ export interface AppCoreOptions {
   /** false: skip the OS keychain (tests, or a setting). */
   useKeychain?: boolean;
   /** Faster polling for tests and the demo. */
-  tuning?: SimulationTuning;
+  tuning?: RunTuning;
+  /** The clock of tracking and scheduled pulls (tests: a manual one). */
+  scheduler?: Scheduler;
   log?: LogSink;
 }
 
-export const APP_SERVICE_NAME = 'cloudHPC Sync';
-
 export class AppCore implements CoreEndpoint {
-  readonly home: string;
+  readonly workspace: Workspace;
   readonly stagingRoot: string;
-  readonly settings: SettingsStore;
-  readonly registry: ProjectRegistry;
-  readonly budget = new CallBudget();
-  readonly sync: SyncService;
-  sims: Simulations;
-  private readonly cloud: CloudHpcClient;
-  private keys!: ApiKeyManager;
-  private client: CloudHpcClient | null = null;
-  private readonly conflicts: ConflictBook;
   private readonly drops: DropPlanner;
+  private readonly logs: RunLogs;
   private readonly listeners = new Set<(ev: AnyEvent) => void>();
   private readonly log: LogSink;
   private seq = 0;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
   private offline: OfflineView = { offline: false, since: null, message: null };
   private watched: number | null = null;
-  private started = false;
-  private watching = false;
   private stopped = false;
   private readonly unsubs: (() => void)[] = [];
-  private readonly seenActivity = new Set<string>();
-  private keyStatusCache: KeyStatus | null = null;
   readonly handlers: CoreHandlers;
 
   private constructor(private readonly opts: AppCoreOptions) {
-    const env = opts.env ?? process.env;
-    this.home = opts.home ?? appDataDir(env);
-    this.log = safeLog(opts.log);
-    this.settings = new SettingsStore(this.home, env.CLOUDHPC_API_URL?.trim() || null);
-    this.registry = new ProjectRegistry(this.home);
-    this.stagingRoot = mkdtempSync(join(tmpdir(), 'cloudhpc-drop-'));
-    const cloud = this.cloudProxy();
-    this.cloud = cloud;
-    this.sync = new SyncService({
-      registry: this.registry,
-      cloud,
-      budgetLeft: () => this.budget.state().hourlyLeft,
-      log: (level, m) => this.log(level, m),
-      scriptOf: (pid) => this.sims.recordList().find((r) => r.projectId === pid)?.script ?? null,
+    this.log = opts.log ?? (() => undefined);
+    const ws = new Workspace({
+      home: opts.home,
+      env: opts.env,
+      safeStorage: opts.safeStorage,
+      cliKeyFile: opts.cliKeyFile,
+      keychainTimeoutMs: opts.keychainTimeoutMs,
+      useKeychain: opts.useKeychain,
+      tuning: opts.tuning,
+      scheduler: opts.scheduler,
+      log: opts.log,
     });
-    this.sims = this.makeSimulations();
-    this.conflicts = new ConflictBook((id) => this.registry.projectDir(id));
+    this.workspace = ws;
+    this.stagingRoot = mkdtempSync(join(tmpdir(), 'cloudhpc-drop-'));
+    this.logs = new RunLogs(ws, (chunk) => this.emit('logAppended', chunk));
     this.drops = new DropPlanner({
-      home: this.home,
+      home: ws.home,
       stagingRoot: this.stagingRoot,
-      project: (id) => ({ id, localDir: this.projectRecord(id).localDir }),
+      project: (id) => ({ id, localDir: ws.project(id).localDir }),
       suggestStorageName: (dir) => {
         const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
         return checkStorageName(name).ok ? name : suggestStorageName(name);
       },
     });
-    this.unsubs.push(
-      this.sync.on('state', (s) => {
-        if (s.state === 'offline') this.setOffline(s.lastError?.message ?? 'cloudHPC cannot be reached.');
+    this.unsubs.push(...this.subscribe());
+    this.handlers = this.makeHandlers();
+  }
+
+  /** The app data folder. */
+  get home(): string {
+    return this.workspace.home;
+  }
+
+  /** The app settings (the Electron shell reads them at start). */
+  get settings(): Workspace['settings'] {
+    return this.workspace.settings;
+  }
+
+  static async create(opts: AppCoreOptions): Promise<AppCore> {
+    const core = new AppCore(opts);
+    await core.workspace.connect();
+    core.stateChanged();
+    return core;
+  }
+
+  /** The workspace's typed events → contract events and notifications. */
+  private subscribe(): (() => void)[] {
+    const ws = this.workspace;
+    const now = (): string => new Date().toISOString();
+    return [
+      ws.on('projectState', (s) => {
         const view = this.projectViewOf(s.projectId);
         if (view) {
           this.emit('projectState', view);
@@ -114,72 +121,58 @@ export class AppCore implements CoreEndpoint {
         }
         this.stateChanged();
       }),
-      this.sync.on('activity', () => this.stateChanged()),
-      this.budget.onChange(() => this.stateChanged()),
-    );
-    this.handlers = this.makeHandlers();
-  }
-
-  /** The simulations side; rebuilt when the polling share changes (the tracker takes it at start). */
-  private makeSimulations(): Simulations {
-    const cloud = this.cloud;
-    return new Simulations({
-      home: this.home,
-      client: cloud,
-      sync: this.sync,
-      share: () => this.settings.get().pollingShare,
-      projectOfFolder: (folder) => this.registry.list().find((p) => p.storageFolder === folder)?.id ?? null,
-      project: (id) => this.projectRecord(id),
-      pull: (pid) => this.pullProject(pid, 'background'),
-      onChange: (simulation, previousStatus) => {
-        this.emit('simulationChanged', { simulation, previousStatus });
+      ws.on('activity', () => this.stateChanged()),
+      ws.on('run', ({ run, from }) => {
+        this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: from });
         this.stateChanged();
-      },
-      onFinished: (f, projectId) => {
-        if (!this.settings.get().notifications.simulationEnded) return;
-        const what = f.outcome === 'completed with errors' ? 'completed with errors' : f.outcome;
-        const cause = mainCause(f.diagnoses);
-        this.emit('notification', {
-          kind: 'simulation-ended',
-          title: `Simulation #${f.simulation.id} ${what}`,
-          body: `${f.simulation.folder} (${f.simulation.script})${cause ? `: ${cause.cause}` : ''}`,
-          simulationId: f.simulation.id,
-          ...(projectId ? { projectId } : {}),
-          at: new Date().toISOString(),
-        });
-      },
-      onLog: (chunk) => this.emit('logAppended', chunk),
-      onError: (_message, error) => this.noteFailure(error),
-      onPolled: () => {
-        this.setOffline(null);
-        this.stateChanged();
-      },
-      tuning: this.opts.tuning,
-    });
-  }
-
-  static async create(opts: AppCoreOptions): Promise<AppCore> {
-    const core = new AppCore(opts);
-    core.keys = await ApiKeyManager.open({
-      service: APP_SERVICE_NAME,
-      dataDir: core.home,
-      safeStorage: opts.safeStorage ?? null,
-      env: opts.env ?? process.env,
-      cliKeyFile: opts.cliKeyFile,
-      timeoutMs: opts.keychainTimeoutMs,
-      useKeychain: opts.useKeychain,
-      log: core.log,
-      checker: async (baseUrl, key) => {
-        const probe = new CloudHpcClient({ baseUrl, apiKey: key, budget: core.budget });
-        try {
-          await probe.checkKey();
-        } finally {
-          await probe.close();
+      }),
+      ws.on('runEnded', ({ run, finished }) => {
+        if (this.settings.get().notifications.simulationEnded) {
+          const s = finished.simulation;
+          this.emit('notification', {
+            kind: 'simulation-ended',
+            title: `Simulation #${s.id} ${finished.outcome}`,
+            body: `${s.folder} (${s.script})${run.cause ? `: ${run.cause.cause}` : ''}`,
+            simulationId: s.id,
+            ...(run.projectId ? { projectId: run.projectId } : {}),
+            at: now(),
+          });
         }
-      },
-    });
-    await core.connect();
-    return core;
+        this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
+        this.stateChanged();
+      }),
+      ws.on('runDiagnosed', ({ run }) => {
+        this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
+        this.stateChanged();
+      }),
+      ws.on('resultsPulled', ({ projectId, result }) => {
+        const n = this.settings.get().notifications;
+        const name = ws.registry.get(projectId)?.storageFolder ?? projectId;
+        if (n.resultsPulled && result.downloaded.length > 0) {
+          this.emit('notification', { kind: 'results-pulled', title: `Results pulled: ${name}`, body: pullText.summary(result), projectId, at: now() });
+        }
+        if (n.conflict && result.conflicts.length > 0) {
+          const k = result.conflicts.length;
+          this.emit('notification', { kind: 'conflict', title: `${k} conflict${k === 1 ? '' : 's'} in ${name}`, body: 'Local files were kept; the cloud versions are beside them. Resolve them in the project.', projectId, at: now() });
+        }
+        this.stateChanged();
+      }),
+      ws.on('offline', ({ message }) => {
+        this.offline = message !== null ? { offline: true, since: now(), message } : { offline: false, since: null, message: null };
+        this.stateChanged();
+      }),
+      ws.on('keyRejected', ({ message }) => {
+        this.emit('keyRejected', { message });
+        if (this.settings.get().notifications.keyRejected) this.emit('notification', { kind: 'key-rejected', title: 'API key rejected', body: message, at: now() });
+        this.stateChanged();
+      }),
+      ws.on('problem', ({ what, error }) => {
+        this.log('warn', `${what}: ${toContractError(error).message}`);
+        this.stateChanged();
+      }),
+      ws.on('polled', () => this.stateChanged()),
+      ws.api.budget.onChange(() => this.stateChanged()),
+    ];
   }
 
   // ---- transport side
@@ -196,7 +189,7 @@ export class AppCore implements CoreEndpoint {
       const handler = this.handlers[name] as (p: ParamsOf<K>) => Promise<ResultOf<K>>;
       return { ok: true, value: await handler(p) };
     } catch (err) {
-      this.noteFailure(err);
+      this.workspace.api.noteFailure(err);
       const error = toContractError(err);
       if (error.code === 'internal') this.log('error', `${name} failed: ${error.message}`);
       return { ok: false, error };
@@ -231,22 +224,8 @@ export class AppCore implements CoreEndpoint {
 
   /** Starts background work: watching the projects and tracking simulations (once a key is set). */
   async start(): Promise<void> {
-    this.started = true;
-    await this.startBackground();
+    await this.workspace.start();
     this.stateChanged();
-  }
-
-  private async startBackground(): Promise<void> {
-    if (!this.started || !this.client || this.stopped) return;
-    if (!this.watching) {
-      this.watching = true;
-      try {
-        await this.sync.watch();
-      } catch (err) {
-        this.log('warn', `watching failed: ${toContractError(err).message}`);
-      }
-    }
-    void this.sims.tracker.refresh().catch((err: unknown) => this.noteFailure(err));
   }
 
   async stop(): Promise<void> {
@@ -254,107 +233,21 @@ export class AppCore implements CoreEndpoint {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     for (const u of this.unsubs.splice(0)) u();
     this.listeners.clear();
-    this.sims.close();
-    await this.sync.close();
-    await this.client?.close();
-    this.client = null;
+    this.logs.close();
+    await this.workspace.close();
     rmSync(this.stagingRoot, { recursive: true, force: true });
   }
 
-  // ---- internals
+  // ---- views
 
-  private baseUrl(): string {
-    return this.settings.get().baseUrl;
-  }
-
-  /** The engines hold this proxy: it always reaches the current client (key and base URL can change). */
-  private cloudProxy(): CloudHpcClient {
-    const target = {} as CloudHpcClient;
-    return new Proxy(target, {
-      get: (_t, prop) => {
-        if (prop === 'budget') return this.budget;
-        if (prop === 'baseUrl') return this.settings.get().baseUrl.replace(/\/+$/, '');
-        const c = this.requireClient();
-        const v: unknown = Reflect.get(c, prop, c);
-        if (typeof v !== 'function') return v;
-        // Every call the engines make tells whether the service is reachable (the offline banner).
-        return (...args: unknown[]) => {
-          const r: unknown = (v as (...a: unknown[]) => unknown).apply(c, args);
-          if (r instanceof Promise) r.then(() => this.setOffline(null), (err: unknown) => this.noteFailure(err));
-          return r;
-        };
-      },
-    });
-  }
-
-  /** (Re)creates the API client from the stored key; no client when there is none. */
-  private async connect(): Promise<void> {
-    await this.client?.close();
-    this.client = null;
-    let key: string | null = null;
-    try {
-      key = await this.keys.getKey(this.baseUrl());
-    } catch (err) {
-      this.log('warn', `API key could not be read: ${toContractError(err).message}`);
-    }
-    if (key) this.client = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, log: this.log });
-    await this.keyStatus(true);
-    await this.startBackground();
-    this.stateChanged();
-  }
-
-  /** KeyStatus, cached: reading the keychain on every snapshot would cost a D-Bus call each time. */
-  private async keyStatus(refresh = false): Promise<KeyStatus> {
-    if (refresh || !this.keyStatusCache) this.keyStatusCache = await this.keys.status(this.baseUrl());
-    return this.keyStatusCache;
-  }
-
-  requireClient(): CloudHpcClient {
-    if (!this.client) throw new AppError('no-key', 'No API key is set yet: paste the key from your cloudHPC profile page first.');
-    return this.client;
-  }
-
-  private noteFailure(err: unknown): void {
-    if (!isCloudHpcError(err)) return;
-    if (err.kind === 'network') this.setOffline(err.userMessage);
-    if (err.kind === 'unauthorized') this.keyRejected(err.userMessage);
-  }
-
-  setOffline(message: string | null): void {
-    const offline = message !== null;
-    if (offline === this.offline.offline) return;
-    this.offline = offline ? { offline, since: new Date().toISOString(), message } : { offline: false, since: null, message: null };
-    this.stateChanged();
-  }
-
-  keyRejected(message: string): void {
-    this.keys.markRejected(this.baseUrl());
-    this.keyStatusCache = null;
-    this.emit('keyRejected', { message });
-    if (this.settings.get().notifications.keyRejected) {
-      this.emit('notification', { kind: 'key-rejected', title: 'API key rejected', body: message, at: new Date().toISOString() });
-    }
-    this.stateChanged();
-  }
-
-  private projectRecord(id: string): { localDir: string; storageFolder: string } {
-    const p = this.registry.get(id);
-    if (!p) throw new AppError('not-found', 'This project is no longer in the list: refresh and try again.');
-    return p;
+  private simView(run: RunInfo): SimulationView {
+    return simulationView(run, this.watched);
   }
 
   private projectViewOf(id: string): ProjectView | null {
-    const p = this.registry.get(id);
-    if (!p) return null;
-    const activity = this.sync.activity(id, 50);
-    // The pull writes conflicts to the activity history (not always as an event): collect them from there.
-    for (const a of activity) {
-      if (a.kind !== 'conflict' || this.seenActivity.has(`${id}:${a.id}`)) continue;
-      this.seenActivity.add(`${id}:${a.id}`);
-      const c = parseConflictMessage(a.message, a.path);
-      if (c) this.conflicts.add(id, { ...c, at: a.at });
-    }
-    return projectView(this.sync.status(id), activity, this.conflicts.list(id, p.localDir));
+    const ws = this.workspace;
+    if (!ws.registry.get(id)) return null;
+    return projectView(ws.sync.status(id), ws.activity(id, 50), ws.conflicts(id).map(conflictView));
   }
 
   private project(id: string): ProjectView {
@@ -363,21 +256,14 @@ export class AppCore implements CoreEndpoint {
     return v;
   }
 
-  projectViews(): ProjectView[] {
-    return this.registry.list().map((p) => this.projectViewOf(p.id)).filter((v): v is ProjectView => v !== null);
-  }
-
-  simulationViews(): SimulationView[] {
-    return this.sims.list();
-  }
-
   async snapshot(): Promise<AppState> {
-    const projects = this.projectViews();
-    const simulations = this.simulationViews();
-    const budget = budgetView(this.budget.state());
+    const ws = this.workspace;
+    const projects = ws.projects().map((p) => this.projectViewOf(p.id)).filter((v): v is ProjectView => v !== null);
+    const simulations = ws.runs.list().map((r) => this.simView(r));
+    const budget = budgetView(ws.api.budget.state());
     const offline = this.offline.offline || projects.some((p) => p.state === 'offline');
     const tray = traySummary(projects, simulations, budget, offline);
-    if (this.sync.isGloballyPaused) tray.allPaused = true;
+    if (ws.allPaused) tray.allPaused = true;
     return {
       seq: ++this.seq,
       transport: this.opts.transport,
@@ -391,126 +277,93 @@ export class AppCore implements CoreEndpoint {
     };
   }
 
-  /** Pulls a project's results and tells the user what came back. */
-  private async pullProject(projectId: string, priority: 'user' | 'background'): Promise<void> {
-    const r = await this.sync.pull(projectId, { priority });
-    const n = this.settings.get().notifications;
-    const name = this.projectRecord(projectId).storageFolder;
-    if (n.resultsPulled && !/^Pulled 0 files?\b/.test(r.summary)) {
-      this.emit('notification', { kind: 'results-pulled', title: `Results pulled: ${name}`, body: r.summary, projectId, at: new Date().toISOString() });
-    }
-    if (n.conflict && r.conflicts > 0) {
-      this.emit('notification', { kind: 'conflict', title: `${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'} in ${name}`, body: 'Local files were kept; the cloud versions are beside them. Resolve them in the project.', projectId, at: new Date().toISOString() });
-    }
-    this.stateChanged();
+  private keyStatus(refresh = false): Promise<KeyStatus> {
+    return this.workspace.api.keyStatus(refresh);
   }
 
-  private background(what: string, p: Promise<unknown>): void {
-    p.catch((err: unknown) => {
-      this.noteFailure(err);
-      this.log('warn', `${what} failed: ${toContractError(err).message}`);
-    });
+  private async afterKeyChange(s: KeyStatus): Promise<KeyStatus> {
+    await this.workspace.connect();
+    this.stateChanged();
+    return s;
   }
 
   private makeHandlers(): CoreHandlers {
+    const ws = this.workspace;
     return {
       getState: () => this.snapshot(),
       keyStatus: () => this.keyStatus(true),
-      setApiKey: async ({ key, allowInsecureStorage }) => {
-        const s = await this.keys.setKey(this.baseUrl(), key, { allowInsecureStorage });
-        await this.connect();
-        return s;
-      },
-      importCliKey: async ({ allowInsecureStorage }) => {
-        const s = await this.keys.importCliKey(this.baseUrl(), { allowInsecureStorage });
-        await this.connect();
-        return s;
-      },
-      forgetApiKey: async () => {
-        const s = await this.keys.forget(this.baseUrl());
-        await this.connect();
-        return s;
-      },
+      setApiKey: async ({ key, allowInsecureStorage }) => this.afterKeyChange(await ws.api.setKey(key, allowInsecureStorage)),
+      importCliKey: async ({ allowInsecureStorage }) => this.afterKeyChange(await ws.api.importCliKey(allowInsecureStorage)),
+      forgetApiKey: async () => this.afterKeyChange(await ws.api.forgetKey()),
       addProject: async ({ dir, storageFolder }) => {
-        const s = this.settings.get();
-        const p = this.sync.addProject(dir, { storageFolder: storageFolder?.trim() || undefined, settings: { pullMode: s.pullAll ? 'everything' : 'results', extractArchives: s.extractArchives } });
-        if (this.watching) this.background('watching the new project', this.sync.watch([p.id]));
+        const p = ws.addProject(dir, { storageFolder });
         this.stateChanged();
         return this.project(p.id);
       },
       removeProject: async ({ projectId }) => {
-        this.project(projectId);
-        await this.sync.removeProject(projectId);
+        await ws.removeProject(projectId);
         this.stateChanged();
         return null;
       },
       pauseProject: async ({ projectId }) => {
-        this.project(projectId);
-        this.sync.pause(projectId);
-        this.stateChanged();
+        ws.pause(projectId);
         return this.project(projectId);
       },
       resumeProject: async ({ projectId }) => {
-        this.project(projectId);
-        this.sync.resume(projectId);
-        this.stateChanged();
+        ws.resume(projectId);
         return this.project(projectId);
       },
       pauseAll: async () => {
-        this.sync.pause();
+        ws.pause();
         this.stateChanged();
         return null;
       },
       resumeAll: async () => {
-        this.sync.resume();
-        for (const p of this.registry.list()) if (p.settings.paused) this.sync.resume(p.id);
+        ws.resume();
         this.stateChanged();
         return null;
       },
       pushNow: async ({ projectId, confirmed }) => {
-        this.requireClient();
-        const status = this.sync.status(this.project(projectId).id);
-        if (status.attention) {
-          if (!confirmed) throw new AppError('needs-confirmation', status.attention.message);
-          this.sync.confirmDeletes(projectId);
-        }
-        this.background('push', this.sync.syncNow(projectId));
+        ws.pushSoon(projectId, { confirmed });
         return this.project(projectId);
       },
       pullNow: async ({ projectId }) => {
-        this.requireClient();
-        this.project(projectId);
-        this.background('pull', this.pullProject(projectId, 'user'));
+        ws.pull(projectId).catch((err: unknown) => {
+          ws.api.noteFailure(err);
+          this.log('warn', `pull failed: ${toContractError(err).message}`);
+        });
         return this.project(projectId);
       },
       resolveConflict: async ({ projectId, conflictId, keep }) => {
-        await this.conflicts.resolve(projectId, this.projectRecord(projectId).localDir, conflictId, keep);
+        await ws.resolveConflict(projectId, conflictId, keep);
         this.stateChanged();
         return this.project(projectId);
       },
       openPath: async ({ target }) => openTarget(target, {
-        projectDir: (id) => this.projectRecord(id).localDir,
-        conflict: (pid, cid) => this.conflicts.find(pid, cid),
-        vncHosts: () => this.sims.list().flatMap((s) => {
-          try { return s.vncUrl ? [new URL(s.vncUrl).hostname] : []; } catch { return []; }
+        projectDir: (id) => ws.project(id).localDir,
+        conflict: (pid, cid) => {
+          const c = ws.conflicts(pid).find((x) => x.id === cid);
+          if (!c) throw new AppError('not-found', 'This conflict is no longer listed: refresh the project.');
+          return c;
+        },
+        vncHosts: () => ws.runs.list().flatMap((r) => {
+          try { return r.simulation.vncUrl ? [new URL(r.simulation.vncUrl).hostname] : []; } catch { return []; }
         }),
         opener: this.opts.opener,
       }),
       dropFiles: async ({ projectId, sources }) => {
-        if (projectId !== null) this.project(projectId);
+        if (projectId !== null) ws.project(projectId);
         return this.drops.plan(projectId, sources);
       },
       confirmDrop: async ({ planId, replace }) => {
         const stored = this.drops.take(planId);
         if (stored.plan.newProject) {
-          const s = this.settings.get();
-          const p = this.sync.addProject(stored.plan.newProject.dir, { storageFolder: stored.plan.newProject.storageFolder, settings: { pullMode: s.pullAll ? 'everything' : 'results', extractArchives: s.extractArchives } });
-          if (this.watching) this.background('watching the new project', this.sync.watch([p.id]));
+          const p = ws.addProject(stored.plan.newProject.dir, { storageFolder: stored.plan.newProject.storageFolder });
           this.stateChanged();
           return { projectId: p.id, copied: 0, replaced: 0, skipped: stored.plan.items.length };
         }
         const r = await this.drops.copy(stored, replace);
-        if (this.client) this.background('push after drop', this.sync.syncNow(r.projectId));
+        if (ws.api.connected) ws.pushSoon(r.projectId, {});
         this.stateChanged();
         return r;
       },
@@ -519,56 +372,47 @@ export class AppCore implements CoreEndpoint {
         return null;
       },
       launchOptions: async ({ refresh }) => {
-        this.requireClient();
-        return this.sims.launchOptions(this.baseUrl().replace(/\/+$/, ''), refresh ?? false);
+        ws.api.requireClient();
+        return launchOptionsView(await ws.runs.launchOptions(refresh ?? false));
       },
-      preflight: async ({ projectId, options }) => this.sims.preflight(projectId, options),
+      preflight: async ({ projectId, options }) => reportView(await ws.runs.preflight(projectId, options)),
       launchSimulation: async ({ projectId, options, acceptWarnings }) => {
-        this.requireClient();
-        const r = await this.sims.launch(projectId, options, acceptWarnings);
-        this.stateChanged();
-        return r;
+        ws.api.requireClient();
+        const r = await ws.runs.launch(projectId, options, { confirm: () => acceptWarnings });
+        return { simulation: this.simView(r.run), report: reportView(r.report) };
       },
       stopSimulation: async ({ id, mode, confirmed }) => {
-        this.requireClient();
+        ws.api.requireClient();
         if (mode === 'hard' && !confirmed) throw new AppError('needs-confirmation', 'Hard stop kills the run at once and saves nothing to the storage: confirm to go on.');
-        return this.sims.controlAction(id, mode === 'soft' ? 'soft-stop' : 'hard-stop', confirmed);
+        return this.simView((await ws.runs.control(id, mode === 'soft' ? 'soft-stop' : 'hard-stop', confirmed)).run);
       },
       syncSimulation: async ({ id }) => {
-        this.requireClient();
-        return this.sims.controlAction(id, 'sync', false);
+        ws.api.requireClient();
+        return this.simView((await ws.runs.control(id, 'sync')).run);
       },
       watchSimulation: async ({ id }) => {
         this.watched = id;
-        if (this.client) this.sims.watch(id);
+        if (ws.api.connected) {
+          ws.runs.watch(id);
+          this.logs.watch(id);
+        }
         this.stateChanged();
         return null;
       },
       getLog: async ({ id, fromOffset }) => {
-        this.requireClient();
-        return this.sims.getLog(id, fromOffset);
+        ws.api.requireClient();
+        return this.logs.get(id, fromOffset);
       },
-      getSettings: async () => this.settings.get(),
+      getSettings: async () => ws.settings.get(),
       setSettings: async ({ settings }) => {
-        const before = this.settings.get();
-        const s = this.settings.update(settings);
-        if (s.pollingShare !== before.pollingShare) {
-          this.sims.close();
-          this.sims = this.makeSimulations();
-          if (this.client) {
-            if (this.watched !== null) this.sims.watch(this.watched);
-            void this.sims.tracker.refresh().catch((err: unknown) => this.noteFailure(err));
-          }
-        }
-        if (s.baseUrl !== before.baseUrl) await this.connect();
+        const s = await ws.updateSettings(settings);
         this.stateChanged();
         return s;
       },
       windowVisibility: async ({ visible }) => {
-        this.sims.setHidden(!visible);
+        ws.runs.setHidden(!visible);
         return null;
       },
     };
   }
 }
-

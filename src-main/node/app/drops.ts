@@ -1,13 +1,15 @@
 // Files and folders dropped on a project are copied into its case folder — after a plan the user
 // confirms (what is added, what would be replaced) — and then pushed. A folder dropped outside any
 // project becomes a new project. Sources are re-checked here (exist, readable, not the app's own
-// data); browser drops arrive as staged uploads under the staging root.
-import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream, realpathSync } from 'node:fs';
-import { copyFile, link, lstat, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+// data); browser drops arrive as staged uploads under the staging root. Every write into the case
+// goes through the rooted-path rule (no '..', no symlinked folder on the way, real path inside).
+import { randomUUID } from 'node:crypto';
+import { constants, realpathSync } from 'node:fs';
+import { copyFile, link, lstat, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DropPlan, DropPlanItem, DropResult, DropSource } from '../../common/contract';
+import { isPathRefused, isWithin, RootedFolder } from '../rooted-path';
+import { sha256File } from '../sync/hasher';
 import { AppError } from './errors';
 
 const PLAN_TTL_MS = 15 * 60_000;
@@ -31,21 +33,10 @@ export interface DropTarget {
   localDir: string;
 }
 
-function isInside(parent: string, child: string): boolean {
-  const r = relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[a-zA-Z]:/.test(r));
-}
-
-async function sha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(path), h);
-  return h.digest('hex');
-}
-
 async function sameContent(a: string, b: string, size: number): Promise<boolean> {
   const sb = await stat(b);
   if (!sb.isFile() || sb.size !== size) return false;
-  return (await sha256(a)) === (await sha256(b));
+  return (await sha256File(a)) === (await sha256File(b));
 }
 
 export class DropPlanner {
@@ -77,7 +68,7 @@ export class DropPlanner {
       throw new AppError('invalid-input', `${s.path} does not exist (or cannot be read): drop it again.`);
     }
     const home = (() => { try { return realpathSync(this.o.home); } catch { return resolve(this.o.home); } })();
-    if (isInside(home, abs) || isInside(abs, home)) throw new AppError('not-allowed', 'That is the app\'s own data folder: it cannot be added to a case.');
+    if (isWithin(home, abs) || isWithin(abs, home)) throw new AppError('not-allowed', 'That is the app\'s own data folder: it cannot be added to a case.');
     return { abs, name: basename(abs), stagingId: null };
   }
 
@@ -140,8 +131,8 @@ export class DropPlanner {
     const caseDir = realpathSync(target.localDir);
     const files: SourceFile[] = [];
     for (const r of resolved) {
-      if (r.stagingId === null && isInside(r.abs, caseDir)) throw new AppError('not-allowed', `${r.abs} holds the case folder itself: it cannot be copied into it.`);
-      if (r.stagingId === null && isInside(caseDir, r.abs)) {
+      if (r.stagingId === null && isWithin(r.abs, caseDir)) throw new AppError('not-allowed', `${r.abs} holds the case folder itself: it cannot be copied into it.`);
+      if (r.stagingId === null && isWithin(caseDir, r.abs)) {
         warnings.push(`${r.name} is already in the case folder.`);
         continue;
       }
@@ -149,8 +140,16 @@ export class DropPlanner {
     }
     const items: DropPlanItem[] = [];
     const byPath = new Map<string, SourceFile>();
+    const root = new RootedFolder(caseDir);
     for (const f of files) {
-      const dest = join(caseDir, ...f.rel.split('/'));
+      let dest: string;
+      try {
+        dest = root.join(f.rel);
+      } catch (e) {
+        if (!isPathRefused(e)) throw e;
+        warnings.push(`${f.rel}: ${e.reason}; left out.`);
+        continue;
+      }
       let action: DropPlanItem['action'] = 'add';
       try {
         const st = await lstat(dest);
@@ -196,6 +195,7 @@ export class DropPlanner {
     if (!targetDir || !plan.projectId) throw new AppError('internal', 'This drop has no target folder.');
     const allowed = replace === 'all' ? null : new Set(replace === 'none' ? [] : replace);
     const result: DropResult = { projectId: plan.projectId, copied: 0, replaced: 0, skipped: 0 };
+    const root = new RootedFolder(targetDir);
     try {
       for (const item of plan.items) {
         const src = files.get(item.path);
@@ -203,12 +203,15 @@ export class DropPlanner {
           result.skipped++;
           continue;
         }
-        const dest = join(targetDir, ...item.path.split('/'));
-        if (!isInside(targetDir, dest)) {
-          result.skipped++;
+        let dest: string;
+        try {
+          dest = root.join(item.path);
+          await root.parentForWrite(item.path);
+        } catch (e) {
+          if (!isPathRefused(e)) throw e;
+          result.skipped++; // a folder on the way became a link since the plan: never write through it
           continue;
         }
-        await mkdir(dirname(dest), { recursive: true });
         const tmp = join(dirname(dest), `.${basename(dest)}.${randomUUID().slice(0, 8)}.drop-tmp`);
         await copyFile(src.abs, tmp, constants.COPYFILE_EXCL);
         try {

@@ -6,7 +6,13 @@ import { CloudHpcError } from '../api/errors';
 import { redactText } from '../api/redact';
 import { KeyStoreError, keyErrorCode } from '../keystore';
 import { ProjectError } from '../project';
+import { isPathRefused } from '../rooted-path';
+import { ControlError } from '../simulation/control';
+import { LaunchRefused } from '../simulation/launch';
+import { WorkspaceError } from '../workspace';
+import { reportView } from './views';
 
+/** A refusal of AppCore itself (a request the UI should not have sent like that). */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -29,7 +35,14 @@ const cloudKinds: Record<CloudHpcError['kind'], ErrorCode> = {
   cancelled: 'internal',
 };
 
-/** Any thrown value → a ContractError (duck-typed for engine errors that carry code/userMessage). */
+const controlCodes: Record<ControlError['code'], ErrorCode> = {
+  'needs-confirmation': 'needs-confirmation',
+  failed: 'internal',
+  finished: 'not-allowed',
+  'not-applicable': 'not-allowed',
+};
+
+/** Any thrown value → a ContractError. */
 export function toContractError(err: unknown): ContractError {
   if (err instanceof AppError) {
     const e: ContractError = { code: err.code, message: redactText(err.message) };
@@ -37,6 +50,13 @@ export function toContractError(err: unknown): ContractError {
     if (err.extra.preflight) e.preflight = err.extra.preflight;
     return e;
   }
+  if (err instanceof WorkspaceError) return { code: err.code, message: redactText(err.message) };
+  if (err instanceof LaunchRefused) {
+    const code: ErrorCode = err.code === 'warnings-declined' ? 'needs-confirmation' : err.report ? 'preflight-failed' : 'invalid-input';
+    return { code, message: redactText(err.message), ...(err.report ? { preflight: reportView(err.report) } : {}) };
+  }
+  if (err instanceof ControlError) return { code: controlCodes[err.code], message: redactText(err.message) };
+  if (isPathRefused(err)) return { code: 'not-allowed', message: redactText(`That is not a plain path inside the project folder (${err.reason}).`) };
   if (err instanceof CloudHpcError) return { code: cloudKinds[err.kind], message: err.userMessage };
   if (err instanceof KeyStoreError) return { code: keyErrorCode(err), message: redactText(err.message) };
   if (err instanceof ProjectError) {

@@ -1,7 +1,7 @@
 // Run-time checks of every request's params (the caller is untrusted: a renderer, a browser page).
 import { z } from 'zod';
 import type { ParamsOf, RequestName } from '../../common/contract';
-import { SettingsPatchSchema } from './settings';
+import { SettingsPatchSchema } from '../workspace';
 
 const empty = z.object({}).strict();
 const projectId = z.string().min(1).max(100);

@@ -1,7 +1,17 @@
-// Pure builders of what the UI shows: budget line, tray summary, simulation views.
-import type { BudgetView, ProjectView, SimulationStatusName, SimulationView, TraySummary } from '../../common/contract';
-import { STATUS_NAMES } from '../../common/contract';
-import type { BudgetState } from '../api/types';
+// Pure builders of what the UI shows from the workspace's typed data: budget line, tray summary,
+// simulation views, pre-flight reports, launch options, conflicts.
+import type {
+  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary,
+} from '../../common/contract';
+import { statusName } from '../../common/contract';
+import { ACTIVE_STATUSES, type BudgetState } from '../api/types';
+import { availability } from '../simulation/control';
+import { INSTANCE_KINDS, explainRam, type SimulationOptions } from '../simulation/options';
+import type { PreflightReport } from '../simulation/preflight';
+import { remoteAccess, serviceDateIso } from '../simulation/run-summary';
+import { FAMILY_LABEL, solverFamily } from '../simulation/solver-family';
+import type { PullConflict } from '../sync/pull';
+import type { RunInfo } from '../workspace';
 
 export function budgetView(s: BudgetState): BudgetView {
   const unlimited = !s.known || s.hourlyLimit === 0;
@@ -18,16 +28,62 @@ export function budgetView(s: BudgetState): BudgetView {
   };
 }
 
-export function statusName(status: number): SimulationStatusName {
-  return STATUS_NAMES[status] ?? 'ERROR';
+export function reportView(r: PreflightReport): UiReport {
+  return {
+    solverFamily: FAMILY_LABEL[r.family] ?? r.family,
+    findings: r.findings.map((f) => ({ severity: f.severity, code: f.id, message: f.message, fix: f.fix, ...(f.path ? { path: f.path } : {}) })),
+    blocking: r.blocking,
+    needsConfirmation: r.needsConfirmation,
+  };
 }
 
-/** "YYYY-MM-DD HH:MM:SS" (the service's UTC-less format, read as UTC) → ISO 8601. */
-export function serviceDateToIso(s: string | null): string | null {
-  if (!s) return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(s);
-  if (!m) return null;
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+export function launchOptionsView(o: SimulationOptions): LaunchOptionsView {
+  return {
+    cpus: o.cpus,
+    rams: o.rams.map((r) => ({ value: r, description: explainRam(r) })),
+    scripts: o.scripts.map((s) => ({ value: s, family: FAMILY_LABEL[solverFamily(s).family] ?? 'unknown' })),
+    instanceHelp: { regular: INSTANCE_KINDS.regular, spot: INSTANCE_KINDS.spot },
+    fetchedAt: new Date(o.fetchedAt).toISOString(),
+    cached: o.cached,
+  };
+}
+
+export function conflictView(c: PullConflict): ConflictView {
+  return { id: c.id, path: c.path, cloudCopyPath: c.copy, code: c.code, reason: c.reason, detectedAt: new Date(c.at).toISOString() };
+}
+
+export function simulationView(run: RunInfo, watched: number | null, now = Date.now()): SimulationView {
+  const s = run.simulation;
+  const startedAt = serviceDateIso(s.idate);
+  const endedAt = serviceDateIso(s.edate);
+  const active = ACTIVE_STATUSES.includes(s.status);
+  const can = availability(s);
+  const access = remoteAccess(s);
+  return {
+    id: s.id,
+    projectId: run.projectId,
+    folder: s.folder,
+    mesh: s.mesh,
+    script: s.script,
+    cpu: s.cpu,
+    ram: s.ram,
+    regular: s.nopre === 1,
+    status: s.status,
+    statusName: statusName(s.status),
+    active,
+    startedAt,
+    endedAt,
+    elapsedSeconds: elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, now),
+    cpuHours: s.cpuHours,
+    cost: s.cost,
+    completedWithErrors: run.outcome === 'completed with errors',
+    diagnosisSummary: run.cause?.cause ?? null,
+    vncUrl: access?.vncUrl ?? null,
+    sshCommand: access?.ssh ?? null,
+    can: { softStop: can.softStop, hardStop: can.hardStop, sync: can.sync },
+    pending: run.pending,
+    watched: watched === s.id,
+  };
 }
 
 export function elapsedSeconds(startedAt: string | null, endedAt: string | null, now: number): number | null {

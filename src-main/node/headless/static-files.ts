@@ -1,7 +1,9 @@
-// Serves the built renderer (out/renderer) read-only, never outside its folder.
+// Serves the built renderer (out/renderer) read-only, never outside its folder (the rooted-path
+// rule: no '..', no absolute path, no NUL, no symlink leading out).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { extname } from 'node:path';
+import { RootedFolder } from '../rooted-path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,12 +32,9 @@ export async function findStatic(root: string, urlPath: string): Promise<StaticF
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
   const rel = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const full = normalize(join(root, rel));
-  const back = relative(root, full);
-  if (back.startsWith('..') || back.startsWith(sep) || back === '') return null;
   try {
+    const full = await new RootedFolder(root).resolve(rel);
     const st = await stat(full);
     if (!st.isFile()) return null;
     return { path: full, size: st.size, type: TYPES[extname(full).toLowerCase()] ?? 'application/octet-stream' };

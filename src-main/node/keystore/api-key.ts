@@ -115,6 +115,11 @@ export class ApiKeyManager {
     return this.chain.status;
   }
 
+  /** The store the last getKey() found the key in (null when none was found). */
+  get source(): KeyBackend | null {
+    return this.chain.source;
+  }
+
   private warning(): string | null {
     const s = this.chain.status;
     if (s.backend === 'keychain' || s.backend === 'env') return null;

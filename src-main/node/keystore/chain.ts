@@ -69,6 +69,8 @@ function isUnavailable(err: unknown): boolean {
 
 export class KeyStoreChain implements KeyStore {
   private index = 0;
+  /** The store the last get() found a key in (it may be a later one than the current backend). */
+  private found: KeyBackend | null = null;
   private readonly listeners = new Set<(s: KeyStoreStatus) => void>();
 
   constructor(
@@ -110,11 +112,20 @@ export class KeyStoreChain implements KeyStore {
     return true;
   }
 
+  /** Where the last key read came from (null: none found yet). */
+  get source(): KeyBackend | null {
+    return this.found;
+  }
+
   async get(account: string): Promise<string | null> {
+    this.found = null;
     for (;;) {
       try {
         const v = await this.current.store.get(account);
-        if (v !== null) return v;
+        if (v !== null) {
+          this.found = this.current.store.backend;
+          return v;
+        }
         break;
       } catch (err) {
         if (!this.demote(err)) throw err;
@@ -125,7 +136,10 @@ export class KeyStoreChain implements KeyStore {
       if (c.store.backend === 'memory') continue;
       try {
         const v = await c.store.get(account);
-        if (v !== null) return v;
+        if (v !== null) {
+          this.found = c.store.backend;
+          return v;
+        }
       } catch {
         // an unreadable fallback file is reported when it is the current store; here it is just not a source
       }
@@ -171,7 +185,12 @@ export async function openKeyStore(opts: OpenKeyStoreOptions): Promise<KeyStoreC
   const skipped: SkippedBackend[] = [];
 
   const fromEnv = env[envVar]?.trim();
-  if (fromEnv) candidates.push({ store: new EnvStore(fromEnv, envVar), reason: `The API key comes from the ${envVar} environment variable, which takes precedence over any stored key.` });
+  if (fromEnv) {
+    // The variable wins and is read-only: the stores below are never read or written, so the
+    // keychain is not probed (no D-Bus round trip, no unlock prompt) in scripts and CI.
+    candidates.push({ store: new EnvStore(fromEnv, envVar), reason: `The API key comes from the ${envVar} environment variable, which takes precedence over any stored key.` });
+    return new KeyStoreChain(candidates, skipped, false);
+  }
 
   if (opts.useKeychain === false) {
     skipped.push({ backend: 'keychain', reason: 'The system keychain is turned off in settings.' });

@@ -3,8 +3,9 @@
 // lives in its own folder beside it (projects/<id>/index.sqlite).
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isWithin } from '../rooted-path';
 import { appDataDir } from './app-data';
 import { writeFileAtomicSync } from './atomic-write';
 import { type ProjectSettings, ProjectSettingsSchema } from './settings';
@@ -44,11 +45,6 @@ function canonicalDir(dir: string): string {
   if (!existsSync(abs)) throw new ProjectError(`The folder ${abs} does not exist. Create it or pick an existing case folder.`);
   if (!statSync(abs).isDirectory()) throw new ProjectError(`${abs} is a file, not a folder. Pick the case folder that holds it.`);
   return realpathSync(abs);
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..' && !/^[a-zA-Z]:/.test(rel));
 }
 
 export class ProjectRegistry {
@@ -110,7 +106,7 @@ export class ProjectRegistry {
     for (const p of projects) {
       if (p.localDir === localDir) throw new ProjectError(`${localDir} is already a project (storage folder "${p.storageFolder}").`);
       if (p.storageFolder === storageFolder) throw new ProjectError(`The storage folder "${storageFolder}" is already used by ${p.localDir}. Choose another name.`, `${storageFolder}_2`);
-      if (isInside(p.localDir, localDir) || isInside(localDir, p.localDir)) {
+      if (isWithin(p.localDir, localDir) || isWithin(localDir, p.localDir)) {
         throw new ProjectError(`${localDir} and the project folder ${p.localDir} are inside one another; a folder can belong to one project only.`);
       }
     }

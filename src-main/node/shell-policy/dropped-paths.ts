@@ -5,7 +5,8 @@
 // checkDroppedPaths gathers the facts from the file system.
 import { constants } from 'node:fs';
 import { access, lstat, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { isWithin } from '../rooted-path';
 
 export interface PathFacts {
   /** The path given, as a string (after the type check). */
@@ -21,20 +22,12 @@ export type DropVerdict = { ok: true; path: string; kind: 'file' | 'dir' } | { o
 
 export const MAX_DROPPED_PATHS = 1000;
 
-/** True when `child` is `parent` or inside it (both already resolved). */
-export function isInside(child: string, parent: string, caseInsensitive = process.platform === 'win32' || process.platform === 'darwin'): boolean {
-  const c = caseInsensitive ? child.toLowerCase() : child;
-  const p = caseInsensitive ? parent.toLowerCase() : parent;
-  const rel = relative(p, c);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
 export function judgeDroppedPath(facts: PathFacts, appDataRealPath: string): DropVerdict {
   const { path } = facts;
   if (path === '' || path.includes('\0')) return { ok: false, path, reason: 'This item has no usable path (was it dragged from a web page or an archive?): save it to a folder first, then drop it.' };
   if (!isAbsolute(path)) return { ok: false, path, reason: 'The dropped item has no absolute path: drop it from a file manager.' };
   if (!facts.exists || facts.realPath === null) return { ok: false, path, reason: `${path} no longer exists.` };
-  if (isInside(facts.realPath, appDataRealPath) || isInside(appDataRealPath, facts.realPath)) {
+  if (isWithin(appDataRealPath, facts.realPath) || isWithin(facts.realPath, appDataRealPath)) {
     return { ok: false, path, reason: `${path} is (or contains) the app's own data folder, which cannot be added to a case.` };
   }
   if (facts.kind !== 'file' && facts.kind !== 'dir') return { ok: false, path, reason: `${path} is not a regular file or folder (a device, socket or pipe cannot be uploaded).` };

@@ -2,7 +2,7 @@
 // cloudHPC web app, its docs and site, and the VNC host of a simulation the app knows. Anything else
 // (file:, javascript:, custom schemes, look-alike hosts, credentials in the URL) is refused.
 
-export const EXTERNAL_HOSTS: readonly string[] = ['cloud.cfdfeaservice.it', 'docs.cloudhpc.cloud', 'cloudhpc.cloud', 'www.cloudhpc.cloud'];
+import { CLOUDHPC_WEB_HOSTS } from '../../common/web-hosts';
 
 export type LinkVerdict = { allowed: true; url: string } | { allowed: false; reason: string };
 
@@ -32,7 +32,7 @@ export function checkExternalUrl(raw: unknown, extraHosts: readonly string[] = [
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return { allowed: false, reason: `Links with ${u.protocol} are not opened: only http and https.` };
   if (u.username || u.password) return { allowed: false, reason: 'Links carrying a user name or password are not opened.' };
   const host = u.hostname.toLowerCase();
-  const allowed = new Set([...EXTERNAL_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
+  const allowed = new Set([...CLOUDHPC_WEB_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
   if (!allowed.has(host)) return { allowed: false, reason: `${host} is not a cloudHPC address, so the app does not open it.` };
   return { allowed: true, url: u.toString() };
 }

@@ -1,13 +1,12 @@
 // Stop and SYNC of a simulation, offered only when they make sense, at user priority (they go
 // through even when background work waits for budget), each explained in one line. A second
 // request of the same kind while one is in flight gets the same promise. A hard stop needs an
-// explicit confirmation. After a SYNC, the results are pulled a few times as the partial results
-// reach the storage.
+// explicit confirmation. (Pulling the partial results after a SYNC is the workspace's results
+// schedule: src-main/node/workspace/results-schedule.ts.)
 
+import { statusName } from '../../common/contract';
 import { isCloudHpcError } from '../api/errors';
 import { SimStatus, TERMINAL_STATUSES, type CallOptions, type Simulation, type StopSignal } from '../api/types';
-import { statusName } from './run-summary';
-import { realScheduler, type Scheduler } from './scheduler';
 
 export const EXPLAIN = {
   softStop: 'Soft stop (SIGTSTP): stops at the current iteration and saves the results to the storage; it can take several minutes.',
@@ -34,11 +33,6 @@ export interface ControlOptions {
   client: ControlClient;
   /** Latest known state of a simulation (the tracker's), to skip a view-short call. */
   known?: (id: number) => Simulation | undefined;
-  scheduler?: Scheduler;
-  /** Pulls the results of a simulation's folder. */
-  pull?: (sim: Simulation) => Promise<void>;
-  /** After a SYNC, pull at these delays (ms). Default 3, 6 and 10 minutes. */
-  syncPullDelaysMs?: number[];
   /** Told after a stop or sync went through (e.g. the tracker tracks it). */
   onControlled?: (id: number, action: ControlAction) => void;
 }
@@ -64,19 +58,12 @@ export function availability(s: Pick<Simulation, 'id' | 'status'>): Availability
 export class SimulationControl {
   private readonly client: ControlClient;
   private readonly known?: (id: number) => Simulation | undefined;
-  private readonly sched: Scheduler;
-  private readonly pull?: (sim: Simulation) => Promise<void>;
-  private readonly delays: number[];
   private readonly onControlled?: (id: number, action: ControlAction) => void;
   private readonly inflight = new Map<string, Promise<ControlResult>>();
-  private readonly pulls = new Map<number, (() => void)[]>();
 
   constructor(o: ControlOptions) {
     this.client = o.client;
     this.known = o.known;
-    this.sched = o.scheduler ?? realScheduler();
-    this.pull = o.pull;
-    this.delays = o.syncPullDelaysMs ?? [3 * 60_000, 6 * 60_000, 10 * 60_000];
     this.onControlled = o.onControlled;
   }
 
@@ -99,15 +86,8 @@ export class SimulationControl {
       if (!a.sync) throw new ControlError(TERMINAL_STATUSES.includes(sim.status) ? a.reason! : `Simulation ${id} is ${statusName(sim.status)}: ${a.reason}`, TERMINAL_STATUSES.includes(sim.status) ? 'finished' : 'not-applicable');
       await this.send(id, sim, () => this.client.syncSimulation(id, { priority: 'user' }));
       this.onControlled?.(id, 'sync');
-      const pullsAt = this.schedulePulls(sim);
-      return { action: 'sync', simulation: sim, explanation: EXPLAIN.sync, pullsAt };
+      return { action: 'sync', simulation: sim, explanation: EXPLAIN.sync };
     });
-  }
-
-  /** Cancels the scheduled pulls (e.g. the app closes). */
-  close(): void {
-    for (const list of this.pulls.values()) for (const c of list) c();
-    this.pulls.clear();
   }
 
   private once(action: ControlAction, id: number, fn: () => Promise<ControlResult>): Promise<ControlResult> {
@@ -127,7 +107,7 @@ export class SimulationControl {
     if (!ok) throw new ControlError(TERMINAL_STATUSES.includes(sim.status) ? a.reason! : `Simulation ${id} is ${statusName(sim.status)}: ${a.reason} ${signal === 'SIGTSTP' ? 'A hard stop is still possible.' : ''}`.trim(), TERMINAL_STATUSES.includes(sim.status) ? 'finished' : 'not-applicable');
     await this.send(id, sim, () => this.client.stopSimulation(id, signal, { priority: 'user' }));
     this.onControlled?.(id, action);
-    return { action, simulation: sim, explanation: signal === 'SIGINT' ? EXPLAIN.hardStop : EXPLAIN.softStop, pullsAt: [] };
+    return { action, simulation: sim, explanation: signal === 'SIGINT' ? EXPLAIN.hardStop : EXPLAIN.softStop };
   }
 
   /** Sends the request; a refusal because the run ended meanwhile becomes the clear "finished" message. */
@@ -148,20 +128,6 @@ export class SimulationControl {
     if (k) return k;
     return this.client.viewShort(id, { priority: 'user' });
   }
-
-  private schedulePulls(sim: Simulation): number[] {
-    if (!this.pull) return [];
-    const pull = this.pull;
-    for (const c of this.pulls.get(sim.id) ?? []) c();
-    const cancels: (() => void)[] = [];
-    const at: number[] = [];
-    for (const d of this.delays) {
-      at.push(this.sched.now() + d);
-      cancels.push(this.sched.after(d, () => { void pull(sim).catch(() => undefined); }));
-    }
-    this.pulls.set(sim.id, cancels);
-    return at;
-  }
 }
 
 export interface ControlResult {
@@ -169,6 +135,4 @@ export interface ControlResult {
   /** The simulation as it was when the request was sent. */
   simulation: Simulation;
   explanation: string;
-  /** When the results will be pulled (SYNC only), scheduler ms. */
-  pullsAt: number[];
 }

@@ -33,7 +33,7 @@ export interface LaunchRequest {
   ram: string;
   script: string;
   mesh?: string;
-  /** REGULAR instance (nopre 1); default SPOT. */
+  /** REGULAR instance (nopre 1, the default everywhere: SPOT is not enabled on new accounts); false = SPOT. */
   regular?: boolean;
   /** Asked when the pre-flight has warnings (no errors); false or missing refuses. */
   confirm?: (report: PreflightReport) => Promise<boolean> | boolean;
@@ -42,9 +42,14 @@ export interface LaunchRequest {
   refreshOptions?: boolean;
   /** Told the pre-flight report as soon as it is known (before any refusal or question). */
   onReport?: (report: PreflightReport) => void;
+  /** Told each step as it starts. */
+  onStep?: (step: LaunchStep, detail?: string) => void;
 }
 
 export type LaunchStep = 'options' | 'preflight' | 'push' | 'add' | 'recorded';
+
+/** The instance kind when none is chosen: REGULAR (SPOT is not enabled on new accounts). */
+export const DEFAULT_REGULAR = true;
 
 export interface LaunchResult {
   id: number;
@@ -64,7 +69,6 @@ export interface LauncherDeps {
   sync: LaunchSync;
   records: SimulationRecords;
   optionsCache?: SimulationOptionsCache;
-  onStep?: (step: LaunchStep, detail?: string) => void;
   now?: () => number;
 }
 
@@ -86,7 +90,8 @@ export class Launcher {
   }
 
   private async run(req: LaunchRequest): Promise<LaunchResult> {
-    const { client, sync, records, onStep } = this.deps;
+    const { client, sync, records } = this.deps;
+    const onStep = req.onStep;
     const mesh = req.mesh?.trim() ?? '';
     if (mesh && (mesh.includes('/') || FORBIDDEN_CHARS.some((c) => mesh.includes(c)) || /\s/.test(mesh))) {
       throw new LaunchRefused(`The mesh folder "${mesh}" is not a valid top-level storage folder name: use letters, digits, - _ and . only.`, 'bad-mesh');
@@ -112,13 +117,14 @@ export class Launcher {
 
     onStep?.('add');
     const sim: NewSimulation = { cpu: req.cpu, ram: req.ram, script: req.script, folder: req.storageFolder };
+    const regular = req.regular ?? DEFAULT_REGULAR;
     if (mesh) sim.mesh = mesh;
-    if (req.regular !== undefined) sim.regular = req.regular;
+    sim.regular = regular;
     const id = await client.addSimulation(sim, { priority: 'user', signal: req.signal });
     sync.noteSimulationStarted?.(req.projectId);
     records.put({
       id, projectId: req.projectId, folder: req.storageFolder, script: req.script, cpu: req.cpu, ram: req.ram, mesh,
-      regular: req.regular ?? false, launchedAt: (this.deps.now ?? Date.now)(), status: null, outcome: null, finishedAt: null,
+      regular, launchedAt: (this.deps.now ?? Date.now)(), status: null, outcome: null, finishedAt: null,
     });
     onStep?.('recorded', String(id));
     return { id, report, options };

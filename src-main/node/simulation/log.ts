@@ -22,6 +22,8 @@ export interface LogReaderOptions {
   maxIntervalMs?: number;
   onText?: (text: string) => void;
   onDiagnosis?: (d: Diagnosis) => void;
+  /** Told once, when close() is called. */
+  onClose?: () => void;
 }
 
 /** The part of `next` that `prev` did not show. Handles a log that only keeps its last lines. */
@@ -40,7 +42,7 @@ export function newTail(prev: string, next: string): string {
 export class LogReader {
   private readonly client: LogClient;
   private readonly sched: Scheduler;
-  private readonly share: number;
+  private share: number;
   private readonly minMs: number;
   private readonly maxMs: number;
   private readonly diag = new LogDiagnoser();
@@ -56,6 +58,11 @@ export class LogReader {
     this.share = o.share ?? 1 / 3;
     this.minMs = o.minIntervalMs ?? 30_000;
     this.maxMs = o.maxIntervalMs ?? 10 * 60_000;
+  }
+
+  /** The polling share changed (a setting): the next follow interval uses it. */
+  setShare(share: number): void {
+    this.share = share;
   }
 
   /** The whole log read so far. */
@@ -99,6 +106,7 @@ export class LogReader {
   }
 
   close(): void {
+    if (!this.closed) this.o.onClose?.();
     this.closed = true;
     this.cancel?.();
     this.cancel = null;

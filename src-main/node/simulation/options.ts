@@ -100,8 +100,8 @@ export function explainRam(ram: string, cpu?: number): string {
 }
 
 export const INSTANCE_KINDS = {
-  regular: 'REGULAR (--regular, nopre 1): a dedicated machine that runs to the end; costs more.',
-  spot: 'SPOT (default, nopre 0): cheaper, but the provider may reclaim the machine and the run restarts (from the last saved results where the solver can); not enabled on new accounts.',
+  regular: 'REGULAR (the default, nopre 1): a dedicated machine that runs to the end; costs more.',
+  spot: 'SPOT (nopre 0): cheaper, but the provider may reclaim the machine and the run restarts (from the last saved results where the solver can); not enabled on new accounts.',
 } as const;
 
 export function formatOptions(o: SimulationOptions): string {
@@ -111,8 +111,8 @@ export function formatOptions(o: SimulationOptions): string {
     ...o.rams.map((r) => `  ${explainRam(r)}`),
     `Scripts: ${o.scripts.join(', ')}`,
     'Instances:',
-    `  ${INSTANCE_KINDS.spot}`,
     `  ${INSTANCE_KINDS.regular}`,
+    `  ${INSTANCE_KINDS.spot}`,
     `(${o.cached ? 'cached' : 'asked'} ${new Date(o.fetchedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC; --refresh asks again)`,
   ];
   return lines.join('\n');

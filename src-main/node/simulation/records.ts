@@ -20,6 +20,11 @@ const RecordSchema = z.object({
   status: z.number().nullable(),
   outcome: z.string().nullable(),
   finishedAt: z.number().nullable(),
+  /**
+   * What the project's sync engine was told about this run, once: 'running' (seen past extracting
+   * upload.tar.gz) or 'ended' (ended without being seen running). Absent: not yet.
+   */
+  noted: z.enum(['running', 'ended']).optional(),
 });
 export type SimulationRecord = z.infer<typeof RecordSchema>;
 const FileSchema = z.object({ version: z.literal(1), simulations: z.array(RecordSchema) });
@@ -47,7 +52,7 @@ export class SimulationRecords {
     this.write(all);
   }
 
-  update(id: number, patch: Partial<Pick<SimulationRecord, 'status' | 'outcome' | 'finishedAt'>>): SimulationRecord | undefined {
+  update(id: number, patch: Partial<Pick<SimulationRecord, 'status' | 'outcome' | 'finishedAt' | 'noted'>>): SimulationRecord | undefined {
     const all = this.read();
     const r = all.find((x) => x.id === id);
     if (!r) return undefined;

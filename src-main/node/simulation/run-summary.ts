@@ -1,20 +1,8 @@
-// How a simulation is described to the user: status names, the after-run summary (duration,
+// How a simulation is described to the user (status names: common/contract.ts statusName): the after-run summary (duration,
 // cpu_hrs, cost when reported) and the remote access of a running one (VNC link, SSH command).
 
+import { formatDuration } from '../../common/format';
 import { ACTIVE_STATUSES, SimStatus, type Simulation } from '../api/types';
-
-const NAMES: Record<number, string> = {
-  [SimStatus.PENDING]: 'PENDING',
-  [SimStatus.RUNNING]: 'RUNNING',
-  [SimStatus.STOPPING]: 'STOPPING',
-  [SimStatus.STOPPED]: 'STOPPED',
-  [SimStatus.COMPLETED]: 'COMPLETED',
-  [SimStatus.ERROR]: 'ERROR',
-};
-
-export function statusName(code: number): string {
-  return NAMES[code] ?? `status ${code}`;
-}
 
 export function isActive(s: Pick<Simulation, 'status'>): boolean {
   return ACTIVE_STATUSES.includes(s.status);
@@ -28,12 +16,10 @@ export function parseServiceDate(d: string | null): number | null {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : m > 0 ? `${m} min ${String(sec).padStart(2, '0')} s` : `${sec} s`;
+/** The service's date as ISO 8601 (UTC assumed), or null. */
+export function serviceDateIso(d: string | null): string | null {
+  const t = parseServiceDate(d);
+  return t === null ? null : new Date(t).toISOString();
 }
 
 export interface RunSummary {
@@ -52,7 +38,7 @@ export function runSummary(s: Simulation): RunSummary {
 export function formatRunSummary(s: Simulation): string {
   const r = runSummary(s);
   const parts: string[] = [];
-  if (r.durationMs !== null) parts.push(`duration ${formatDuration(r.durationMs)}`);
+  if (r.durationMs !== null) parts.push(`duration ${formatDuration(r.durationMs / 1000)}`);
   if (r.cpuHours !== null) parts.push(`${r.cpuHours} CPU hours`);
   if (r.cost !== null) parts.push(`cost ${r.cost} EUR`);
   return parts.length ? parts.join(', ') : 'no duration or cost reported yet';

@@ -13,6 +13,7 @@
 // - Simulations started elsewhere on a known project folder are picked up ('discovered').
 
 import { ACTIVE_STATUSES, SimStatus, TERMINAL_STATUSES, type BudgetState, type CallOptions, type Simulation } from '../api/types';
+import { errorText } from '../sync/cloud-port';
 import { diagnose, outcome, type Diagnosis, type Outcome } from './diagnosis';
 import { realScheduler, type Scheduler } from './scheduler';
 
@@ -111,7 +112,7 @@ type Listener<T> = (v: T) => void;
 export class SimulationTracker {
   private readonly client: TrackerClient;
   private readonly sched: Scheduler;
-  private readonly share: number;
+  private share: number;
   private readonly assumedLimit: number;
   private readonly isKnownFolder: (folder: string) => boolean;
   private readonly onTerminal?: (f: Finished) => Promise<void> | void;
@@ -179,6 +180,12 @@ export class SimulationTracker {
   /** The user looks at one simulation (null: at none): it is polled faster with view-short. */
   watch(id: number | null): void {
     this.watchedId = id;
+    this.reschedule();
+  }
+
+  /** The share of the hourly limit tracking may use changed (a setting): applies from the next poll on. */
+  setShare(share: number): void {
+    this.share = share;
     this.reschedule();
   }
 
@@ -342,7 +349,7 @@ export class SimulationTracker {
     } catch (e) {
       if (this.stopped) return;
       this.failures++;
-      this.emit('error', { message: `Could not read the simulations: ${errorMessage(e)}`, error: e });
+      this.emit('error', { message: `Could not read the simulations: ${errorText(e)}`, error: e });
     }
     this.emit('update', this.list());
   }
@@ -396,7 +403,7 @@ export class SimulationTracker {
         try {
           await this.onTerminal(f);
         } catch (e) {
-          this.emit('error', { message: `Could not pull the results of simulation ${s.id}: ${errorMessage(e)}`, error: e });
+          this.emit('error', { message: `Could not pull the results of simulation ${s.id}: ${errorText(e)}`, error: e });
         }
       };
       const undiagnosed: Finished = { simulation: s, outcome: outcome(s.status, []), diagnoses: [], diagnosed: false };
@@ -422,7 +429,7 @@ export class SimulationTracker {
         await this.busy(terminal(f));
       } catch (e) {
         if (this.stopped) return;
-        this.emit('error', { message: `Could not read the log of simulation ${s.id}: ${errorMessage(e)}`, error: e });
+        this.emit('error', { message: `Could not read the log of simulation ${s.id}: ${errorText(e)}`, error: e });
         if (!terminalDone) this.emit('finished', undiagnosed);
         await this.busy(terminal(undiagnosed));
       }
@@ -449,9 +456,4 @@ export class SimulationTracker {
   }
 
   private readonly roomWaiters = new Set<() => void>();
-}
-
-function errorMessage(e: unknown): string {
-  if (e && typeof e === 'object' && 'userMessage' in e && typeof (e as { userMessage: unknown }).userMessage === 'string') return (e as { userMessage: string }).userMessage;
-  return e instanceof Error ? e.message : String(e);
 }

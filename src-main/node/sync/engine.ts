@@ -14,18 +14,26 @@ import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
 import { type LocalFile, type PushPlan, planPush } from './planner';
 import type { TransferProgress } from './progress';
+import { type PullResult, pullText } from './pull';
 import { scanTree } from './scanner';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
 import { type WatchHandle, watchTree } from './watcher';
+
+/** Options of one pull, given per call (never by editing the saved settings). */
+export interface PullRequest {
+  priority?: 'user' | 'background';
+  /** Pull every new file of the storage folder this time, not only results. */
+  everything?: boolean;
+}
 
 /** Runs one pull of the project (the pull side's pullProject, bound to a client). */
 export type PullRunner = (args: {
   index: IndexStore;
   project: Project;
   signal: AbortSignal;
-  priority: 'user' | 'background';
+  request: PullRequest;
   onProgress: (p: TransferProgress) => void;
-}) => Promise<{ summary: string; conflicts: number }>;
+}) => Promise<PullResult>;
 
 export interface EngineOptions {
   project: Project;
@@ -56,6 +64,15 @@ export class MassDeleteError extends Error {
   constructor(readonly count: number, readonly limit: number) {
     super(`This push would delete ${count} files from the cloud storage (the limit is ${limit}). Check that the deletions are intended, then confirm them (CLI: --confirm-deletes).`);
     this.name = 'MassDeleteError';
+  }
+}
+
+/** ensurePushed ran out of time: files keep changing, cannot be read, or the push did not complete. */
+export class PushIncompleteError extends Error {
+  constructor(readonly pending: string[], readonly unreadable: string[]) {
+    const why = pending.length > 0 ? `${pending.length} file(s) keep changing (e.g. ${pending[0]})` : unreadable.length > 0 ? `${unreadable.length} file(s) cannot be read (e.g. ${unreadable[0]})` : 'the push did not complete';
+    super(`The case could not be fully pushed in time: ${why}.`);
+    this.name = 'PushIncompleteError';
   }
 }
 
@@ -553,26 +570,23 @@ export class ProjectEngine {
         continue;
       }
       if (r.clean) return r;
-      if (this.now() > deadline) {
-        const why = r.pending.length > 0 ? `${r.pending.length} file(s) keep changing (e.g. ${r.pending[0]})` : r.unreadable.length > 0 ? `${r.unreadable.length} file(s) cannot be read (e.g. ${r.unreadable[0]})` : 'the push did not complete';
-        throw new Error(`The case could not be fully pushed in time: ${why}.`);
-      }
+      if (this.now() > deadline) throw new PushIncompleteError(r.pending, r.unreadable);
       if (r.outcome === null || r.pending.length > 0 || r.unreadable.length > 0 || r.outcome.failed.length > 0) await delay(Math.max(50, Math.min(this.settings.quietPeriodMs, 1000)), opts.signal);
     }
   }
 
   /** Pulls results (serialised with pushes). */
-  pull(opts: { priority?: 'user' | 'background' } = {}): Promise<{ summary: string; conflicts: number }> {
+  pull(request: PullRequest = {}): Promise<PullResult> {
     const runner = this.opts.pull;
     if (!runner) return Promise.reject(new Error('Pulling is not available in this build.'));
     return this.mutex.run(async () => {
       if (this.closed) throw new Error('This project engine is closed.');
       this.setState('pulling', 'Pulling results', { progress: null });
       try {
-        const r = await runner({ index: this.index, project: this.project, signal: this.abort.signal, priority: opts.priority ?? 'background', onProgress: (p) => this.set({ progress: p }) });
+        const r = await runner({ index: this.index, project: this.project, signal: this.abort.signal, request, onProgress: (p) => this.set({ progress: p }) });
         const t = this.now();
         this.index.setMeta('engine.lastPullAt', String(t));
-        this.setState(this.isPaused ? 'paused' : 'idle', r.summary, { lastPullAt: t, progress: null });
+        this.setState(this.isPaused ? 'paused' : 'idle', pullText.summary(r), { lastPullAt: t, progress: null });
         return r;
       } catch (e) {
         this.fail(e, 'The pull failed');

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sqliteNativeBinding } from '../shell-policy/native-binding';
+import { sqliteNativeBinding } from '../runtime/native-binding';
 
 /** Who put the current local content there: we pushed it, we pulled it, or it is local only so far. */
 export type Origin = 'pushed' | 'pulled' | 'local';
@@ -71,6 +71,19 @@ export interface ActivityEntry {
   /** Relative path when the entry is about one path. */
   path: string | null;
   message: string;
+}
+
+/**
+ * A conflict a pull left to the user: the local file `path` was kept and the cloud version written
+ * beside it as `copy`. `code` is the pull's reason code (sync/pull/result.ts ConflictCode). Written
+ * in the pull's own transaction; removed when the user resolves it.
+ */
+export interface ConflictRow {
+  id: string;
+  path: string;
+  copy: string;
+  code: string;
+  at: number;
 }
 
 export function cloudState(r: Pick<PathRecord, 'storageSha256' | 'archiveSha256'>, archive?: Pick<ArchiveState, 'present'>): CloudState {
@@ -150,6 +163,13 @@ CREATE TABLE IF NOT EXISTS activity (
   path TEXT,
   message TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  copy TEXT NOT NULL,
+  code TEXT NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -198,6 +218,9 @@ export class IndexStore {
       addActivity: db.prepare('INSERT INTO activity (at, kind, path, message) VALUES (?, ?, ?, ?)'),
       trimActivity: db.prepare('DELETE FROM activity WHERE id <= (SELECT MAX(id) FROM activity) - ?'),
       activity: db.prepare<[number], { id: number; at: number; kind: string; path: string | null; message: string }>('SELECT * FROM activity ORDER BY id DESC LIMIT ?'),
+      addConflict: db.prepare('INSERT OR IGNORE INTO conflicts (id, path, copy, code, at) VALUES (@id, @path, @copy, @code, @at)'),
+      conflicts: db.prepare<[], ConflictRow>('SELECT id, path, copy, code, at FROM conflicts ORDER BY at, id'),
+      delConflict: db.prepare('DELETE FROM conflicts WHERE id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
@@ -207,7 +230,7 @@ export class IndexStore {
   /** Opens (creating when needed) the index at dbPath. Throws a clear error when the file is not a usable index. */
   static open(dbPath: string): IndexStore {
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-    // The build for this runtime (Node, or Electron's ABI): see shell-policy/native-binding.ts.
+    // The build for this runtime (Node, or Electron's ABI): see runtime/native-binding.ts.
     const db = new Database(dbPath, { nativeBinding: sqliteNativeBinding() });
     try {
       db.pragma('journal_mode = WAL');
@@ -369,6 +392,22 @@ export class IndexStore {
   /** Newest first. */
   activity(limit = 100): ActivityEntry[] {
     return this.stmts.activity.all(limit).map((r) => ({ ...r, kind: r.kind as ActivityKind }));
+  }
+
+  // --- conflicts left to the user (see ConflictRow) ---
+
+  /** Records a conflict; the same id again keeps the first row (and its time). */
+  addConflict(c: ConflictRow): void {
+    this.stmts.addConflict.run(c);
+  }
+
+  /** Oldest first. */
+  conflicts(): ConflictRow[] {
+    return this.stmts.conflicts.all();
+  }
+
+  deleteConflict(id: string): boolean {
+    return this.stmts.delConflict.run(id).changes > 0;
   }
 
   // --- small key/value state (e.g. the pull side's last seen simulation, scan timestamps) ---

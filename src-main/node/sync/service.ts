@@ -3,13 +3,15 @@
 // per-project and global commands. Events: on('state', cb) and on('activity', cb), each returning
 // its own unsubscribe.
 
+import { lstatSync } from 'node:fs';
 import type { Project, ProjectRegistry } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
+import { RootedFolder } from '../rooted-path';
 import type { PushCloud } from './cloud-port';
-import { type CycleResult, type PullRunner, ProjectEngine } from './engine';
-import { IndexStore } from './index-store';
+import { type CycleResult, type PullRequest, type PullRunner, ProjectEngine } from './engine';
+import { type ArchiveState, IndexStore } from './index-store';
 import type { PushPlan } from './planner';
-import { type PullClient, pullProject } from './pull/pull';
+import { type ConflictCode, type PullClient, type PullConflict, type PullResult, pullProject, pullText } from './pull';
 import { Emitter, type ProjectStatus, type SyncEvents, type Unsubscribe } from './status';
 
 export type SyncCloud = PushCloud & PullClient;
@@ -57,6 +59,12 @@ export class SyncService {
     return this.engine(projectId).activity(limit);
   }
 
+  /** What the index records about a project (no scan, no API call). */
+  indexSummary(projectId: string): { trackedFiles: number; archive: ArchiveState } {
+    const { index } = this.opened(projectId);
+    return { trackedFiles: index.count(), archive: index.archive() };
+  }
+
   /** Registers a folder (storage folder defaults to its name; invalid names are refused with a suggestion). */
   addProject(dir: string, o: { storageFolder?: string; settings?: Partial<ProjectSettings> } = {}): Project {
     return this.opts.registry.add(dir, o);
@@ -80,11 +88,20 @@ export class SyncService {
 
   /** The engine of a project, opening its index on first use. */
   engine(projectId: string): ProjectEngine {
-    if (this.closed) throw new Error('The sync service is closed.');
-    const open = this.engines.get(projectId);
-    if (open) return open.engine;
+    return this.opened(projectId).engine;
+  }
+
+  private projectOf(projectId: string): Project {
     const project = this.opts.registry.get(projectId);
     if (!project) throw new Error(`No project with id ${projectId}.`);
+    return project;
+  }
+
+  private opened(projectId: string): { engine: ProjectEngine; index: IndexStore } {
+    if (this.closed) throw new Error('The sync service is closed.');
+    const open = this.engines.get(projectId);
+    if (open) return open;
+    const project = this.projectOf(projectId);
     const index = IndexStore.open(this.opts.registry.indexPath(projectId));
     const engine = new ProjectEngine({
       project,
@@ -99,31 +116,28 @@ export class SyncService {
       engine.events.on('state', (s) => this.events.emit('state', s)),
       engine.events.on('activity', (a) => this.events.emit('activity', a)),
     ];
-    this.engines.set(projectId, { engine, index, unsub });
+    const opened = { engine, index, unsub };
+    this.engines.set(projectId, opened);
     if (this.globalPaused) engine.pause(true);
-    return engine;
+    return opened;
   }
 
   private pullRunner(): PullRunner {
-    return async ({ index, project, signal, priority, onProgress }) => {
-      const r = await pullProject({
-        client: this.opts.cloud,
-        index,
-        projectDir: project.localDir,
-        storageFolder: project.storageFolder,
-        settings: {
-          pullEverything: project.settings.pullMode === 'everything',
-          extractArchives: project.settings.extractArchives,
-          priority,
-          script: this.opts.scriptOf?.(project.id) ?? null,
-        },
-        signal,
-        log: (level, m) => { if (level !== 'debug') this.opts.log?.(level, m); },
-        onProgress: (p) => onProgress({ filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytes ?? 0, bytesTotal: p.total ?? 0, rate: p.rate ?? 0, etaSeconds: null }),
-      });
-      const summary = `Pulled ${r.downloaded.length} file${r.downloaded.length === 1 ? '' : 's'} (${r.extracted.length} written, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}, ${r.apiCalls} API calls)`;
-      return { summary, conflicts: r.conflicts.length, result: r };
-    };
+    return ({ index, project, signal, request, onProgress }) => pullProject({
+      client: this.opts.cloud,
+      index,
+      projectDir: project.localDir,
+      storageFolder: project.storageFolder,
+      settings: {
+        pullEverything: request.everything ?? project.settings.pullMode === 'everything',
+        extractArchives: project.settings.extractArchives,
+        priority: request.priority ?? 'background',
+        script: this.opts.scriptOf?.(project.id) ?? null,
+      },
+      signal,
+      log: (level, m) => { if (level !== 'debug') this.opts.log?.(level, m); },
+      onProgress: (p) => onProgress({ filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytes ?? 0, bytesTotal: p.total ?? 0, rate: p.rate ?? 0, etaSeconds: null }),
+    });
   }
 
   /** Watches the given projects (default: all registered) until close(). */
@@ -145,8 +159,27 @@ export class SyncService {
     return this.engine(projectId).ensurePushed(o);
   }
 
-  pull(projectId: string, o: { priority?: 'user' | 'background' } = {}): ReturnType<ProjectEngine['pull']> {
-    return this.engine(projectId).pull(o);
+  /** One pull now (serialised with the project's pushes); options apply to this pull only. */
+  pull(projectId: string, request: PullRequest = {}): Promise<PullResult> {
+    return this.engine(projectId).pull(request);
+  }
+
+  /** The conflicts a pull left in the project (index rows), while their cloud copy is still in the folder. */
+  conflicts(projectId: string): PullConflict[] {
+    const { index } = this.opened(projectId);
+    const root = new RootedFolder(this.projectOf(projectId).localDir);
+    return index.conflicts().filter((c) => {
+      try {
+        return lstatSync(root.join(c.copy)).isFile();
+      } catch {
+        return false;
+      }
+    }).map((c) => ({ ...c, code: c.code as ConflictCode, reason: pullText.conflict(c.code as ConflictCode) }));
+  }
+
+  /** The conflict is resolved (or its copy is gone): its row is removed. */
+  forgetConflict(projectId: string, conflictId: string): boolean {
+    return this.opened(projectId).index.deleteConflict(conflictId);
   }
 
   /** A simulation of the project was submitted (call right after simulation/add succeeded). */

@@ -208,7 +208,7 @@ describe('AppCore (contract level, against the emulator)', () => {
     await waitFor('RUNNING', async () => ok(await core.call('getState', {})).simulations.find((s) => s.id === simulation.id)?.statusName === 'RUNNING');
     // The run got past extraction: the engine is told, and a one-file edit then goes as a single
     // upload (the extracted archive is removed first) instead of a whole new snapshot.
-    await waitFor('the engine told of the extraction', () => core.sync.activity(p.id, 100).some((a) => a.message.includes('upload.tar.gz was extracted')));
+    await waitFor('the engine told of the extraction', () => core.workspace.activity(p.id, 100).some((a) => a.message.includes('upload.tar.gz was extracted')));
     const edited = `${await readFile(join(dir, 'room_fire.fds'), 'utf8')}! edited after the run started\n`;
     await writeFile(join(dir, 'room_fire.fds'), edited);
     const want = createHash('sha256').update(edited).digest('hex');
@@ -246,9 +246,9 @@ describe('AppCore (contract level, against the emulator)', () => {
   });
 
   it('persists settings and validates them', async () => {
-    const trackerBefore = core.sims.tracker;
+    const trackerBefore = core.workspace.runs.tracker;
     const s = ok(await core.call('setSettings', { settings: { pollingShare: 0.5, notifications: { conflict: false } } }));
-    expect(core.sims.tracker).not.toBe(trackerBefore); // the tracker takes the share at start: a new one polls with it
+    expect(core.workspace.runs.tracker).toBe(trackerBefore); // the one tracker takes the new share: nothing is rebuilt
     expect(s.pollingShare).toBe(0.5);
     expect(s.notifications).toMatchObject({ conflict: false, simulationEnded: true });
     const bad = await core.request('setSettings', { settings: { pollingShare: 5 } });

@@ -100,7 +100,8 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     expect(w.stdout).toMatch(/RUNNING|COMPLETED/);
     expect(w.stdout).toContain(`Simulation ${id} COMPLETED: completed (duration`);
     expect(w.stdout).toMatch(/CPU hours, cost [\d.]+ EUR/);
-    expect(w.stdout).toContain('Results: Pulled');
+    expect(w.stdout).toContain(`Results pulled into ${dir}:`);
+    expect(w.stdout).toMatch(/room: pulled \d+ files \(\d+ written in the case folder/);
     expect(w.stdout).toContain('Log diagnosis:');
     // FDS.tar.gz was pulled and extracted into the case folder
     expect(readFileSync(join(dir, 'room.out'), 'utf8')).toContain('FDS completed successfully');
@@ -133,7 +134,7 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     const r = await w.done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Simulation ${id} STOPPED: stopped`);
-    expect(r.stdout).toContain('Results: Pulled');
+    expect(r.stdout).toContain(`Results pulled into ${dir}:`);
     expect(existsSync(join(dir, 'cloudhpc.log'))).toBe(true);
     const again = await cli(['stop', id], env);
     expect(again.code).toBe(1);
@@ -149,11 +150,11 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     const id = idOf((await cli(['launch', dir, '--cpu', '1', '--ram', 'standard', '--script', 'custom-script'], env)).stdout);
     const w = start(['wait', id, '--verbose'], env);
     await until(() => w.out().includes('RUNNING'), 'RUNNING');
-    // SYNC while running: partial results saved, then pulled at the scheduled times
+    // SYNC while running: partial results saved, pulled on the schedule; the first pull brings them, so it is the only one
     const synced = await cli(['sync', id, '--pull'], { ...env, CLOUDHPC_SYNC_PULL_DELAYS_MS: '300,900' });
     expect(synced.code).toBe(0);
     expect(synced.stdout).toContain('SYNC requested');
-    expect(synced.stdout.match(/Results: Pulled/g)).toHaveLength(2);
+    expect(synced.stdout.match(/hardcase: pulled [1-9]\d* files?/g)).toHaveLength(1);
     expect(readFileSync(join(dir, 'cloudhpc.log'), 'utf8')).toContain('SYNC: partial results saved');
     const refused = await cli(['stop', id, '--hard'], env);
     expect(refused.code).toBe(2);
@@ -187,7 +188,8 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     const opts = await inProcess(['simulations', '--options'], env);
     expect(opts.code).toBe(0);
     expect(opts.stdout).toContain('highmem: 8 GB per vCPU');
-    expect(opts.stdout).toContain('SPOT (default, nopre 0)');
+    expect(opts.stdout).toContain('REGULAR (the default, nopre 1)');
+    expect(opts.stdout).toContain('SPOT (nopre 0)');
     const bad = await inProcess(['wait', 'abc'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a simulation id');

@@ -24,7 +24,7 @@ async function setup(faults?: { dropReplyFor?: string[] }): Promise<Rig> {
   const service = new SyncService({ registry, cloud: client, budgetLeft: () => client.budget.state().hourlyLeft });
   const records = new SimulationRecords(home);
   const steps: LaunchStep[] = [];
-  const launcher = new Launcher({ client, sync: service, records, optionsCache: new SimulationOptionsCache({ dir: home }), onStep: (s) => steps.push(s) });
+  const launcher = new Launcher({ client, sync: service, records, optionsCache: new SimulationOptionsCache({ dir: home }) });
   rig = { emu, client, service, registry, records, root, launcher, steps };
   return rig;
 }
@@ -57,7 +57,7 @@ describe('launch', () => {
     const r = await setup();
     const c = makeCase(r, 'room', { 'room.fds': "&HEAD CHID='room' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TAIL /\n", 'notes/readme.txt': 'hello' });
     const start = started(r.emu);
-    const res = await r.launcher.launch({ projectId: c.projectId, localDir: c.dir, storageFolder: c.storageFolder, cpu: 1, ram: 'standard', script: (await r.client.viewScripts()).find((s) => s.startsWith('fds'))! });
+    const res = await r.launcher.launch({ projectId: c.projectId, localDir: c.dir, storageFolder: c.storageFolder, cpu: 1, ram: 'standard', script: (await r.client.viewScripts()).find((s) => s.startsWith('fds'))!, onStep: (s) => r.steps.push(s) });
     expect(r.steps).toEqual(['options', 'preflight', 'push', 'add', 'recorded']);
     expect(res.report.errors).toBe(0);
     await r.emu.clock.advance(60);
@@ -69,6 +69,9 @@ describe('launch', () => {
     const rec = r.records.get(res.id)!;
     expect(rec.projectId).toBe(c.projectId);
     expect(rec.folder).toBe(c.storageFolder);
+    // No instance kind chosen: REGULAR, as everywhere (SPOT is not enabled on new accounts).
+    expect(rec.regular).toBe(true);
+    expect(r.emu.simulations(KEY)[0]!.nopre).toBe(1);
   });
 
   it('refuses on pre-flight errors without pushing or adding anything', async () => {

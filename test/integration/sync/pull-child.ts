@@ -14,4 +14,4 @@ const index = IndexStore.open(env('PULL_INDEX'));
 const r = await pullProject({ client, index, projectDir: env('PULL_PROJECT'), storageFolder: 'case', settings: { script: 'fds6.9.1' } });
 index.close();
 await client.close();
-process.stdout.write(`${JSON.stringify({ downloaded: r.downloaded.length, written: r.extracted.length, conflicts: r.conflicts.length })}\n`);
+process.stdout.write(`${JSON.stringify({ downloaded: r.downloaded.length, written: r.written.length, conflicts: r.conflicts.length })}\n`);

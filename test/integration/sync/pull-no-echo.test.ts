@@ -29,7 +29,7 @@ describe('pull then push', () => {
     expect(env.emu.simulations(KEY)[0]?.status).toBe(10);
 
     const r = await env.service.pull(p.id);
-    expect(r.conflicts).toBe(0);
+    expect(r.conflicts).toEqual([]);
     expect(readFileSync(join(dir, 'room_hrr.csv'), 'utf8')).toContain('Time,HRR');
     expect(readFileSync(join(dir, 'cloudhpc.log'), 'utf8')).toContain('starting fds6.9.1');
 

@@ -8,7 +8,6 @@ import { CloudHpcClient } from '../../../src-main/node/api/client';
 import type { StorageItem } from '../../../src-main/node/api/types';
 import { IndexStore } from '../../../src-main/node/sync/index-store';
 import { planProjectPull, pullProject, type PullClient, type PullOptions } from '../../../src-main/node/sync/pull/pull';
-import { PullScheduler, type SchedulerClock } from '../../../src-main/node/sync/pull/scheduler';
 import { buildTarGz, snapshotTree } from '../../unit/sync/pull-helpers';
 
 const KEY = 'pull-test-key';
@@ -82,7 +81,7 @@ describe('pull from the emulator', () => {
     expect(r.plan.strategy).toBe('listing');
     expect(r.apiCalls).toBe(r.plan.lookupCalls + r.downloaded.length);
     expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
-    expect(r.extracted).toEqual(expect.arrayContaining(['room_hrr.csv', 'room_devc.csv', 'room.out', 'room.smv', 'cloudhpc.log', 'cpu.csv']));
+    expect(r.written).toEqual(expect.arrayContaining(['room_hrr.csv', 'room_devc.csv', 'room.out', 'room.smv', 'cloudhpc.log', 'cpu.csv']));
     expect(await readFile(path.join(project, 'room.out'), 'utf8')).toContain('FDS completed successfully');
     expect(await readFile(path.join(project, 'room.fds'), 'utf8')).toBe(FDS_CASE);
     // The archive itself is not left in the case folder (default), nor any temp file.
@@ -177,12 +176,18 @@ describe('pull from the emulator', () => {
     expect(await readFile(path.join(parent, 'sentinel.txt'), 'utf8')).toBe('outside the project');
     expect(await readdir(path.join(parent, 'outside'))).toEqual([]);
 
-    const refused = r.refused.map((x) => x.name);
+    const refused = r.refused.map((x) => (x.archive ? `${x.archive}: ${x.name}` : x.name));
+    expect(r.refused.filter((x) => x.source === 'archive').every((x) => x.archive === 'FDS.tar.gz')).toBe(true);
     for (const n of ['CON', 'aux.csv', 'LPT1.frd', '.cloudhpc-sync/pull-tmp/evil', 'FDS.tar.gz: ../escape.txt', 'FDS.tar.gz: up', 'FDS.tar.gz: hard', 'FDS.tar.gz: linkout/evil2.txt', 'FDS.tar.gz: null', 'FDS.tar.gz: pipe', 'FDS.tar.gz: PRN.txt', 'FDS.tar.gz: dir/com3', 'FDS.tar.gz: .cloudhpc-sync/x', 'FDS.tar.gz: .CloudHPC-Sync/pull-tmp/y']) {
       expect(refused).toContain(n);
     }
     // The symlinked folder of a remote single file is refused too.
-    expect(r.refused.find((x) => x.name === 'linkout/evil.csv')?.reason).toMatch(/symbolic link/);
+    expect(r.refused.find((x) => x.name === 'linkout/evil.csv')?.code).toBe('symlink');
+    expect(r.refused.find((x) => x.name === 'up')?.code).toBe('symlink-member');
+    expect(r.refused.find((x) => x.name === 'hard')?.code).toBe('hardlink-member');
+    expect(r.refused.find((x) => x.name === 'CON')?.code).toBe('reserved-name');
+    expect(r.refused.find((x) => x.name === '.cloudhpc-sync/pull-tmp/evil')?.code).toBe('app-area');
+    expect(r.refused.every((x) => x.reason.length > 0)).toBe(true);
     expect(await readFile(path.join(project, 'good', 'result.csv'), 'utf8')).toBe('ok\n');
     expect(await readFile(path.join(project, `${'l'.repeat(250)}.csv`), 'utf8')).toBe('long but legal');
     const names = await readdir(project);
@@ -222,7 +227,7 @@ describe('pull from the emulator', () => {
     };
     const r = await pullProject({ client: hostile, index, projectDir: project, storageFolder: 'case', settings: { pullEverything: true } });
     expect(r.downloaded).toEqual([]);
-    expect(r.refused.map((x) => x.reason)).toEqual(expect.arrayContaining(["'..' path component (could leave the project folder)", 'not inside the project storage folder']));
+    expect(r.refused.map((x) => x.code).sort()).toEqual(['dot-component', 'outside-storage-folder', 'outside-storage-folder']);
     expect(r.refused).toHaveLength(3);
     expect(await outsideProject()).toEqual(outsideBefore);
     expect(Object.keys(await snapshotTree(project)).filter((k) => !k.startsWith('.cloudhpc-sync'))).toEqual([]);
@@ -235,7 +240,9 @@ describe('pull from the emulator', () => {
     index.patch('room.fds', { size: 11, sha256: null, origin: 'pushed' });
     const r1 = await pull({ settings: { script: 'fds6.9.1' } });
     const copy = 'room (cloudHPC 2026-11-26 230000).fds';
-    expect(r1.conflicts).toEqual([expect.objectContaining({ path: 'room.fds', copy })]);
+    expect(r1.conflicts).toEqual([expect.objectContaining({ path: 'room.fds', copy, code: 'local-differs' })]);
+    // The conflict is a row of the index, written with the pull (not text to read back).
+    expect(index.conflicts()).toEqual([{ id: r1.conflicts[0]!.id, path: 'room.fds', copy, code: 'local-differs', at: Date.UTC(2026, 10, 26, 23, 0, 0) }]);
     expect(await readFile(path.join(project, 'room.fds'), 'utf8')).toBe('local input');
     expect(await readFile(path.join(project, copy), 'utf8')).toBe('cloud-edited input');
     expect(index.activity(50).some((a) => a.kind === 'conflict' && a.path === 'room.fds')).toBe(true);
@@ -251,13 +258,15 @@ describe('pull from the emulator', () => {
     expect(r2.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log']);
     // Untouched pulled result: updated in place.
     expect(await readFile(path.join(project, 'room_devc.csv'), 'utf8')).toBe('v2 longer');
-    expect(r2.extracted).toContain('room_devc.csv');
+    expect(r2.written).toContain('room_devc.csv');
     // Changed on both sides: both kept.
     expect(await readFile(path.join(project, 'room_hrr.csv'), 'utf8')).toBe('user notes on v1');
     expect(await readFile(path.join(project, 'room_hrr (cloudHPC 2026-11-26 230500).csv'), 'utf8')).toBe('v2 longer');
     expect(await readFile(path.join(project, 'cloudhpc.log'), 'utf8')).toBe('user edited log');
     expect(await readFile(path.join(project, 'cloudhpc (cloudHPC 2026-11-26 230500).log'), 'utf8')).toBe('log v2 longer');
     expect(r2.conflicts.map((c) => c.path).sort()).toEqual(['cloudhpc.log', 'room_hrr.csv']);
+    expect(r2.conflicts.every((c) => c.code === 'changed-both')).toBe(true);
+    expect(index.conflicts().map((c) => c.path).sort()).toEqual(['cloudhpc.log', 'room.fds', 'room_hrr.csv']);
     // The input conflict is not repeated: same cloud version as before.
     expect(r2.conflicts.find((c) => c.path === 'room.fds')).toBeUndefined();
     expect((await readdir(project)).filter((n) => n.startsWith('room (cloudHPC'))).toHaveLength(1);
@@ -311,71 +320,5 @@ describe('pull from the emulator', () => {
     const tree = await snapshotTree(project);
     expect(Object.keys(tree).filter((k) => tree[k] !== 'dir')).toEqual([]);
     expect(index.get('cpu.csv')).toBeUndefined();
-  });
-
-  it('after SYNC, pulls on the schedule until new results appear, then stops retrying', async () => {
-    await writeFile(path.join(project, 'room.fds'), FDS_CASE);
-    await emu.seedFile(KEY, 'case/room.fds', FDS_CASE);
-    const id = await client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'case' });
-    await emu.clock.advance(31); // running
-
-    // Scheduler timers run on the emulator's simulated clock.
-    const timers: { at: number; fn: () => void; live: boolean }[] = [];
-    const clock: SchedulerClock = {
-      now: () => emu.clock.now().getTime(),
-      setTimer: (fn, ms) => {
-        const t = { at: emu.clock.now().getTime() + ms, fn, live: true };
-        timers.push(t);
-        return { cancel: () => (t.live = false) };
-      },
-    };
-    const advance = async (seconds: number) => {
-      await emu.clock.advance(seconds);
-      const now = emu.clock.now().getTime();
-      for (const t of timers.filter((x) => x.live && x.at <= now)) {
-        t.live = false;
-        t.fn();
-      }
-    };
-    const results: { reason: string; downloaded: string[] }[] = [];
-    let settled = 0;
-    const scheduler = new PullScheduler({
-      clock,
-      pull: (_reason, signal) => pull({ signal, settings: { script: 'fds6.9.1' } }),
-      onResult: (r, reason) => {
-        results.push({ reason, downloaded: r.downloaded });
-        settled++;
-      },
-      onError: () => settled++,
-    });
-    const waitFor = async (n: number) => {
-      const deadline = Date.now() + 20_000;
-      while (settled < n) {
-        if (Date.now() > deadline) throw new Error(`pull ${n} did not finish`);
-        await new Promise((r) => setImmediate(r));
-      }
-    };
-
-    scheduler.afterSync(); // requested, but the service has not written anything yet
-    expect(scheduler.nextRetryAt()).toBe(emu.clock.now().getTime() + 120_000);
-    await advance(120);
-    await waitFor(1);
-    expect(results[0]).toEqual({ reason: 'sync-retry', downloaded: [] });
-
-    await client.syncSimulation(id); // partial results reach the storage
-    await advance(180); // the 5-minute retry
-    await waitFor(2);
-    expect(results[1]?.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
-    expect(await readFile(path.join(project, 'room_hrr.csv'), 'utf8')).toContain('Time,HRR');
-    expect(scheduler.nextRetryAt()).toBeNull();
-    await advance(600);
-    expect(settled).toBe(2); // the 10-minute retry was cancelled
-
-    // Terminal status: one pull, which brings the final results.
-    await advance(600);
-    expect(emu.simulations(KEY).find((s) => s.id === id)?.status).toBe(10);
-    const final = await scheduler.onTerminal();
-    expect(final.downloaded).toContain('FDS.tar.gz');
-    scheduler.stop();
   });
 });

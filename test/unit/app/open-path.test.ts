@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,17 +19,19 @@ describe('what the UI may open', () => {
   });
   afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
-  it('opens files inside a project; refuses to leave it', () => {
-    expect(resolveOpenTarget({ kind: 'project-file', projectId: 'p', path: 'a.txt' }, ctx).target).toMatch(/a\.txt$/);
-    expect(() => resolveOpenTarget({ kind: 'project-file', projectId: 'p', path: '../../etc/passwd' }, ctx)).toThrow(/outside/);
+  it('opens files inside a project; refuses to leave it, also through a symlink', async () => {
+    expect((await resolveOpenTarget({ kind: 'project-file', projectId: 'p', path: 'a.txt' }, ctx)).target).toMatch(/a\.txt$/);
+    await expect(resolveOpenTarget({ kind: 'project-file', projectId: 'p', path: '../../etc/passwd' }, ctx)).rejects.toMatchObject({ code: 'dot-component' });
+    await symlink('/etc/hostname', join(dir, 'host-link'));
+    await expect(resolveOpenTarget({ kind: 'project-file', projectId: 'p', path: 'host-link' }, ctx)).rejects.toMatchObject({ code: 'outside' });
   });
 
-  it('opens only http(s) links to the allow-listed hosts and running remote desktops', () => {
-    expect(resolveOpenTarget({ kind: 'external-url', url: 'https://cloudhpc.cloud/profile' }, ctx).kind).toBe('url');
-    expect(resolveOpenTarget({ kind: 'external-url', url: 'https://vnc-7.example.net/vnc.html' }, ctx).kind).toBe('url');
-    expect(() => resolveOpenTarget({ kind: 'external-url', url: 'https://evil.example/' }, ctx)).toThrow(/not opened/);
-    expect(() => resolveOpenTarget({ kind: 'external-url', url: 'javascript:alert(1)' }, ctx)).toThrow();
-    expect(() => resolveOpenTarget({ kind: 'external-url', url: 'file:///etc/passwd' }, ctx)).toThrow();
+  it('opens only http(s) links to the allow-listed hosts and running remote desktops', async () => {
+    expect((await resolveOpenTarget({ kind: 'external-url', url: 'https://cloudhpc.cloud/profile' }, ctx)).kind).toBe('url');
+    expect((await resolveOpenTarget({ kind: 'external-url', url: 'https://vnc-7.example.net/vnc.html' }, ctx)).kind).toBe('url');
+    await expect(resolveOpenTarget({ kind: 'external-url', url: 'https://evil.example/' }, ctx)).rejects.toThrow(/not opened/);
+    await expect(resolveOpenTarget({ kind: 'external-url', url: 'javascript:alert(1)' }, ctx)).rejects.toThrow();
+    await expect(resolveOpenTarget({ kind: 'external-url', url: 'file:///etc/passwd' }, ctx)).rejects.toThrow();
   });
 
   it('headless answers the path; with an opener (Electron) it opens it', async () => {

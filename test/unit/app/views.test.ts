@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
-import { budgetView, elapsedSeconds, serviceDateToIso, traySummary } from '../../../src-main/node/app/views';
+import { budgetView, elapsedSeconds, traySummary } from '../../../src-main/node/app/views';
+import { serviceDateIso } from '../../../src-main/node/simulation/run-summary';
 
 const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
 
@@ -33,7 +34,7 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
   });
 
   it('prefers attention (conflicts, errors, offline) over syncing and running', () => {
-    const conflict = { id: 'c', path: 'a', cloudCopyPath: 'a (cloudHPC 2026-01-01 000000)', reason: 'r', detectedAt: '' };
+    const conflict = { id: 'c', path: 'a', cloudCopyPath: 'a (cloudHPC 2026-01-01 000000)', code: 'local-differs' as const, reason: 'r', detectedAt: '' };
     expect(traySummary([project({ conflicts: [conflict], state: 'pushing' })], [sim()], budget, false)).toMatchObject({ icon: 'attention' });
     expect(traySummary([project({ conflicts: [conflict] })], [], budget, false).line).toMatch(/1 conflict/);
     expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project need attention/);
@@ -55,9 +56,9 @@ describe('budget and dates', () => {
   });
 
   it('reads the service dates and computes elapsed time', () => {
-    expect(serviceDateToIso('2026-09-24 09:31:20')).toBe('2026-09-24T09:31:20.000Z');
-    expect(serviceDateToIso('')).toBeNull();
-    expect(serviceDateToIso('garbage')).toBeNull();
+    expect(serviceDateIso('2026-09-24 09:31:20')).toBe('2026-09-24T09:31:20.000Z');
+    expect(serviceDateIso('')).toBeNull();
+    expect(serviceDateIso('garbage')).toBeNull();
     expect(elapsedSeconds('2026-09-24T09:31:20.000Z', '2026-09-24T09:33:20.000Z', 0)).toBe(120);
     expect(elapsedSeconds('2026-09-24T09:31:20.000Z', null, Date.parse('2026-09-24T09:32:20.000Z'))).toBe(60);
     expect(elapsedSeconds(null, null, 0)).toBeNull();

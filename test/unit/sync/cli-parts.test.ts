@@ -4,7 +4,7 @@ import { EXIT } from '../../../src-main/cli/exit-codes';
 import { formatBytes } from '../../../src-main/common/format';
 import { exitFor, statusLine } from '../../../src-main/cli/render';
 import { ProjectError } from '../../../src-main/node/project/registry';
-import { MassDeleteError } from '../../../src-main/node/sync/engine';
+import { MassDeleteError, PushIncompleteError } from '../../../src-main/node/sync/engine';
 import type { ProjectStatus } from '../../../src-main/node/sync/status';
 import { CloudHpcError } from '../../../src-main/node/api/errors';
 
@@ -41,7 +41,9 @@ describe('CLI rendering and exit codes', () => {
     expect(exitFor(new MassDeleteError(80, 50)).code).toBe(EXIT.CONFIRM_DELETES);
     expect(exitFor(new CloudHpcError({ kind: 'unauthorized', endpoint: 'GET /x' })).code).toBe(EXIT.AUTH);
     expect(exitFor(new CloudHpcError({ kind: 'network', endpoint: 'GET /x' })).code).toBe(EXIT.OFFLINE);
-    expect(exitFor(new Error('The case could not be fully pushed in time: x')).code).toBe(EXIT.INCOMPLETE);
+    expect(exitFor(new PushIncompleteError(['a.txt'], [])).code).toBe(EXIT.INCOMPLETE);
+    // Only the type decides: the same words in a plain Error are a plain failure.
+    expect(exitFor(new Error('The case could not be fully pushed in time: 1 file(s) keep changing.')).code).toBe(EXIT.FAILURE);
     expect(exitFor(new Error('boom')).code).toBe(EXIT.FAILURE);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexStore } from '../../../src-main/node/sync/index-store';
+import { RootedFolder } from '../../../src-main/node/rooted-path';
 import { extractArchive } from '../../../src-main/node/sync/pull/extract';
 import { buildTarGz, snapshotTree } from './pull-helpers';
 
@@ -36,7 +37,7 @@ describe('extracting a result archive', () => {
   const extract = async (buf: Buffer, extra: Partial<Parameters<typeof extractArchive>[0]> = {}) => {
     const archivePath = path.join(root, `a-${Math.random()}.tar.gz`);
     await writeFile(archivePath, buf);
-    return extractArchive({ archivePath, projectDir: project, tmpDir, index, now: when, reserved: (r) => r.startsWith('.cloudhpc-sync'), ...extra });
+    return extractArchive({ archivePath, root: new RootedFolder(project), tmpDir, index, now: when, reserved: (r) => r.startsWith('.cloudhpc-sync'), ...extra });
   };
 
   it('writes nothing outside the project for hostile members, and refuses each with a reason', async () => {
@@ -75,12 +76,21 @@ describe('extracting a result archive', () => {
     for (const n of ['../escape.txt', 'ok/../../escape2.txt', 'sym', 'hard', 'linkout/evil.txt', 'dev', 'blk', 'fifo', 'CON', 'sub/aux.log', '..\\..\\win.txt', '.cloudhpc-sync/state']) {
       expect(refusedNames).toContain(n);
     }
-    expect(res.refused.find((r) => r.name === 'sym')?.reason).toMatch(/symbolic link/);
-    expect(res.refused.find((r) => r.name === 'hard')?.reason).toMatch(/hard link/);
-    expect(res.refused.find((r) => r.name === 'dev')?.reason).toMatch(/device/);
-    expect(res.refused.find((r) => r.name.startsWith('nnn'))?.reason).toMatch(/longer than 255/);
-    expect(res.refused.find((r) => r.name.endsWith('deep.txt'))?.reason).toMatch(/longer than the platform/);
-    expect(res.refused.find((r) => r.name.startsWith('/'))?.reason).toMatch(/absolute/);
+    const code = (name: string | ((n: string) => boolean)) => res.refused.find((r) => (typeof name === 'string' ? r.name === name : name(r.name)))?.code;
+    expect(code('sym')).toBe('symlink-member');
+    expect(code('hard')).toBe('hardlink-member');
+    expect(code('dev')).toBe('device-member');
+    expect(code('blk')).toBe('device-member');
+    expect(code('fifo')).toBe('fifo-member');
+    expect(code('../escape.txt')).toBe('dot-component');
+    expect(code('linkout/evil.txt')).toBe('symlink');
+    expect(code('CON')).toBe('reserved-name');
+    expect(code('..\\..\\win.txt')).toBe('backslash');
+    expect(code('.cloudhpc-sync/state')).toBe('app-area');
+    expect(code((n) => n.startsWith('nnn'))).toBe('name-too-long');
+    expect(code((n) => n.endsWith('deep.txt'))).toBe('path-too-long');
+    expect(code((n) => n.startsWith('/'))).toBe('absolute');
+    expect(res.refused.every((r) => r.reason.length > 0)).toBe(true);
 
     expect(await readFile(path.join(project, 'results', 'good.csv'), 'utf8')).toBe('a,b\n1,2\n');
     expect(await readFile(path.join(project, 'top.txt'), 'utf8')).toBe('fine');
@@ -100,7 +110,9 @@ describe('extracting a result archive', () => {
     expect(await readFile(path.join(project, 'case.fds'), 'utf8')).toBe('local input');
     const copy = 'case (cloudHPC 2026-11-26 220000).fds';
     expect(await readFile(path.join(project, copy), 'utf8')).toBe('cloud edit');
-    expect(res.outcomes.find((o) => o.rel === 'case.fds')).toMatchObject({ kind: 'conflict', copy });
+    expect(res.outcomes.find((o) => o.rel === 'case.fds')).toMatchObject({ kind: 'conflict', conflict: { copy, code: 'local-differs' } });
+    // Its row is in the index, committed with the batch.
+    expect(index.conflicts().map((c) => [c.path, c.copy, c.code])).toEqual([['case.fds', copy, 'local-differs']]);
     expect(res.outcomes.find((o) => o.rel === 'same.txt')?.kind).toBe('unchanged');
     expect(res.outcomes.find((o) => o.rel === 'new.csv')?.kind).toBe('written');
     expect(index.get('case.fds')?.origin).toBe('pushed');
@@ -112,10 +124,11 @@ describe('extracting a result archive', () => {
     expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(1);
     // Later (e.g. after a crash lost what the last pull saw): the same cloud version is found beside, not copied again.
     const later = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
-    expect(later.outcomes[0]).toMatchObject({ kind: 'conflict', copy });
+    expect(later.outcomes[0]).toMatchObject({ kind: 'conflict', conflict: { copy } });
+    expect(index.conflicts()).toHaveLength(1);
     // A new cloud version does get its own copy.
     const newer = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit 2' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
-    expect(newer.outcomes[0]).toMatchObject({ kind: 'conflict', copy: 'case (cloudHPC 2026-11-27 090000).fds' });
+    expect(newer.outcomes[0]).toMatchObject({ kind: 'conflict', conflict: { copy: 'case (cloudHPC 2026-11-27 090000).fds' } });
     expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(2);
   });
 
@@ -130,7 +143,8 @@ describe('extracting a result archive', () => {
     expect(await readFile(path.join(project, 'r', 'b.csv'), 'utf8')).toBe('user edit');
     const b = res.outcomes.find((o) => o.rel === 'r/b.csv');
     expect(b?.kind).toBe('conflict');
-    expect(await readFile(path.join(project, b!.copy!), 'utf8')).toBe('v2');
+    expect(b?.conflict?.code).toBe('changed-both');
+    expect(await readFile(path.join(project, b!.conflict!.copy), 'utf8')).toBe('v2');
     expect(res.outcomes.find((o) => o.rel === 'r/c.csv')?.kind).toBe('kept-local');
     expect(await readFile(path.join(project, 'r', 'c.csv'), 'utf8')).toBe('user edit c');
   });
@@ -139,14 +153,14 @@ describe('extracting a result archive', () => {
     await mkdir(path.join(project, 'thing'));
     await symlink('/nonexistent', path.join(project, 'lnk'));
     const res = await extract(buildTarGz([{ path: 'thing', data: 'file' }, { path: 'lnk', data: 'file2' }]));
-    expect(res.outcomes.map((o) => o.kind)).toEqual(['conflict', 'conflict']);
-    expect(res.outcomes[1]?.copy).toBe('lnk (cloudHPC 2026-11-26 220000)');
+    expect(res.outcomes.map((o) => o.conflict?.code)).toEqual(['folder-in-the-way', 'link-in-the-way']);
+    expect(res.outcomes[1]?.conflict?.copy).toBe('lnk (cloudHPC 2026-11-26 220000)');
   });
 
   it('a member cut short by a truncated tar (valid gzip) is refused, not written torn', async () => {
     const raw = gunzipSync(buildTarGz([{ path: 'big.bin', data: Buffer.alloc(200_000, 7) }, { path: 'after.txt', data: 'x' }]));
     const res = await extract(gzipSync(raw.subarray(0, 100_000)));
-    expect(res.refused.find((r) => r.name === 'big.bin')?.reason).toMatch(/truncated/);
+    expect(res.refused.find((r) => r.name === 'big.bin')?.code).toBe('truncated-member');
     expect(res.outcomes).toEqual([]);
     const tree = await snapshotTree(project);
     expect(Object.keys(tree).filter((k) => !k.startsWith('.cloudhpc-sync'))).toEqual([]);

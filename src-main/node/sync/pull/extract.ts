@@ -13,19 +13,23 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
+import { checkPortableName, type RootedFolder } from '../../rooted-path';
 import type { IndexStore } from '../index-store';
-import { checkRemoteName, ensureParentInside, targetPath } from './names';
+import { pullText } from './messages';
 import { placeFile, type PlaceOutcome } from './place';
 import { PendingRecords } from './records';
+import { refusalOf, type RefusalCode } from './result';
 
-export interface Refusal {
+/** A member not written: its path as the archive names it, with the reason code and text. */
+export interface MemberRefusal {
   name: string;
+  code: RefusalCode;
   reason: string;
 }
 
 export interface ExtractResult {
   outcomes: PlaceOutcome[];
-  refused: Refusal[];
+  refused: MemberRefusal[];
   /** Member path → sha256 of every regular file member accepted (what the cloud holds). */
   members: Record<string, string>;
   /** Non-fatal warnings of the tar parser (e.g. a truncated archive). */
@@ -34,7 +38,8 @@ export interface ExtractResult {
 
 export interface ExtractOptions {
   archivePath: string;
-  projectDir: string;
+  /** The case folder. */
+  root: RootedFolder;
   /** Temp area on the same filesystem as the project (e.g. <project>/.cloudhpc-sync/pull-tmp). */
   tmpDir: string;
   index: IndexStore;
@@ -78,6 +83,9 @@ async function fsyncAll(files: string[]): Promise<void> {
 
 class TruncatedMemberError extends Error {
   override name = 'TruncatedMemberError';
+  constructor(readonly detail: string) {
+    super(detail);
+  }
 }
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
@@ -95,7 +103,7 @@ async function writeEntryToTemp(entry: ReadEntry, tmpPath: string, signal?: Abor
       while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
     }
     // A truncated archive ends the member early: such a member is never put in place.
-    if (size !== entry.size) throw new TruncatedMemberError(`truncated in the archive (${size} of ${entry.size} bytes)`);
+    if (size !== entry.size) throw new TruncatedMemberError(`${size} of ${entry.size} bytes`);
     // Plain permissions: never setuid/setgid/sticky, never world-writable.
     const mode = ((entry.mode ?? 0o644) & 0o755) | 0o600;
     await fh.chmod(mode);
@@ -105,20 +113,14 @@ async function writeEntryToTemp(entry: ReadEntry, tmpPath: string, signal?: Abor
   return { sha256: h.digest('hex'), size };
 }
 
-function refusalReason(entry: ReadEntry): string | undefined {
-  switch (entry.type) {
-    case 'SymbolicLink':
-      return `symbolic link (to '${entry.linkpath ?? ''}') not extracted`;
-    case 'Link':
-      return `hard link (to '${entry.linkpath ?? ''}') not extracted`;
-    case 'CharacterDevice':
-    case 'BlockDevice':
-      return 'device file not extracted';
-    case 'FIFO':
-      return 'FIFO not extracted';
-    default:
-      return FILE_TYPES.has(entry.type) || entry.type === 'Directory' ? undefined : `unsupported archive entry type ${entry.type}`;
-  }
+function specialEntry(entry: ReadEntry): { code: RefusalCode; reason: string } | undefined {
+  const code: Exclude<RefusalCode, 'no-room-for-copy'> | undefined = entry.type === 'SymbolicLink' ? 'symlink-member'
+    : entry.type === 'Link' ? 'hardlink-member'
+      : entry.type === 'CharacterDevice' || entry.type === 'BlockDevice' ? 'device-member'
+        : entry.type === 'FIFO' ? 'fifo-member'
+          : FILE_TYPES.has(entry.type) || entry.type === 'Directory' ? undefined : 'special-member';
+  if (!code) return undefined;
+  return { code, reason: pullText.refusal(code, code === 'special-member' ? entry.type : entry.linkpath ?? '') };
 }
 
 export async function extractArchive(opts: ExtractOptions): Promise<ExtractResult> {
@@ -126,14 +128,14 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
   const platform = opts.platform ?? process.platform;
   await mkdir(opts.tmpDir, { recursive: true });
 
-  const refuse = (name: string, reason: string) => {
-    result.refused.push({ name, reason });
-    opts.log?.('warn', `pull: refused archive member '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
+  const refuse = (name: string, r: { code: RefusalCode; reason: string }) => {
+    result.refused.push({ name, code: r.code, reason: r.reason });
+    opts.log?.('warn', pullText.log.refused(name, r.reason));
   };
 
   const handle = async (entry: ReadEntry): Promise<void> => {
     const raw = entry.path;
-    const special = refusalReason(entry);
+    const special = specialEntry(entry);
     if (special) {
       refuse(raw, special);
       entry.resume();
@@ -145,30 +147,34 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
       entry.resume();
       return;
     }
-    const check = checkRemoteName(name, { platform });
+    const check = checkPortableName(name, { platform });
     if (!check.ok) {
-      refuse(raw, check.reason);
+      refuse(raw, check);
       entry.resume();
       return;
     }
     if (opts.reserved?.(check.rel)) {
-      refuse(raw, "path reserved for the app's own files");
+      refuse(raw, { code: 'app-area', reason: pullText.refusal('app-area') });
       entry.resume();
       return;
     }
     try {
-      targetPath(opts.projectDir, check.rel, platform);
+      opts.root.join(check.rel);
     } catch (e) {
-      refuse(raw, (e as Error & { reason?: string }).reason ?? (e as Error).message);
+      const r = refusalOf(e);
+      if (!r) throw e;
+      refuse(raw, r);
       entry.resume();
       return;
     }
     if (entry.type === 'Directory') {
       entry.resume();
       try {
-        await ensureParentInside(opts.projectDir, `${check.rel}/x`, verifiedDirs);
+        await opts.root.parentForWrite(`${check.rel}/x`, verifiedDirs);
       } catch (e) {
-        refuse(raw, (e as Error & { reason?: string }).reason ?? (e as Error).message);
+        const r = refusalOf(e);
+        if (!r) throw e;
+        refuse(raw, r);
       }
       return;
     }
@@ -180,7 +186,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       if (e instanceof TruncatedMemberError) {
-        refuse(raw, e.message);
+        refuse(raw, { code: 'truncated-member', reason: pullText.refusal('truncated-member', e.detail) });
         return;
       }
       throw e;
@@ -206,7 +212,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
         const b = batch[i]!;
         try {
           const outcome = await placeFile({
-            projectDir: opts.projectDir,
+            root: opts.root,
             rel: b.rel,
             tempPath: b.tmp,
             sha256: b.sha256,
@@ -224,11 +230,12 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
           opts.onMember?.(outcome);
         } catch (e) {
           await unlink(b.tmp).catch(() => undefined);
-          if ((e as Error).name !== 'UnsafePathError') {
+          const r = refusalOf(e);
+          if (!r) {
             await Promise.all(batch.slice(i + 1).map((x) => unlink(x.tmp).catch(() => undefined)));
             throw e;
           }
-          refuse(b.raw, (e as Error & { reason: string }).reason);
+          refuse(b.raw, r);
         }
       }
     } finally {
@@ -251,7 +258,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
       onwarn: (_code: string, message: string | Error) => {
         const text = typeof message === 'string' ? message : message.message;
         result.warnings.push(text);
-        opts.log?.('warn', `pull: archive ${path.basename(opts.archivePath)}: ${text}`);
+        opts.log?.('warn', pullText.log.archiveWarning(path.basename(opts.archivePath), text));
       },
     });
     parser.on('entry', (entry: ReadEntry) => {

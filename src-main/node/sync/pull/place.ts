@@ -6,27 +6,29 @@
 // - the local file is exactly what we pulled last time (user did not touch it) → cloud update replaces it;
 // - anything else (a local input that differs, a pulled file the user edited, a folder or a link in
 //   the way) → conflict: local stays, the cloud file goes beside it as `name (cloudHPC …).ext`.
+import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordStore } from './records';
+import { checkPortableName, type RootedFolder } from '../../rooted-path';
+import { sha256File } from '../hasher';
 import { conflictName, isConflictCopyOf } from './conflict-name';
-import { hashFile } from './hash';
-import { checkRemoteName, ensureParentInside, targetPath, UnsafePathError } from './names';
+import { pullText } from './messages';
+import type { RecordStore } from './records';
+import { PlaceRefused, type ConflictCode, type PullConflict } from './result';
 
 export type PlaceKind = 'written' | 'updated' | 'unchanged' | 'kept-local' | 'conflict';
 
 export interface PlaceOutcome {
   kind: PlaceKind;
   rel: string;
-  /** For 'conflict': where the cloud version went (relative path). */
-  copy?: string;
-  /** For 'conflict' and 'kept-local': why. */
-  reason?: string;
+  /** For 'conflict': the conflict (also recorded as a row in the index batch). */
+  conflict?: PullConflict;
 }
 
 export interface PlaceInput {
-  projectDir: string;
+  /** The case folder. */
+  root: RootedFolder;
   rel: string;
   /** Complete, fsynced temp file on the same filesystem (normally inside the project's app area). */
   tempPath: string;
@@ -34,7 +36,7 @@ export interface PlaceInput {
   size: number;
   /** Hash of what we pulled for this path last time (null when unknown). */
   lastPulled: string | null;
-  /** The index, or a batch of pending index writes over it. */
+  /** A batch of pending index writes (records and conflict rows), committed by the caller in one transaction. */
   index: RecordStore;
   /** Time stamped into a conflict copy's name. */
   now: Date;
@@ -42,7 +44,7 @@ export interface PlaceInput {
   inStorageAsFile: boolean;
   platform?: NodeJS.Platform;
   signal?: AbortSignal;
-  /** Folders already checked by ensureParentInside during this extraction. */
+  /** Folders already checked by parentForWrite during this extraction. */
   verifiedDirs?: Set<string>;
 }
 
@@ -106,7 +108,7 @@ async function localHash(abs: string, rel: string, index: RecordStore, signal?: 
   const st = await lstat(abs);
   const rec = index.get(rel);
   if (rec && rec.sha256 && rec.size === st.size && rec.mtimeMs === st.mtimeMs) return rec.sha256;
-  return hashFile(abs, signal);
+  return sha256File(abs, signal);
 }
 
 function recordPulled(input: PlaceInput, rel: string, st: { size: number; mtimeMs: number }): void {
@@ -119,11 +121,16 @@ function recordPulled(input: PlaceInput, rel: string, st: { size: number; mtimeM
   });
 }
 
+/** The conflict id: stable for one cloud copy, however often a pull sees it. */
+export function conflictId(copy: string): string {
+  return createHash('sha256').update(copy).digest('hex').slice(0, 16);
+}
+
 export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
-  const { projectDir, rel, tempPath, index } = input;
+  const { root, rel, tempPath, index } = input;
   const platform = input.platform ?? process.platform;
-  const abs = targetPath(projectDir, rel, platform);
-  await ensureParentInside(projectDir, rel, input.verifiedDirs);
+  const abs = root.join(rel);
+  await root.parentForWrite(rel, input.verifiedDirs);
 
   let existing;
   try {
@@ -163,8 +170,9 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
       return { kind: 'unchanged', rel };
     }
     if (input.lastPulled !== null && input.lastPulled === input.sha256) {
+      // Changed locally since the last pull, unchanged in the cloud: the local file wins.
       await unlink(tempPath).catch(() => undefined);
-      return { kind: 'kept-local', rel, reason: 'changed locally since the last pull; unchanged in the cloud' };
+      return { kind: 'kept-local', rel };
     }
     const rec = index.get(rel);
     const untouchedPull = (input.lastPulled !== null && input.lastPulled === local) || (rec?.origin === 'pulled' && rec.sha256 === local);
@@ -176,32 +184,33 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
     }
   }
 
-  const why = existing.isFile()
-    ? index.get(rel)?.origin === 'pulled'
-      ? 'changed both locally and in the cloud since the last pull'
-      : 'a local file with different content is there'
-    : existing.isDirectory()
-      ? 'a local folder has that name'
-      : 'a local link or special file has that name';
+  const code: ConflictCode = existing.isFile()
+    ? index.get(rel)?.origin === 'pulled' ? 'changed-both' : 'local-differs'
+    : existing.isDirectory() ? 'folder-in-the-way' : 'link-in-the-way';
+  const conflict = (copy: string): PlaceOutcome => {
+    const c: PullConflict = { id: conflictId(copy), path: rel, copy, code, reason: pullText.conflict(code), at: input.now.getTime() };
+    index.addConflict(c);
+    return { kind: 'conflict', rel, conflict: c };
+  };
   // The same cloud version kept beside it already (an earlier pull, maybe one cut short): nothing new.
   const existingCopy = await findSameCopy(abs, rel, input.size, input.sha256, input.signal);
   if (existingCopy) {
     await unlink(tempPath).catch(() => undefined);
-    return { kind: 'conflict', rel, copy: existingCopy, reason: why };
+    return conflict(existingCopy);
   }
   for (let attempt = 1; attempt < 100; attempt++) {
     const copy = conflictName(rel, input.now, attempt);
-    const check = checkRemoteName(copy, { platform });
-    if (!check.ok) throw new UnsafePathError(rel, `no room for a conflict copy: ${check.reason}`);
-    const copyAbs = targetPath(projectDir, copy, platform);
+    const check = checkPortableName(copy, { platform });
+    if (!check.ok) throw new PlaceRefused(rel, 'no-room-for-copy', pullText.noRoomForCopy(check.reason));
+    const copyAbs = root.join(copy);
     try {
       await moveNoClobber(tempPath, copyAbs);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
         // Same cloud version already written beside under this name: nothing new to keep.
-        if ((await hashFile(copyAbs, input.signal).catch(() => null)) === input.sha256) {
+        if ((await sha256File(copyAbs, input.signal).catch(() => null)) === input.sha256) {
           await unlink(tempPath).catch(() => undefined);
-          return { kind: 'conflict', rel, copy, reason: why };
+          return conflict(copy);
         }
         continue;
       }
@@ -210,9 +219,9 @@ export async function placeFile(input: PlaceInput): Promise<PlaceOutcome> {
     const st = await lstat(copyAbs);
     // The copy came from the cloud: record it as pulled so it is not pushed back unchanged.
     index.patch(copy, { size: st.size, mtimeMs: st.mtimeMs, sha256: input.sha256, origin: 'pulled' });
-    return { kind: 'conflict', rel, copy, reason: why };
+    return conflict(copy);
   }
-  throw new UnsafePathError(rel, 'too many conflict copies with the same time stamp');
+  throw new PlaceRefused(rel, 'no-room-for-copy', pullText.tooManyCopies());
 }
 
 /** A conflict copy of rel beside it with exactly this content, if there is one (relative path). */
@@ -229,7 +238,7 @@ async function findSameCopy(abs: string, rel: string, size: number, sha256: stri
     const p = path.join(dir, name);
     try {
       const st = await lstat(p);
-      if (st.isFile() && st.size === size && (await hashFile(p, signal)) === sha256) return relDir + name;
+      if (st.isFile() && st.size === size && (await sha256File(p, signal)) === sha256) return relDir + name;
     } catch {
       /* vanished meanwhile */
     }

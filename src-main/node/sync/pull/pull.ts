@@ -6,11 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
+import { checkPortableName, RootedFolder } from '../../rooted-path';
+import { errorText, isNotFound } from '../cloud-port';
+import { sha256File } from '../hasher';
 import type { IndexStore } from '../index-store';
-import { extractArchive, type ExtractResult, type Refusal } from './extract';
-import { hashFile } from './hash';
-import { checkRemoteName, ensureParentInside } from './names';
+import { extractArchive, type ExtractResult } from './extract';
+import { pullText } from './messages';
 import { placeFile, type PlaceOutcome } from './place';
+import { PendingRecords } from './records';
+import { refusalOf, type PullResult, type RefusalCode } from './result';
 import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkipped, planPull, type PullPlan, type SolverFamily } from './selection';
 
 /** What the pull needs from the API client (CloudHpcClient satisfies it). */
@@ -83,34 +87,6 @@ export interface PullOptions {
   appDirName?: string;
 }
 
-export interface PullConflict {
-  /** The local file that was kept. */
-  path: string;
-  /** Where the cloud version was written. */
-  copy: string;
-  reason: string;
-}
-
-export interface PullResult {
-  /** Remote files downloaded (relative to the storage folder). */
-  downloaded: string[];
-  /** Files written or updated in the case folder (single files and archive members). */
-  extracted: string[];
-  conflicts: PullConflict[];
-  refused: Refusal[];
-  /** Local files kept because only they changed (the cloud version is the one we pulled before). */
-  keptLocal: string[];
-  /** Files whose download or placing failed (retried at the next pull). */
-  failed: { name: string; message: string }[];
-  /** Things the user should know that are not errors (e.g. a damaged archive kept as is). */
-  warnings: string[];
-  /** Remote files already up to date (no download). */
-  upToDate: number;
-  /** API calls this pull made. */
-  apiCalls: number;
-  plan: PullPlan;
-}
-
 interface SeenState {
   size: number | null;
   time: string | null;
@@ -130,15 +106,6 @@ function readJson<T>(s: string | undefined): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  return e instanceof Error && (e as Error & { kind?: string }).kind === 'not-found-or-forbidden';
-}
-
-function errText(e: unknown): string {
-  if (e instanceof Error) return (e as Error & { userMessage?: string }).userMessage ?? e.message;
-  return String(e);
 }
 
 /** The API calls a pull would cost before downloads, and how it would look (no call made). */
@@ -200,7 +167,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     pageSize: settings.pageSize,
     refreshCache: settings.refreshCache,
   });
-  const result: PullResult = { downloaded: [], extracted: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
+  const result: PullResult = { downloaded: [], written: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
+  const root = new RootedFolder(projectDir);
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
   // Case-insensitive: on macOS and Windows '.CloudHPC-Sync/…' is the same folder as ours.
   const appLower = appDir.toLowerCase();
@@ -208,25 +176,29 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     const r = rel.toLowerCase();
     return r === appLower || r.startsWith(`${appLower}/`);
   };
-  const refuse = (name: string, reason: string) => {
-    result.refused.push({ name, reason });
-    log('warn', `pull: refused '${name.replace(/[\u0000-\u001f]/g, '?')}': ${reason}`);
-    index.addActivity('refused', `refused '${name}' from the cloud: ${reason}`, null);
+  type Why = { code: RefusalCode; reason: string };
+  const refuse = (source: 'storage' | 'archive', name: string, archive: string | null, why: Why) => {
+    result.refused.push({ source, name, archive, code: why.code, reason: why.reason });
+    const shown = archive ? `${archive}: ${name}` : name;
+    log('warn', pullText.log.refused(shown, why.reason));
+    index.addActivity('refused', pullText.activity.refused(shown, why.reason), null);
   };
   // A remote file refused by an earlier pull, unchanged since: still reported, not logged again.
-  const refusedBefore = (item: StorageItem): string | null => {
-    const was = readJson<{ size: number | null; time: string | null; reason: string }>(index.getMeta(REFUSED_PREFIX + item.name));
-    return was && was.size === item.size && was.time === item.timeCreated ? was.reason : null;
+  const refusedBefore = (item: StorageItem): Why | null => {
+    const was = readJson<{ size: number | null; time: string | null } & Partial<Why>>(index.getMeta(REFUSED_PREFIX + item.name));
+    if (!was || was.size !== item.size || was.time !== item.timeCreated) return null;
+    return { code: was.code ?? 'outside', reason: was.reason ?? '' };
   };
-  const refuseItem = (item: StorageItem, name: string, reason: string) => {
+  const refuseItem = (item: StorageItem, name: string, why: Why) => {
     if (refusedBefore(item) !== null) {
-      result.refused.push({ name, reason });
+      result.refused.push({ source: 'storage', name, archive: null, code: why.code, reason: why.reason });
       return;
     }
-    refuse(name, reason);
-    index.setMeta(REFUSED_PREFIX + item.name, JSON.stringify({ size: item.size, time: item.timeCreated, reason }));
+    refuse('storage', name, null, why);
+    index.setMeta(REFUSED_PREFIX + item.name, JSON.stringify({ size: item.size, time: item.timeCreated, code: why.code, reason: why.reason }));
   };
-  log('info', `pull ${storageFolder}: ${plan.reason}`);
+  const own = (code: 'outside-storage-folder' | 'app-area'): Why => ({ code, reason: pullText.refusal(code) });
+  log('info', pullText.log.plan(storageFolder, plan.reason));
   progress({ phase: 'looking', filesDone: 0, filesTotal: 0 });
 
   // --- 1. what is in the cloud ---
@@ -304,33 +276,37 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   for (const item of items) {
     if (item.type !== 'file') continue;
     if (!item.name.startsWith(prefix)) {
-      refuseItem(item, item.name, 'not inside the project storage folder');
+      refuseItem(item, item.name, own('outside-storage-folder'));
       continue;
     }
     const remoteRel = item.name.slice(prefix.length);
-    if (isSkipped(item.basename) || isSkipped(remoteRel.split('/').pop() ?? '')) continue;
-    if (!settings.pullEverything && (remoteRel.includes('/') || !isDefaultResult(remoteRel))) continue;
+    const base = remoteRel.split('/').pop() ?? '';
+    if (isSkipped(item.basename) || isSkipped(base)) continue;
+    // Not a result name: not wanted in results mode (whatever its path says).
+    if (!settings.pullEverything && !isDefaultResult(base)) continue;
     // Refused by an earlier pull (e.g. its folder is a symlink here) and unchanged: no new download.
     const earlier = refusedBefore(item);
     if (earlier !== null) {
-      result.refused.push({ name: remoteRel, reason: earlier });
+      result.refused.push({ source: 'storage', name: remoteRel, archive: null, ...earlier });
       continue;
     }
-    const check = checkRemoteName(remoteRel);
+    const check = checkPortableName(remoteRel);
     if (!check.ok) {
-      refuseItem(item, remoteRel, check.reason);
+      refuseItem(item, remoteRel, check);
       continue;
     }
     if (reservedRel(check.rel)) {
-      refuseItem(item, remoteRel, "path reserved for the app's own files");
+      refuseItem(item, remoteRel, own('app-area'));
       continue;
     }
+    // A plain name in a subfolder: results are at the top level (pull everything takes it).
+    if (!settings.pullEverything && check.parts.length > 1) continue;
     const seen = readJson<SeenState>(index.getMeta(SEEN_PREFIX + check.rel));
     if (seen && seen.size === item.size && seen.time === item.timeCreated) {
       result.upToDate++;
       continue;
     }
-    if (!seen && settings.pullEverything && (await isOurUnchangedInput(projectDir, check.rel, item, index))) {
+    if (!seen && settings.pullEverything && (await isOurUnchangedInput(root, check.rel, item, index))) {
       result.upToDate++;
       continue;
     }
@@ -338,8 +314,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   }
 
   // --- 3. download and place each ---
-  const tmpRoot = path.join(projectDir, appDir, 'pull-tmp');
-  await ensureParentInside(projectDir, `${appDir}/pull-tmp/x`);
+  const tmpRoot = root.join(`${appDir}/pull-tmp`);
+  await root.parentForWrite(`${appDir}/pull-tmp/x`);
   await removeStale(tmpRoot);
   const runTmp = path.join(tmpRoot, `run-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);
@@ -357,12 +333,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
           priority: settings.priority,
           onProgress: (p) => progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: p.bytes, total: p.total, rate: p.rate }),
         });
-        sha256 = got.sha256 ?? (await hashFile(dl, signal));
+        sha256 = got.sha256 ?? (await sha256File(dl, signal));
       } catch (e) {
         if (signal?.aborted) throw e;
         await unlink(dl).catch(() => undefined);
-        result.failed.push({ name: rel, message: errText(e) });
-        log('warn', `pull: ${rel} not downloaded (${errText(e)}); the next pull tries again`);
+        result.failed.push({ name: rel, message: errorText(e) });
+        log('warn', pullText.log.notDownloaded(rel, errorText(e)));
         done++;
         continue;
       }
@@ -376,7 +352,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
           try {
             ex = await extractArchive({
               archivePath: dl,
-              projectDir,
+              root,
               tmpDir: runTmp,
               index,
               now: when,
@@ -388,36 +364,42 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
             if (ex.warnings.length > 0) unreadable = ex.warnings[0] ?? 'damaged archive';
           } catch (e) {
             if (signal?.aborted || !isArchiveFormatError(e)) throw e;
-            unreadable = errText(e);
+            unreadable = errorText(e);
           }
-          for (const r of ex?.refused ?? []) refuse(`${rel}: ${r.name}`, r.reason);
+          for (const r of ex?.refused ?? []) refuse('archive', r.name, rel, r);
           for (const o of ex?.outcomes ?? []) collect(result, o);
           if (unreadable) {
             // Nothing is lost: an archive we cannot read completely is kept as it is, for the user to open.
-            result.warnings.push(`${rel} could not be read completely (${unreadable}): the archive itself is in the case folder`);
-            log('warn', `pull: ${rel} could not be read completely (${unreadable}); kept the archive as it is`);
+            result.warnings.push({ code: 'damaged-archive', archive: rel, message: pullText.damagedArchive(rel, unreadable) });
+            log('warn', pullText.log.damaged(rel, unreadable));
           }
-          if (settings.keepArchives || unreadable) collect(result, await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true }));
+          const batch = new PendingRecords(index);
+          if (settings.keepArchives || unreadable) collect(result, await placeFile({ root, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index: batch, now: when, inStorageAsFile: true }));
           const members = ex?.members ?? {};
           index.transaction(() => {
+            batch.flush();
             index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256, members } satisfies SeenState));
-            index.addActivity('pulled', `pulled and extracted ${rel} (${Object.keys(members).length} files, ${ex?.refused.length ?? 0} refused${unreadable ? ', archive damaged: kept as is' : ''})`, rel);
+            index.addActivity('pulled', pullText.activity.extracted(rel, Object.keys(members).length, ex?.refused.length ?? 0, unreadable !== null), rel);
           });
         } else {
-          const o = await placeFile({ projectDir, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index, now: when, inStorageAsFile: true });
+          const batch = new PendingRecords(index);
+          const o = await placeFile({ root, rel, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: seen?.sha256 ?? null, index: batch, now: when, inStorageAsFile: true });
           collect(result, o);
+          // The file's record, its conflict row (if any) and its seen state: one transaction.
           index.transaction(() => {
+            batch.flush();
             index.setMeta(SEEN_PREFIX + rel, JSON.stringify({ size: item.size, time: item.timeCreated, sha256 } satisfies SeenState));
             if (o.kind !== 'conflict' && o.kind !== 'kept-local') index.patch(rel, { remoteSize: item.size, remoteTime: item.timeCreated });
-            index.addActivity('pulled', `pulled ${rel}`, rel);
+            index.addActivity('pulled', pullText.activity.pulled(rel), rel);
           });
         }
       } catch (e) {
         if (signal?.aborted) throw e;
-        if ((e as Error).name === 'UnsafePathError') refuseItem(item, rel, (e as Error & { reason: string }).reason);
+        const why = refusalOf(e);
+        if (why) refuseItem(item, rel, why);
         else {
-          result.failed.push({ name: rel, message: errText(e) });
-          log('error', `pull: ${rel} could not be put in place: ${errText(e)}`);
+          result.failed.push({ name: rel, message: errorText(e) });
+          log('error', pullText.log.notPlaced(rel, errorText(e)));
         }
       } finally {
         await unlink(dl).catch(() => undefined);
@@ -427,10 +409,9 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   } finally {
     await rm(runTmp, { recursive: true, force: true });
   }
-  for (const c of result.conflicts) index.addActivity('conflict', `kept the local ${c.path}; the cloud version is ${c.copy} (${c.reason})`, c.path);
   result.apiCalls = apiCalls;
   progress({ phase: 'done', filesDone: done, filesTotal: todo.length });
-  log('info', `pull ${storageFolder}: ${result.downloaded.length} downloaded, ${result.extracted.length} written, ${result.conflicts.length} conflicts, ${result.refused.length} refused, ${apiCalls} API calls`);
+  log('info', pullText.log.done(storageFolder, result));
   return result;
 }
 
@@ -441,19 +422,19 @@ function isArchiveFormatError(e: unknown): boolean {
 }
 
 function collect(result: PullResult, o: PlaceOutcome): void {
-  if (o.kind === 'written' || o.kind === 'updated') result.extracted.push(o.rel);
-  else if (o.kind === 'conflict') result.conflicts.push({ path: o.rel, copy: o.copy ?? '', reason: o.reason ?? '' });
+  if (o.kind === 'written' || o.kind === 'updated') result.written.push(o.rel);
+  else if (o.kind === 'conflict' && o.conflict) result.conflicts.push(o.conflict);
   else if (o.kind === 'kept-local') result.keptLocal.push(o.rel);
 }
 
 /** In 'pull everything' mode: an input we pushed, unchanged locally, same size in storage → no download. */
-async function isOurUnchangedInput(projectDir: string, rel: string, item: StorageItem, index: IndexStore): Promise<boolean> {
+async function isOurUnchangedInput(root: RootedFolder, rel: string, item: StorageItem, index: IndexStore): Promise<boolean> {
   const rec = index.get(rel);
   if (!rec || !rec.sha256 || rec.origin === 'local') return false;
   if (rec.storageSha256 !== rec.sha256 && rec.archiveSha256 !== rec.sha256) return false;
   if (rec.size !== item.size) return false;
   try {
-    const st = await lstat(path.join(projectDir, ...rel.split('/')));
+    const st = await lstat(root.join(rel));
     return st.isFile() && st.size === rec.size && st.mtimeMs === rec.mtimeMs;
   } catch {
     return false;

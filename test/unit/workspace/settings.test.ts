@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BASE_URL, SettingsStore } from '../../../src-main/node/app/settings';
+import { DEFAULT_BASE_URL } from '../../../src-main/node/api/client';
+import { SettingsStore } from '../../../src-main/node/workspace/settings';
 
 describe('app settings', () => {
   let dir: string;

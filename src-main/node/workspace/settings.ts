@@ -4,9 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../../common/contract';
+import { DEFAULT_BASE_URL } from '../api/client';
 import { writeFileAtomicSync } from '../project/atomic-write';
-
-export const DEFAULT_BASE_URL = 'https://cloud.cfdfeaservice.it/api/v2';
 
 const HttpUrl = z.string().trim().refine((s) => {
   try {
@@ -15,7 +14,7 @@ const HttpUrl = z.string().trim().refine((s) => {
   } catch {
     return false;
   }
-}, 'The base URL must be an http(s) address such as https://cloud.cfdfeaservice.it/api/v2');
+}, `The base URL must be an http(s) address such as ${DEFAULT_BASE_URL}`);
 
 export const SettingsSchema = z.object({
   baseUrl: HttpUrl.default(DEFAULT_BASE_URL),
