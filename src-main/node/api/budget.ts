@@ -33,6 +33,8 @@ export interface CallTicket {
   readonly priority: Priority;
   /** Calls in flight when this one was let through. */
   readonly overlapAtIssue: number;
+  /** When it was let through (budget clock). */
+  readonly at: number;
 }
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -202,8 +204,13 @@ export class CallBudget {
    * up to 15 minutes, then a probe. A refused call is not counted by the service, so a probe that is
    * refused again costs nothing.
    */
-  refused(retryAfterMs: number | null): void {
+  refused(retryAfterMs: number | null, ticket?: CallTicket): void {
     const t = this.now();
+    if (ticket) {
+      // the refused call itself was not counted by the service: it frees no slot later
+      const i = upperBound(this.own, ticket.at) - 1;
+      if (i >= 0 && this.own[i] === ticket.at) this.own.splice(i, 1);
+    }
     // the refusal's own headers were read already; when they do not show a full window, the hourly one is
     const full = [this.hourly, this.daily].some((w) => w.limit > 0 && this.aged(w, t) >= w.limit);
     if (this.known && !full && this.hourly.limit > 0) {
@@ -278,9 +285,9 @@ export class CallBudget {
   // ---- internals
 
   private issue(priority: Priority): CallTicket {
-    const t: CallTicket = { seq: ++this.issued, priority, overlapAtIssue: this.inflight.size };
-    this.inflight.add(t.seq);
     const now = this.now();
+    const t: CallTicket = { seq: ++this.issued, priority, overlapAtIssue: this.inflight.size, at: now };
+    this.inflight.add(t.seq);
     // keep the list sorted even if the clock stepped back
     if (this.own.length > 0 && this.own[this.own.length - 1]! > now) this.own.splice(upperBound(this.own, now), 0, now);
     else this.own.push(now);
