@@ -44,7 +44,7 @@ const noCloud: SyncCloud = {
   deleteStorage: () => Promise.reject(new Error('no API access in this command')),
   deleteCache: () => Promise.reject(new Error('no API access in this command')),
   downloadUrl: () => Promise.reject(new Error('no API access in this command')),
-  storageIndex: () => Promise.reject(new Error('no API access in this command')),
+  listChildren: () => Promise.reject(new Error('no API access in this command')),
   downloadToFile: () => Promise.reject(new Error('no API access in this command')),
 };
 

@@ -55,15 +55,15 @@ export class ServiceClock {
   }
 
   /**
-   * Seconds a run has been going (until its end when it ended): edate − idate when both are there,
-   * else now − idate once the offset is known, else null.
+   * Seconds a run has been going (until its end when it ended): edate − idate when both are there;
+   * for a run still going (`active`), now − idate once the offset is known; else null.
    */
-  elapsedSeconds(s: Pick<Simulation, 'idate' | 'edate'>, nowMs: number = this.now()): number | null {
+  elapsedSeconds(s: Pick<Simulation, 'idate' | 'edate'>, active = true, nowMs: number = this.now()): number | null {
     const start = serviceDateAsUtc(s.idate);
     if (start === null) return null;
     const end = serviceDateAsUtc(s.edate);
     if (end !== null) return Math.max(0, Math.round((end - start) / 1000));
-    if (this.offset === null) return null;
+    if (!active || this.offset === null) return null;
     return Math.max(0, Math.round((nowMs - (start - this.offset)) / 1000));
   }
 }

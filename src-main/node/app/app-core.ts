@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
-  AppState, CoreHandlers, EventName, Events, KeyStatus, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView,
+  AppState, CoreHandlers, EventName, Events, KeyStatus, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView, UnavailableFeatureView,
 } from '../../common/contract';
 import { isRequestName } from '../../common/contract';
 import { CallBudget } from '../api/budget';
+import { ServiceClock } from '../api/service-clock';
 import { CloudHpcClient } from '../api/client';
 import { isCloudHpcError } from '../api/errors';
 import { safeLog, type LogSink } from '../api/redact';
@@ -56,6 +57,11 @@ export class AppCore implements CoreEndpoint {
   readonly settings: SettingsStore;
   readonly registry: ProjectRegistry;
   readonly budget = new CallBudget();
+  /** The service's clock offset, learnt from a run we created; shared by every client. */
+  readonly serviceClock = new ServiceClock();
+  /** Features the current key may not use (the client reports them; syncing goes on). */
+  private unavailable: UnavailableFeatureView[] = [];
+  private unsubFeatures: (() => void) | null = null;
   readonly sync: SyncService;
   sims: Simulations;
   private readonly cloud: CloudHpcClient;
@@ -253,6 +259,7 @@ export class AppCore implements CoreEndpoint {
     this.stopped = true;
     if (this.stateTimer) clearTimeout(this.stateTimer);
     for (const u of this.unsubs.splice(0)) u();
+    this.unsubFeatures?.();
     this.listeners.clear();
     this.sims.close();
     await this.sync.close();
@@ -273,6 +280,7 @@ export class AppCore implements CoreEndpoint {
     return new Proxy(target, {
       get: (_t, prop) => {
         if (prop === 'budget') return this.budget;
+        if (prop === 'serviceClock') return this.serviceClock;
         if (prop === 'baseUrl') return this.settings.get().baseUrl.replace(/\/+$/, '');
         const c = this.requireClient();
         const v: unknown = Reflect.get(c, prop, c);
@@ -297,7 +305,17 @@ export class AppCore implements CoreEndpoint {
     } catch (err) {
       this.log('warn', `API key could not be read: ${toContractError(err).message}`);
     }
-    if (key) this.client = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, log: this.log });
+    this.unsubFeatures?.();
+    this.unsubFeatures = null;
+    this.unavailable = [];
+    if (key) {
+      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.log });
+      this.client = c;
+      this.unsubFeatures = c.onFeaturesChange((list) => {
+        this.unavailable = list.map((f) => ({ feature: f.feature, message: f.serviceText, since: new Date(f.since).toISOString() }));
+        this.stateChanged();
+      });
+    }
     await this.keyStatus(true);
     await this.startBackground();
     this.stateChanged();
@@ -317,6 +335,8 @@ export class AppCore implements CoreEndpoint {
   private noteFailure(err: unknown): void {
     if (!isCloudHpcError(err)) return;
     if (err.kind === 'network') this.setOffline(err.userMessage);
+    // only a refused view-cpu is 'unauthorized' (the client checks); "Unauthorized." on one endpoint
+    // is 'feature-unavailable': that feature is listed in the state and syncing goes on
     if (err.kind === 'unauthorized') this.keyRejected(err.userMessage);
   }
 
@@ -388,6 +408,7 @@ export class AppCore implements CoreEndpoint {
       offline: offline && !this.offline.offline ? { offline: true, since: null, message: 'cloudHPC cannot be reached.' } : this.offline,
       tray,
       watchedSimulation: this.watched,
+      unavailableFeatures: this.unavailable,
     };
   }
 

@@ -17,7 +17,7 @@ import { remoteAccess } from '../simulation/run-summary';
 import { FAMILY_LABEL, solverFamily } from '../simulation/solver-family';
 import { SimulationTracker, type Finished } from '../simulation/tracker';
 import { AppError } from './errors';
-import { elapsedSeconds, serviceDateToIso, statusName } from './views';
+import { serviceDateToIso, statusName } from './views';
 
 export interface SimulationTuning {
   /** Shortest time between tracking polls (ms); default 30 s. */
@@ -196,7 +196,8 @@ export class Simulations {
       active,
       startedAt,
       endedAt,
-      elapsedSeconds: elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, Date.now()),
+      // the service's dates have no time zone: edate − idate, or now − idate once its clock offset is known
+      elapsedSeconds: this.d.client.serviceClock.elapsedSeconds(s, active),
       cpuHours: s.cpuHours,
       cost: s.cost,
       completedWithErrors: o?.withErrors ?? rec?.outcome === 'completed with errors',

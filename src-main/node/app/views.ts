@@ -30,13 +30,6 @@ export function serviceDateToIso(s: string | null): string | null {
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
 }
 
-export function elapsedSeconds(startedAt: string | null, endedAt: string | null, now: number): number | null {
-  if (!startedAt) return null;
-  const end = endedAt ? Date.parse(endedAt) : now;
-  const s = Math.round((end - Date.parse(startedAt)) / 1000);
-  return Number.isFinite(s) ? Math.max(0, s) : null;
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

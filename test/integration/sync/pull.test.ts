@@ -213,11 +213,12 @@ describe('pull from the emulator', () => {
       viewByPath: (p, o) => client.viewByPath(p, o),
       downloadUrl: (id, o) => client.downloadUrl(id, o),
       downloadToFile: (u, d, o) => client.downloadToFile(u, d, o),
-      storageIndex: async (page, o) => {
-        const items = (await client.storageIndex(page, o)).map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name }));
+      listChildren: async (parentId, o) => {
+        const r = await client.listChildren(parentId, o);
+        const items = r.items.map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name }));
         // A folder that claims to contain itself: must not make the pull loop.
-        if (page === 1 && o?.parentId !== undefined) items.push({ id: o.parentId, name: 'case/loop', basename: 'loop', dirname: 'case', type: 'dir', size: null, timeCreated: null });
-        return items;
+        items.push({ id: parentId, name: 'case/loop', basename: 'loop', dirname: 'case', type: 'dir', size: null, timeCreated: null });
+        return { items, calls: r.calls };
       },
     };
     const r = await pullProject({ client: hostile, index, projectDir: project, storageFolder: 'case', settings: { pullEverything: true } });

@@ -17,8 +17,10 @@ import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkip
 export interface PullClient {
   deleteCache(opts?: CallOptions): Promise<boolean>;
   viewByPath(path: string, opts?: CallOptions): Promise<StorageItem>;
+  /** A signed download link (view-url → mediaLink, else download/{id}; see api/client.ts). */
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
-  storageIndex(page: number, opts?: CallOptions & { parentId?: number }): Promise<StorageItem[]>;
+  /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
+  listChildren(parentId: number, opts?: CallOptions): Promise<{ items: StorageItem[]; calls: number }>;
   /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
   downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
 }
@@ -254,17 +256,9 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       }
     };
     const listAll = async (parentId: number): Promise<StorageItem[]> => {
-      const out: StorageItem[] = [];
-      let prevKey = '';
-      for (let page = 1; page < 10_000; page++) {
-        const got = await counted(() => client.storageIndex(page, { ...call, parentId }));
-        const key = got.map((i) => i.id).join(',');
-        if (got.length === 0 || key === prevKey) break;
-        out.push(...got);
-        prevKey = key;
-        if (got.length < settings.pageSize) break;
-      }
-      return out;
+      const r = await client.listChildren(parentId, call);
+      apiCalls += r.calls;
+      return r.items;
     };
     let id = cached?.folder === storageFolder ? cached.id : await folderId();
     let top: StorageItem[] = [];
