@@ -74,6 +74,13 @@ export interface FolderListing {
   calls: number;
 }
 
+export interface ListingOptions<T> extends CallOptions {
+  /** Called with each page's new rows; true ends the listing (e.g. the folder looked for is found). */
+  visit?: (fresh: T[]) => boolean;
+  /** Called before each page is asked for (one API call each), also when the listing then fails. */
+  onPage?: () => void;
+}
+
 /** Every child of one storage level, all pages, and what it cost. */
 export interface ChildListing {
   items: StorageItem[];
@@ -294,8 +301,17 @@ export class CloudHpcClient {
    * Every simulation, newest first, page after page until the listing ends (see paging.ts), or
    * until `visit` says stop. Cost: the pages read (`calls`).
    */
-  listSimulations(o: CallOptions & { visit?: (fresh: Simulation[]) => boolean } = {}): Promise<Paged<Simulation>> {
-    return this.paged('simulations', 'your simulations', 'GET /simulation/index-short/{field}/{order}/{page}', (page) => this.indexShortPage(page, 'id', 'desc', o), o.visit);
+  listSimulations(o: ListingOptions<Simulation> = {}): Promise<Paged<Simulation>> {
+    return this.paged(
+      'simulations',
+      'your simulations',
+      'GET /simulation/index-short/{field}/{order}/{page}',
+      (page) => {
+        o.onPage?.();
+        return this.indexShortPage(page, 'id', 'desc', o);
+      },
+      o.visit,
+    );
   }
 
   /** GET /simulation/view-short/{id}. 1 call. */
@@ -411,10 +427,19 @@ export class CloudHpcClient {
    * Every child of one storage level (the root when `parentId` is undefined), all pages until the
    * listing ends (see paging.ts). Cost: the pages read, returned as `calls`.
    */
-  async listChildren(parentId: number | undefined, o: CallOptions & { visit?: (fresh: StorageItem[]) => boolean } = {}): Promise<ChildListing> {
+  async listChildren(parentId: number | undefined, o: ListingOptions<StorageItem> = {}): Promise<ChildListing> {
     const what = parentId === undefined ? 'your storage' : `storage folder ${parentId}`;
     const endpoint = parentId === undefined ? 'GET /storage/index/{field}/{order}/{page}' : 'GET /storage/index/{field}/{order}/parent_id/{id}/{page}';
-    const r = await this.paged('storage', what, endpoint, (page) => this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal }), o.visit);
+    const r = await this.paged(
+      'storage',
+      what,
+      endpoint,
+      (page) => {
+        o.onPage?.();
+        return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal });
+      },
+      o.visit,
+    );
     return { items: r.items, calls: r.calls };
   }
 

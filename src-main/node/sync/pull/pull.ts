@@ -20,7 +20,7 @@ export interface PullClient {
   /** A signed download link (view-url → mediaLink, else download/{id}; see api/client.ts). */
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
-  listChildren(parentId: number, opts?: CallOptions): Promise<{ items: StorageItem[]; calls: number }>;
+  listChildren(parentId: number, opts?: CallOptions & { onPage?: () => void }): Promise<{ items: StorageItem[]; calls: number }>;
   /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
   downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
 }
@@ -34,7 +34,7 @@ export interface PullSettings {
   keepArchives: boolean;
   /** Solver script of the project's runs (e.g. 'fds6.9.1'): decides the result names to ask for. */
   script: string | null;
-  /** Items per listing page of the service (default 20). */
+  /** Items per listing page of the service, for the cost estimate (default 100, as the framework matching the service). */
   pageSize: number;
   /** 'user' when the person asked for this pull now; 'background' otherwise. */
   priority: Priority;
@@ -50,7 +50,7 @@ export const DEFAULT_PULL_SETTINGS: PullSettings = {
   extractArchives: true,
   keepArchives: false,
   script: null,
-  pageSize: 20,
+  pageSize: 100,
   priority: 'background',
   refreshCache: true,
 };
@@ -256,8 +256,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       }
     };
     const listAll = async (parentId: number): Promise<StorageItem[]> => {
-      const r = await client.listChildren(parentId, call);
-      apiCalls += r.calls;
+      const r = await client.listChildren(parentId, { ...call, onPage: () => apiCalls++ });
       return r.items;
     };
     let id = cached?.folder === storageFolder ? cached.id : await folderId();
