@@ -22,11 +22,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `deniedEndpoints`: endpoints the service refuses to this key ("Unauthorized." there only). */
+export async function startStack(opts: { deniedEndpoints?: string[] } = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
-  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
+  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: opts.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
   const home = join(work, 'home');
   const cases = join(work, 'cases');
