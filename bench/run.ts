@@ -32,6 +32,7 @@ const BENCHES: Bench[] = [
   { covers: [4, 5], name: 'restart on the tree, idle', run: benchTree },
   { covers: [6], name: 'pull', run: benchPull },
   { covers: [1], name: 'large file push', run: benchLargeFile },
+  { covers: [8], name: 'run insight', run: async (ctx) => (await import('./benchmarks/insight')).benchInsight(ctx) },
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only: number[] | null } {

@@ -4,6 +4,7 @@
 // as PNG (RGBA, zlib) by hand. Output:
 //   build/icon.png, build/icons/{512x512,256x256}.png  app icon (electron-builder: Linux/macOS/Windows)
 //   build/tray/<state>.png (32 px) and <state>@2x.png (64 px) for idle, syncing, attention, running
+//   build/tray/mac/<state>Template.png (16 px) and <state>Template@2x.png (32 px): macOS template images
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -138,15 +139,20 @@ const trayColours = {
   attention: [230, 120, 0, 1],
   running: [46, 140, 60, 1],
 };
+const trayBase = cloud(1.4, -0.22, -0.2);
+const trayGlyph = {
+  syncing: syncArrows(0.52, 0.6, 0.75),
+  attention: union(roundRect(0.47, 0.33, 0.58, 0.62, 0.035), circle(0.525, 0.71, 0.055)),
+  running: triangle(0.43, 0.38, 0.43, 0.74, 0.68, 0.56),
+  idle: minus(circle(0.52, 0.57, 0.13), circle(0.52, 0.57, 0.075)),
+};
 function trayLayers(state) {
-  const c = trayColours[state];
-  const base = cloud(1.4, -0.22, -0.2);
-  const layers = [[base, c]];
-  if (state === 'syncing') layers.push([syncArrows(0.52, 0.6, 0.75), white]);
-  if (state === 'attention') layers.push([union(roundRect(0.47, 0.33, 0.58, 0.62, 0.035), circle(0.525, 0.71, 0.055)), white]);
-  if (state === 'running') layers.push([triangle(0.43, 0.38, 0.43, 0.74, 0.68, 0.56), white]);
-  if (state === 'idle') layers.push([minus(circle(0.52, 0.57, 0.13), circle(0.52, 0.57, 0.075)), white]);
-  return layers;
+  return [[trayBase, trayColours[state]], [trayGlyph[state], white]];
+}
+// macOS template image: black and alpha only (macOS tints it for the menu bar), the glyph cut out.
+const black = [0, 0, 0, 1];
+function trayTemplateLayers(state) {
+  return [[minus(trayBase, trayGlyph[state]), black]];
 }
 
 function write(rel, buf) {
@@ -163,4 +169,6 @@ write('icons/256x256.png', render(256, appIcon));
 for (const state of Object.keys(trayColours)) {
   write(`tray/${state}.png`, render(32, trayLayers(state)));
   write(`tray/${state}@2x.png`, render(64, trayLayers(state)));
+  write(`tray/mac/${state}Template.png`, render(16, trayTemplateLayers(state)));
+  write(`tray/mac/${state}Template@2x.png`, render(32, trayTemplateLayers(state)));
 }

@@ -9,7 +9,8 @@ import { SimulationStatus } from './status';
 import { createArchive, extractArchiveSafely } from './archive';
 import { extractZipSafely } from './zip';
 import { PRICE_PER_CPU_HOUR, RESULT_ARCHIVES, familyOf, isInputArchive, type SolverFamily } from './options';
-import { type InputCheck, checkInput, endLines, monitorCsv, resultFiles, startLines, stepLines } from './solvers';
+import { type CaseView, type InputCheck, checkInput, endLines, monitorCsv, resultFiles, startLines, stepLines } from './solvers';
+import { type LogPlan, lastClock, planFailureLines, planLog, planStepLines, printableSteps } from './solver-logs';
 import type { KeyStorage } from './storage';
 import { formatSqlDate } from './util';
 
@@ -33,6 +34,8 @@ export interface SimState {
   runStartMs: number;
   stepsEmitted: number;
   jobName: string;
+  /** Case-consistent log plan (solver-logs.ts), set when the run starts; absent in older state files. */
+  logPlan?: LogPlan;
 }
 
 export interface EngineHost {
@@ -147,8 +150,19 @@ export class SimulationEngine {
       if (st === SimulationStatus.RUNNING) {
         const end = s.runStartMs + d.runSeconds * 1000;
         this.emitSteps(s, Math.min(now, end));
+        const plan = s.logPlan;
+        if (plan?.mode === 'diverging' && plan.breakStep !== null) {
+          // the solver dies just after its break step
+          const dies = Math.min(end, s.runStartMs + plan.breakStep * STEP_SECONDS * 1000 + 1000);
+          if (now >= dies) {
+            this.append(s, planFailureLines(plan));
+            await this.writeServiceFiles(s, dies, (dies - s.runStartMs) / 1000);
+            this.finish(s, SimulationStatus.ERROR, dies);
+            return;
+          }
+        }
         if (now < end) return;
-        this.append(s, endLines(familyOf(s.record.script)));
+        if (plan?.mode !== 'stalled') this.append(s, endLines(familyOf(s.record.script)));
         await this.writeResults(s, end);
         this.finish(s, SimulationStatus.COMPLETED, end);
         return;
@@ -167,11 +181,14 @@ export class SimulationEngine {
 
   private emitSteps(s: SimState, upTo: number): void {
     const family = familyOf(s.record.script);
-    const due = Math.floor((upTo - s.runStartMs) / (STEP_SECONDS * 1000));
+    const plan = s.logPlan;
+    let due = Math.floor((upTo - s.runStartMs) / (STEP_SECONDS * 1000));
+    if (plan) due = printableSteps(plan, due);
     const lines: string[] = [];
     while (s.stepsEmitted < due) {
       s.stepsEmitted++;
-      lines.push(...stepLines(family, s.stepsEmitted, s.jobName));
+      const at = new Date(s.runStartMs + s.stepsEmitted * STEP_SECONDS * 1000);
+      lines.push(...(plan ? planStepLines(plan, s.stepsEmitted, at) : stepLines(family, s.stepsEmitted, s.jobName)));
       if (s.stepsEmitted === 1) lines.push(...this.host.logWarnings);
     }
     if (lines.length) {
@@ -196,11 +213,14 @@ export class SimulationEngine {
     // The snapshot hashes every file: only when someone listens.
     const files = failure.length || !this.host.hasListeners() ? {} : await storage.digests(r.folder);
     let check: InputCheck = { ok: false, errors: failure, jobName: 'case' };
+    let view: CaseView | null = null;
     if (!failure.length) {
       const rels = await storage.filePaths(r.folder);
-      check = await checkInput(family, { files: rels, read: (rel) => fsp.readFile(join(caseAbs, ...rel.split('/')), 'utf8') }, r.cpu);
+      view = { files: rels, read: (rel) => fsp.readFile(join(caseAbs, ...rel.split('/')), 'utf8') };
+      check = await checkInput(family, view, r.cpu);
     }
     s.jobName = check.jobName;
+    if (check.ok && view) s.logPlan = await planLog(family, view, Math.max(1, Math.floor(this.host.durations.runSeconds / STEP_SECONDS)), check.jobName, r.id);
     if (!check.ok) {
       this.append(s, check.errors);
       await this.writeServiceFiles(s, at, 0).catch(() => undefined);
@@ -296,7 +316,7 @@ export class SimulationEngine {
     const archive = RESULT_ARCHIVES[family];
     if (archive) {
       const tmp = join(this.host.tmpDir, `res-${randomBytes(6).toString('hex')}.tar.gz`);
-      await createArchive(tmp, `${tmp}.staging`, resultFiles(family, s.jobName, s.stepsEmitted));
+      await createArchive(tmp, `${tmp}.staging`, resultFiles(family, s.jobName, s.stepsEmitted, s.logPlan ? lastClock(s.logPlan, s.stepsEmitted) : undefined));
       await storage.commitFile(`${s.record.folder}/${archive}`, tmp, at);
     }
     const seconds = s.runStartMs ? Math.max(0, at - s.runStartMs) / 1000 : 0;

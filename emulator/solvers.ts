@@ -146,8 +146,11 @@ export function endLines(family: SolverFamily): string[] {
   }
 }
 
-/** Small, plausible result files for the family's result archive, for a run that reached `steps` steps. */
-export function resultFiles(family: SolverFamily, jobName: string, steps: number): Record<string, string> {
+/**
+ * Small, plausible result files for the family's result archive, for a run that reached `steps`
+ * steps; `lastTime` is the solver clock it reached (names OpenFOAM's time folder) when known.
+ */
+export function resultFiles(family: SolverFamily, jobName: string, steps: number, lastTime?: string): Record<string, string> {
   const n = Math.max(1, steps);
   const series = (hdr: string, fn: (i: number) => string): string => [hdr, ...Array.from({ length: n }, (_, i) => fn(i + 1))].join('\n') + '\n';
   switch (family) {
@@ -159,7 +162,7 @@ export function resultFiles(family: SolverFamily, jobName: string, steps: number
         [`${jobName}.smv`]: `TITLE\n ${jobName}\nCHID\n ${jobName}\n`,
       };
     case 'openFoam': {
-      const t = String(n * 10);
+      const t = lastTime ?? String(n * 10);
       const field = (cls: string, name: string, v: string): string => `FoamFile\n{\n    version     2.0;\n    format      ascii;\n    class       ${cls};\n    object      ${name};\n}\n\ninternalField   uniform ${v};\n`;
       return {
         [`${t}/U`]: field('volVectorField', 'U', '(1 0 0)'),
@@ -187,14 +190,23 @@ export function resultFiles(family: SolverFamily, jobName: string, steps: number
   }
 }
 
-/** cpu.csv / ram.csv: the hardware monitor series, one row per 10 simulated seconds of running. */
+/**
+ * cpu.csv / ram.csv: the hardware monitor series, one row per 10 simulated seconds of running
+ * (at most 2,000 rows: longer runs sample less often). CPU: busy solver processes, 88–99 % with a
+ * dip while results are written; RAM: the mesh loads in the first minutes, then a plateau that
+ * creeps up slightly. Deterministic (no random source), so tests can compare files.
+ */
 export function monitorCsv(kind: 'cpu' | 'ram', seconds: number, startMs: number): string {
-  const rows = Math.max(1, Math.floor(seconds / 10));
+  const every = Math.max(10, Math.ceil(seconds / 2000 / 10) * 10);
+  const rows = Math.max(1, Math.floor(seconds / every));
   const lines = ['time,' + (kind === 'cpu' ? 'cpu_percent' : 'ram_percent')];
   for (let i = 0; i < rows; i++) {
-    const t = new Date(startMs + i * 10_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const v = kind === 'cpu' ? 92 + ((i * 7) % 7) : 35 + ((i * 3) % 10);
-    lines.push(`${t},${v.toFixed(1)}`);
+    const t = new Date(startMs + i * every * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const wobble = Math.sin(i * 1.7) * 0.5 + Math.sin(i * 0.31) * 0.5;
+    const v = kind === 'cpu'
+      ? (i % 30 === 29 ? 61 + 4 * wobble : 94 + 4.5 * wobble)
+      : 18 * (1 - Math.exp(-(i * every) / 120)) + 20 + 0.01 * i + 0.6 * wobble;
+    lines.push(`${t},${Math.min(100, Math.max(0, v)).toFixed(1)}`);
   }
   return lines.join('\n') + '\n';
 }

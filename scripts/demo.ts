@@ -14,6 +14,8 @@ import { startEmulator } from '../emulator/index';
 import { writeFdsSample, writeOpenFoamSample } from '../emulator/samples';
 import { AppCore } from '../src-main/node/app/app-core';
 import { startHeadlessServer } from '../src-main/node/headless/server';
+import { readSandboxFacts, sandboxHelperPath, sandboxVerdict } from '../src-main/node/shell-policy/sandbox';
+import { ensureElectronSqlite } from './electron-native';
 
 const KEY = 'demo-api-key-0123456789';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +30,30 @@ function electronBinary(): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The Electron binary and its extra arguments when the desktop app can start here; null after saying
+ * why not (the demo then runs headless). The app needs better-sqlite3 built for Electron's ABI (made
+ * once by the rebuild step, which needs the network) and a usable Chromium sandbox (Ubuntu 23.10+
+ * restricts it: NO_SANDBOX=1 runs without, as `npm run dev` does with electron-vite).
+ */
+function desktopApp(): { binary: string; args: string[] } | null {
+  const binary = electronBinary();
+  if (!binary) {
+    console.log('The Electron binary is not installed here: running the headless mode (the same UI in a browser).');
+    return null;
+  }
+  const sqlite = ensureElectronSqlite({ ifMissing: true });
+  if (!sqlite.ok) {
+    console.log(`${sqlite.message}\nRunning the headless mode instead.`);
+    return null;
+  }
+  const sandbox = sandboxVerdict(readSandboxFacts(binary), sandboxHelperPath(binary));
+  if (sandbox.ok) return { binary, args: [] };
+  if (process.env.NO_SANDBOX === '1') return { binary, args: ['--no-sandbox'] };
+  console.log(`${sandbox.reason} To start the desktop app:\n  ${sandbox.fixes.join('\n  ')}\nRunning the headless mode instead.`);
+  return null;
 }
 
 function build(): void {
@@ -57,7 +83,7 @@ async function main(): Promise<void> {
   console.log(`API key of the emulator: ${KEY} (already given to the app through CLOUDHPC_API_KEY)`);
 
   let cleanup = async (): Promise<void> => {};
-  const electron = values.headless ? null : electronBinary();
+  const electron = values.headless ? null : desktopApp();
   if (electron) {
     if (!existsSync(join(root, 'out', 'main', 'index.js'))) build();
     // Register the sample projects, then hand over to the desktop app.
@@ -66,10 +92,10 @@ async function main(): Promise<void> {
     core.sync.addProject(foam);
     await core.stop();
     console.log('Starting the desktop app (Electron)…');
-    const child = spawn(electron, [root], { env, stdio: 'inherit' });
+    // As `npm start` does: the project root as the app (package.json main), so build/ icons resolve.
+    const child = spawn(electron.binary, [root, ...electron.args], { env, stdio: 'inherit' });
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
   } else {
-    if (!values.headless) console.log('The Electron binary is not installed here: running the headless mode (the same UI in a browser).');
     if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build();
     const core = await AppCore.create({
       transport: 'headless', home, env, useKeychain: false,

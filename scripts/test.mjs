@@ -80,7 +80,8 @@ function playwrightSuite(name) {
 
 step('lint', bin('eslint'), ['.']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
-step('build', bin('electron-vite'), ['build']);
+// The app bundles and the CLI/emulator bundles (npm run build), before the suites that run them.
+step('build', 'npm', ['run', '--silent', 'build']);
 vitestSuite('unit');
 if (hasFiles('test/keyring', /\.test\.ts$/)) vitestSuite('keyring', join(root, 'scripts/with-keyring.sh'), { KEYRING_SUITE: '1' });
 playwrightSuite('e2e');

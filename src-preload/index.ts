@@ -1,7 +1,7 @@
 // Preload (sandboxed, bundled to ONE CommonJS file: out/preload/index.cjs). Exposes `window.cloudhpc`
 // (CloudHpcBridge of the contract) through contextBridge: an intent function per request
 // (launchSimulation(params), setApiKey(params), ...), an `onX(cb)` per event returning an unsubscribe,
-// and the paths of dropped files. Never the raw ipcRenderer, never the IPC event object.
+// and getPathForFile for dropped files. Never the raw ipcRenderer, never the IPC event object.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_NAMES, REQUEST_NAMES, eventListenerName, type CloudHpcBridge } from '../src-main/common/contract';
 import { eventChannel, requestChannel } from '../src-main/node/shell-policy/ipc-channels';
@@ -33,14 +33,12 @@ for (const name of EVENT_NAMES) {
   };
 }
 
-/** webUtils.getPathForFile (File.path no longer exists); '' when the item has no path. The main process re-checks every path. */
+/**
+ * webUtils.getPathForFile (File.path no longer exists); '' when the item has no path. The main process
+ * re-checks every path. One File per call: contextBridge passes a File through, but copies a FileList
+ * as a plain object without its `length` or items, so the page maps its files itself (drop.ts).
+ */
 bridge.getPathForFile = pathForFile;
-/** All paths of a drop (a FileList or File[]), in order. */
-bridge.getPathsForDroppedFiles = (files: unknown): string[] => {
-  if (files === null || typeof files !== 'object' || !('length' in files)) return [];
-  return Array.from(files as ArrayLike<unknown>, pathForFile);
-};
 
-const exposed: CloudHpcBridge & { getPathsForDroppedFiles(files: FileList | File[]): string[] } =
-  bridge as CloudHpcBridge & { getPathsForDroppedFiles(files: FileList | File[]): string[] };
+const exposed = bridge as CloudHpcBridge;
 contextBridge.exposeInMainWorld('cloudhpc', exposed);

@@ -8,14 +8,17 @@ import type { Settings } from '../common/contract';
 import { AppCore } from '../node/app/app-core';
 import type { LogSink } from '../node/api/redact';
 import { appDataDir } from '../node/project';
-import { setLinuxAutostart, vncHosts } from '../node/shell-policy';
+import {
+  APP_USER_MODEL_ID, askStatusNotifierHost, closeAction, type CloseAction, LOGIN_ARG, QUIT_DEADLINE_MS, SESSION_END_DEADLINE_MS, setLinuxAutostart,
+  startedAtLogin, startupWindow, stopWithin, trayShown, vncHosts,
+} from '../node/shell-policy';
 import { registerIpc } from './ipc';
 import { notify } from './notifications';
 import { devServerUrl, rendererUrl } from './resources';
 import { electronSafeStorage } from './safe-storage';
 import { secureSession } from './session-security';
 import { AppTray } from './tray';
-import { createMainWindow, openExternalChecked, showWindow } from './window';
+import { createMainWindow, openExternalChecked, showWindow, type ExternalLauncher } from './window';
 
 const log: LogSink = (level, message) => {
   const line = `[${new Date().toISOString()}] ${level} ${message}`;
@@ -27,6 +30,14 @@ const log: LogSink = (level, message) => {
 // the app's data (projects, settings, key file). Set before 'ready', as Electron requires.
 const home = appDataDir();
 app.setPath('userData', join(home, 'chromium'));
+// Windows ties toasts to the Start-menu shortcut whose AppUserModelID is electron-builder's appId.
+if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+
+// Test hook for test/electron (Playwright _electron): main-process only, never in a packaged app.
+// Links the app would open are recorded instead of starting the test machine's browser.
+const e2e = !app.isPackaged && process.env.CLOUDHPC_SYNC_E2E === '1';
+const openedExternally: string[] = [];
+const launchExternal: ExternalLauncher = e2e ? (url) => { openedExternally.push(url); } : (url) => { void shell.openExternal(url); };
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -34,11 +45,18 @@ if (!app.requestSingleInstanceLock()) {
   let core: AppCore | null = null;
   let win: BrowserWindow | null = null;
   let tray: AppTray | null = null;
+  let statusNotifierHost: boolean | null = null;
   let quitting = false;
   let settings: Settings | null = null;
   let vnc: string[] = [];
+  let atLogin = false;
 
-  const hideOnClose = (): boolean => !quitting && tray !== null && (settings?.closeToTray ?? true);
+  const trayIsShown = (): boolean => trayShown({ platform: process.platform, trayCreated: tray !== null, statusNotifierHost });
+  const currentCloseAction = (): CloseAction => closeAction({ quitting, closeToTray: settings?.closeToTray ?? true, trayShown: trayIsShown() });
+  // A panel may start drawing tray icons later (an extension turned on): ask again when the window shows.
+  const probeTrayHost = async (): Promise<void> => {
+    if (process.platform === 'linux') statusNotifierHost = await askStatusNotifierHost();
+  };
 
   const quit = (): void => {
     quitting = true;
@@ -49,8 +67,13 @@ if (!app.requestSingleInstanceLock()) {
     const loginChanged = settings?.startAtLogin !== s.startAtLogin;
     settings = s;
     if (!loginChanged) return;
-    if (process.platform !== 'linux') {
-      app.setLoginItemSettings({ openAtLogin: s.startAtLogin, args: ['--hidden'] });
+    if (process.platform === 'darwin') {
+      // macOS ignores login item args: a login start is told by wasOpenedAtLogin instead.
+      app.setLoginItemSettings({ openAtLogin: s.startAtLogin });
+      return;
+    }
+    if (process.platform === 'win32') {
+      app.setLoginItemSettings({ openAtLogin: s.startAtLogin, args: [LOGIN_ARG] });
       return;
     }
     // Electron has no login items on Linux: an XDG autostart entry (the AppImage file itself when packaged so).
@@ -74,18 +97,47 @@ if (!app.requestSingleInstanceLock()) {
     showWindow(win);
   };
 
-  // Started at login: stay in the tray until opened.
-  let startHidden = process.argv.includes('--hidden');
+  /**
+   * Stops the core once, within the deadline, then finishes quitting: app.quit() after a clean stop
+   * (Chromium shuts down normally), app.exit() after a timeout or when Windows ends the session (safe:
+   * see quit-deadline.ts). A second quit while stopping waits for the same stop.
+   */
+  let stopping: Promise<void> | null = null;
+  let stopped = false;
+  const stopCoreAndLeave = (deadlineMs: number, sessionEnding: boolean): Promise<void> => {
+    stopping ??= (async () => {
+      const c = core;
+      core = null;
+      tray?.destroy();
+      tray = null;
+      const outcome = c ? await stopWithin(() => c.stop(), deadlineMs) : 'stopped';
+      if (outcome !== 'stopped') log(outcome === 'failed' ? 'error' : 'warn', `the core did not stop cleanly (${outcome}); leaving anyway`);
+      stopped = true;
+      if (outcome === 'timed-out' || sessionEnding) app.exit(0);
+      else app.quit();
+    })();
+    return stopping;
+  };
+
+  let firstWindow = true;
   const newWindow = (): BrowserWindow => createMainWindow({
     log,
-    startHidden: () => {
-      const hidden = startHidden && tray !== null;
-      startHidden = false;
-      return hidden;
+    startup: () => {
+      const how = firstWindow ? startupWindow({ startedAtLogin: atLogin, trayShown: trayIsShown() }) : 'show';
+      firstWindow = false;
+      return how;
     },
     extraLinkHosts: () => vnc,
-    hideOnClose,
-    onVisibility: (visible) => { void core?.request('windowVisibility', { visible }); },
+    launchExternal,
+    closeAction: currentCloseAction,
+    onVisibility: (visible) => {
+      void core?.request('windowVisibility', { visible });
+      if (visible) void probeTrayHost();
+    },
+    onSessionEnd: () => {
+      quitting = true;
+      void stopCoreAndLeave(SESSION_END_DEADLINE_MS, true);
+    },
   });
 
   app.on('second-instance', () => openWindow());
@@ -94,35 +146,44 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => {
     // No window may open another, whatever created it.
     contents.setWindowOpenHandler(({ url }) => {
-      openExternalChecked(url, vnc, log);
+      openExternalChecked(url, vnc, log, launchExternal);
       return { action: 'deny' };
     });
   });
 
   app.on('before-quit', () => { quitting = true; });
 
-  let stopped = false;
   app.on('will-quit', (event) => {
-    if (stopped || !core) return;
+    if (stopped || (!core && !stopping)) return; // stopped, or nothing started yet
     event.preventDefault();
-    const c = core;
-    core = null;
-    tray?.destroy();
-    tray = null;
-    void c.stop().catch((err: unknown) => log('error', `stopping the core failed: ${String(err)}`)).finally(() => {
-      stopped = true;
-      app.quit();
-    });
+    void stopCoreAndLeave(QUIT_DEADLINE_MS, false);
   });
 
-  // Closing the last window quits, unless it only hid to the tray.
-  app.on('window-all-closed', () => {
-    if (!hideOnClose()) quit();
-  });
+  // Only a window whose close was not turned into hide/minimise gets here: quit with it.
+  app.on('window-all-closed', () => quit());
+
+  const started = deferred();
+  if (e2e) {
+    (globalThis as Record<string, unknown>).__cloudhpcE2E = {
+      ready: started.promise,
+      trayMenu: () => tray?.menu ?? null,
+      mainWindow: () => win,
+      appDataDir: home,
+      openedExternally,
+      trayShown: trayIsShown,
+      closeAction: currentCloseAction,
+    };
+  }
 
   void app.whenReady().then(async () => {
     secureSession(session.defaultSession, devServerUrl(), log);
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(quit)));
+    atLogin = startedAtLogin({
+      platform: process.platform,
+      argv: process.argv,
+      wasOpenedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+    });
+    const hostProbe = probeTrayHost();
 
     core = await AppCore.create({
       transport: 'electron',
@@ -131,7 +192,7 @@ if (!app.requestSingleInstanceLock()) {
       log,
       opener: async (target, kind) => {
         if (kind === 'url') {
-          if (!openExternalChecked(target, vnc, log)) throw new Error('This link is not a cloudHPC address, so the app does not open it.');
+          if (!openExternalChecked(target, vnc, log, launchExternal)) throw new Error('This link is not a cloudHPC address, so the app does not open it.');
           return;
         }
         const error = await shell.openPath(target);
@@ -169,22 +230,31 @@ if (!app.requestSingleInstanceLock()) {
         quit,
       });
     } catch (err) {
-      // Some Linux desktops have no tray: the window then closes normally instead of hiding.
       log('warn', `no system tray: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await hostProbe;
+    if (process.platform === 'linux' && tray && !trayIsShown()) {
+      log('info', 'no panel shows tray icons here (no StatusNotifier host on the session bus): closing the window minimises it instead of hiding it');
     }
 
     win = newWindow();
     await core.start();
-
-    // Test hook for test/electron (Playwright _electron): main-process only, never in a packaged app.
-    if (!app.isPackaged && process.env.CLOUDHPC_SYNC_E2E === '1') {
-      (globalThis as Record<string, unknown>).__cloudhpcE2E = { trayMenu: () => tray?.menu ?? null, mainWindow: () => win, appDataDir: home };
-    }
+    started.resolve();
   }).catch((err: unknown) => {
+    started.reject(err);
     log('error', `start failed: ${err instanceof Error ? err.message : String(err)}`);
     dialog.showErrorBox('cloudHPC Sync could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
   });
+}
+
+/** A promise with its settle functions (the e2e hook's "started"); its rejection is always observed. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve: () => void = () => {};
+  let reject: (err: unknown) => void = () => {};
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }
 
 function appMenu(quit: () => void): MenuItemConstructorOptions[] {

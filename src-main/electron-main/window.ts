@@ -1,29 +1,36 @@
 // The main window, per Electron's security checklist: the web preferences come from shell-policy
 // (isolated, sandboxed, no Node), navigation and new windows are blocked, links go to the system browser
-// only when allow-listed, and the window hides to the tray on close when the setting says so.
-import { BrowserWindow, shell } from 'electron';
-import { checkExternalUrl, mayNavigate, safeUrlForLog, secureWebPreferences } from '../node/shell-policy';
+// only when allow-listed, and closing does what shell-policy's closeAction says (hide to a tray that is
+// really shown, minimise when none is, or close).
+import { BrowserWindow } from 'electron';
+import { checkExternalUrl, mayNavigate, safeUrlForLog, secureWebPreferences, type CloseAction, type StartupWindow } from '../node/shell-policy';
 import type { LogSink } from '../node/api/redact';
 import { appIconPath, devServerUrl, preloadPath, rendererIndex } from './resources';
+
+/** Hands a checked URL to the system browser (shell.openExternal; a recorder in the _electron tests). */
+export type ExternalLauncher = (url: string) => void;
 
 export interface MainWindowOptions {
   log: LogSink;
   /** Hosts allowed besides the fixed cloudHPC ones (the vnc_url hosts of known simulations). */
   extraLinkHosts: () => string[];
-  /** Close hides to the tray instead of closing (setting + a tray exists + not quitting). */
-  hideOnClose: () => boolean;
+  launchExternal: ExternalLauncher;
+  /** What closing the window does now (shell-policy closeAction). */
+  closeAction: () => CloseAction;
   onVisibility: (visible: boolean) => void;
-  /** True once when the app was started at login (--hidden): the window stays in the tray. */
-  startHidden: () => boolean;
+  /** How the window first appears (asked once, at ready-to-show). */
+  startup: () => StartupWindow;
+  /** Windows is ending the session (log-off, shutdown): the app must stop now. */
+  onSessionEnd: () => void;
 }
 
-export function openExternalChecked(url: string, extraHosts: string[], log: LogSink): boolean {
+export function openExternalChecked(url: string, extraHosts: string[], log: LogSink, launch: ExternalLauncher): boolean {
   const v = checkExternalUrl(url, extraHosts);
   if (!v.allowed) {
     log('warn', `link not opened: ${v.reason}`);
     return false;
   }
-  void shell.openExternal(v.url);
+  launch(v.url);
   return true;
 }
 
@@ -44,7 +51,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     if (!mayNavigate(url, wc.getURL())) {
       event.preventDefault();
       opts.log('warn', `navigation blocked: ${safeUrlForLog(url)}`);
-      openExternalChecked(url, opts.extraLinkHosts(), opts.log);
+      openExternalChecked(url, opts.extraLinkHosts(), opts.log, opts.launchExternal);
     }
   });
   wc.on('will-redirect', (event, url) => {
@@ -52,20 +59,31 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   });
   wc.on('will-attach-webview', (event) => event.preventDefault());
   wc.setWindowOpenHandler(({ url }) => {
-    openExternalChecked(url, opts.extraLinkHosts(), opts.log);
+    openExternalChecked(url, opts.extraLinkHosts(), opts.log, opts.launchExternal);
     return { action: 'deny' };
   });
 
   win.once('ready-to-show', () => {
-    if (opts.startHidden()) opts.onVisibility(false);
-    else win.show();
-  });
-  win.on('close', (event) => {
-    if (opts.hideOnClose()) {
-      event.preventDefault();
-      win.hide();
+    switch (opts.startup()) {
+      case 'tray':
+        opts.onVisibility(false);
+        break;
+      case 'minimized':
+        win.showInactive();
+        win.minimize();
+        break;
+      default:
+        win.show();
     }
   });
+  win.on('close', (event) => {
+    const action = opts.closeAction();
+    if (action === 'close') return;
+    event.preventDefault();
+    if (action === 'hide') win.hide();
+    else win.minimize();
+  });
+  win.on('session-end', () => opts.onSessionEnd());
   win.on('show', () => opts.onVisibility(true));
   win.on('hide', () => opts.onVisibility(false));
   win.on('minimize', () => opts.onVisibility(false));

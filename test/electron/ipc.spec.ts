@@ -2,9 +2,10 @@
 // preload (a foreign page) is refused.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { NO_DISPLAY_REASON, SKIP_REASON, displayAvailable, electronAvailable, launchApp, root, type LaunchedApp } from './fixtures';
+import { NATIVE_SKIP_REASON, NO_DISPLAY_REASON, SKIP_REASON, displayAvailable, electronAvailable, launchApp, nativeReady, root, type LaunchedApp } from './fixtures';
 
 test.skip(!electronAvailable, SKIP_REASON);
+test.skip(!nativeReady, NATIVE_SKIP_REASON);
 test.skip(!displayAvailable, NO_DISPLAY_REASON);
 
 let launched: LaunchedApp;

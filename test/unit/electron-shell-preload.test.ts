@@ -58,7 +58,7 @@ describe('preload bridge', () => {
     expect([...exposed.keys()]).toEqual(['cloudhpc']);
     expect(requires).toEqual(['electron']);
     const api = exposed.get('cloudhpc') as Record<string, unknown>;
-    const expected = [...REQUEST_NAMES, ...EVENT_NAMES.map((e) => eventListenerName(e)), 'getPathForFile', 'getPathsForDroppedFiles'];
+    const expected = [...REQUEST_NAMES, ...EVENT_NAMES.map((e) => eventListenerName(e)), 'getPathForFile'];
     expect(Object.keys(api).sort()).toEqual([...expected].sort());
     for (const v of Object.values(api)) expect(typeof v).toBe('function');
     for (const raw of ['ipcRenderer', 'invoke', 'send', 'on', 'sendSync', 'require']) expect(api[raw]).toBeUndefined();
@@ -88,13 +88,13 @@ describe('preload bridge', () => {
     expect(() => api.onState?.('not a function')).toThrow(/needs a callback function/);
   });
 
-  it('dropped files give their paths; anything else gives an empty path', () => {
+  it('a dropped File gives its path; anything else gives an empty path', () => {
     const { exposed, FakeFile } = loadPreload();
     const api = exposed.get('cloudhpc') as Record<string, (x: unknown) => unknown>;
     const files = [new FakeFile('/home/u/case/mesh.stl'), new FakeFile('/home/u/case/system')];
-    expect(api.getPathsForDroppedFiles?.(files)).toEqual(['/home/u/case/mesh.stl', '/home/u/case/system']);
+    expect(files.map((f) => api.getPathForFile?.(f))).toEqual(['/home/u/case/mesh.stl', '/home/u/case/system']);
     expect(api.getPathForFile?.({ path: '/etc/passwd' })).toBe('');
-    expect(api.getPathsForDroppedFiles?.(null)).toEqual([]);
+    expect(api.getPathForFile?.(null)).toBe('');
   });
 
   const built = join(root, 'out/preload/index.cjs');

@@ -5,6 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomicSync as writeFileAtomic } from '../project/atomic-write';
+import { LOGIN_ARG } from './window-policy';
 
 export function autostartFile(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
@@ -22,7 +23,7 @@ export function autostartEntry(command: string[]): string {
     'Type=Application',
     'Name=cloudHPC Sync',
     'Comment=Keep CFD/FEA case folders in sync with cloudHPC',
-    `Exec=${command.map(execArg).join(' ')} --hidden`,
+    `Exec=${[...command, LOGIN_ARG].map(execArg).join(' ')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',

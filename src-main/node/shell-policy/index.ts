@@ -8,3 +8,7 @@ export * from './tray-model';
 export * from './notifications';
 export * from './autostart';
 export * from './ipc-dispatch';
+export * from './native-binding';
+export * from './window-policy';
+export * from './quit-deadline';
+export * from './sandbox';

@@ -17,9 +17,15 @@ export type TrayItem =
 
 export const TRAY_ICON_STATES: readonly TrayIconState[] = ['idle', 'syncing', 'attention', 'running'];
 
-/** Icon file under build/ (committed PNGs, not bundler-hashed): build/tray/<state>.png */
-export function trayIconFile(state: TrayIconState): string {
-  return `tray/${TRAY_ICON_STATES.includes(state) ? state : 'idle'}.png`;
+/**
+ * Icon file under build/ (committed PNGs, not bundler-hashed). macOS menu-bar icons are 16 pt
+ * template images (black + alpha, named *Template so macOS tints them for light and dark menu bars;
+ * Electron loads the @2x file beside it on Retina): build/tray/mac/<state>Template.png. Elsewhere a
+ * coloured 32 px icon: build/tray/<state>.png.
+ */
+export function trayIconFile(state: TrayIconState, platform: NodeJS.Platform = process.platform): string {
+  const s = TRAY_ICON_STATES.includes(state) ? state : 'idle';
+  return platform === 'darwin' ? `tray/mac/${s}Template.png` : `tray/${s}.png`;
 }
 
 /** Windows truncates tray tooltips at 127 characters. */

@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sqliteNativeBinding } from '../shell-policy/native-binding';
 
 /** Who put the current local content there: we pushed it, we pulled it, or it is local only so far. */
 export type Origin = 'pushed' | 'pulled' | 'local';
@@ -206,7 +207,8 @@ export class IndexStore {
   /** Opens (creating when needed) the index at dbPath. Throws a clear error when the file is not a usable index. */
   static open(dbPath: string): IndexStore {
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-    const db = new Database(dbPath);
+    // The build for this runtime (Node, or Electron's ABI): see shell-policy/native-binding.ts.
+    const db = new Database(dbPath, { nativeBinding: sqliteNativeBinding() });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');

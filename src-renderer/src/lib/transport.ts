@@ -14,12 +14,24 @@ function listenerName(name: EventName): `on${Capitalize<EventName>}` {
   return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as `on${Capitalize<EventName>}`;
 }
 
+/**
+ * Request params as plain data, exactly what the headless transport sends as JSON. Svelte 5 `$state`
+ * objects are Proxies (nested ones too, e.g. a settings object's `notifications` after `{...s}`), and
+ * contextBridge, like structuredClone, refuses a Proxy: "An object could not be cloned" (electron#39598).
+ * A JSON round trip copies any nesting of Proxies into plain objects and gives both transports the same
+ * semantics (undefined members dropped, no functions or class instances crossing).
+ */
+export function plainParams<T>(params: T): T {
+  if (params === undefined) return {} as T;
+  return JSON.parse(JSON.stringify(params)) as T;
+}
+
 export function electronTransport(bridge: CloudHpcBridge): Transport {
   return {
     kind: 'electron',
     request<K extends RequestName>(name: K, params: ParamsOf<K>): Promise<Reply<ResultOf<K>>> {
       const fn = bridge[name] as unknown as (p: ParamsOf<K>) => Promise<Reply<ResultOf<K>>>;
-      return fn(params);
+      return fn(plainParams(params));
     },
     on<E extends EventName>(name: E, cb: (payload: Events[E]) => void): () => void {
       const sub = bridge[listenerName(name)] as unknown as (cb: (payload: Events[E]) => void) => () => void;
@@ -74,7 +86,7 @@ export function headlessTransport(onConnection: (connected: boolean) => void): T
         res = await fetch(`/api/${name}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(params),
+          body: JSON.stringify(plainParams(params)),
           credentials: 'same-origin',
         });
       } catch {

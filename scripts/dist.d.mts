@@ -1,0 +1,2 @@
+// Types for scripts/dist.mjs.
+export function keepingFile<T>(file: string, fn: () => T | Promise<T>): Promise<T>;
