@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { AppCore } from '../../src-main/node/app/app-core';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/node/headless/server';
@@ -56,6 +56,15 @@ export async function startStack(opts: { deniedEndpoints?: string[] } = {}): Pro
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page whose script errors and console errors are collected (a journey ends expecting none). */
+export async function watchedPage(browser: Browser): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return { page, consoleErrors };
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

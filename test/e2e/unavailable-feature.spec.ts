@@ -2,19 +2,17 @@
 // (with cloudHPC's own text) in a notice under the header, says that everything else goes on and
 // how to get it enabled; the key is not shown as rejected. 800×600 and 1280×800, light and dark.
 import { expect, test, type Page } from '@playwright/test';
-import { RIGHT_KEY, shot, startStack, type Stack } from './fixtures';
+import { RIGHT_KEY, shot, startStack, watchedPage, type Stack } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 let stack: Stack;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   stack = await startStack({ deniedEndpoints: ['GET /simulation/index-short/{field}/{order}/{page}'] });
-  page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ page, consoleErrors } = await watchedPage(browser));
 });
 
 test.afterAll(async () => {
