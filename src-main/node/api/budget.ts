@@ -167,7 +167,8 @@ export class CallBudget {
       if (du !== null) this.take(this.daily, du, overlapping, t);
       for (const [seq, issuedThen] of this.unconfirmed) if (ticket.seq > issuedThen) this.unconfirmed.delete(seq);
       this.probing = false;
-      this.refusals = 0;
+      // a reply that shows room ends a run of refusals (a refusal's own reply shows a full window)
+      if (![this.hourly, this.daily].some((w) => w.limit > 0 && this.aged(w, t) >= w.limit)) this.refusals = 0;
       if (this.pausedUntilMs !== null && this.leftAboveReserve()) {
         // fresh numbers show room again (slots freed, or another window): resume
         this.pausedUntilMs = null;

@@ -176,8 +176,8 @@ describe('CallBudget', () => {
     c.add(60_001);
     const probe = await b.acquire('background');
     expect(await settled(b.acquire('background'))).toBe(false); // one at a time
-    b.refused(null);
-    b.settle(probe, null);
+    b.settle(probe, headers(100, 100)); // refused again: its reply shows the window full
+    b.refused(null, probe);
     expect(b.state().pausedUntil).toBe(c.now() + 120_000);
   });
 
