@@ -225,6 +225,16 @@ export interface TraySummary {
   allPaused: boolean;
 }
 
+/** A feature the API key may not use: the service answered "Unauthorized." there while the key works. */
+export interface UnavailableFeatureView {
+  /** In words: "downloads", "the list of simulations"… */
+  feature: string;
+  /** The service's own text. */
+  message: string;
+  /** ISO 8601. */
+  since: string;
+}
+
 export interface AppState {
   /** Monotonic; a UI ignores a snapshot older than the one it has. */
   seq: number;
@@ -238,6 +248,8 @@ export interface AppState {
   tray: TraySummary;
   /** The simulation the UI watches, if any. */
   watchedSimulation: number | null;
+  /** Features the key may not use (everything else goes on). */
+  unavailableFeatures: UnavailableFeatureView[];
 }
 
 export interface Settings {

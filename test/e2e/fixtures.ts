@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { startEmulator, type Emulator } from '../../emulator/index';
 import { AppCore } from '../../src-main/node/app/app-core';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/node/headless/server';
@@ -22,11 +22,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `deniedEndpoints`: endpoints the service refuses to this key ("Unauthorized." there only). */
+export async function startStack(opts: { deniedEndpoints?: string[] } = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
-  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
+  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: opts.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
   const home = join(work, 'home');
   const cases = join(work, 'cases');
@@ -55,6 +56,15 @@ export async function startStack(): Promise<Stack> {
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page whose script errors and console errors are collected (a journey ends expecting none). */
+export async function watchedPage(browser: Browser): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return { page, consoleErrors };
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

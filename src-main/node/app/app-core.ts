@@ -23,7 +23,7 @@ import { openTarget } from './open-path';
 import { projectView } from './project-views';
 import { RunLogs } from './run-logs';
 import { parseParams } from './validate';
-import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary } from './views';
+import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary, unavailableFeatureView } from './views';
 
 export interface AppCoreOptions {
   transport: 'electron' | 'headless';
@@ -170,6 +170,7 @@ export class AppCore implements CoreEndpoint {
         this.log('warn', `${what}: ${toContractError(error).message}`);
         this.stateChanged();
       }),
+      ws.on('featuresChanged', () => this.stateChanged()),
       ws.on('polled', () => this.stateChanged()),
       ws.api.budget.onChange(() => this.stateChanged()),
     ];
@@ -241,7 +242,7 @@ export class AppCore implements CoreEndpoint {
   // ---- views
 
   private simView(run: RunInfo): SimulationView {
-    return simulationView(run, this.watched);
+    return simulationView(run, this.watched, this.workspace.api.serviceClock);
   }
 
   private projectViewOf(id: string): ProjectView | null {
@@ -274,6 +275,7 @@ export class AppCore implements CoreEndpoint {
       offline: offline && !this.offline.offline ? { offline: true, since: null, message: 'cloudHPC cannot be reached.' } : this.offline,
       tray,
       watchedSimulation: this.watched,
+      unavailableFeatures: ws.api.unavailableFeatures().map(unavailableFeatureView),
     };
   }
 

@@ -1,10 +1,11 @@
 // Pure builders of what the UI shows from the workspace's typed data: budget line, tray summary,
 // simulation views, pre-flight reports, launch options, conflicts.
 import type {
-  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary,
+  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary, UnavailableFeatureView,
 } from '../../common/contract';
 import { statusName } from '../../common/contract';
-import { ACTIVE_STATUSES, type BudgetState } from '../api/types';
+import type { ServiceClock } from '../api/service-clock';
+import { ACTIVE_STATUSES, type BudgetState, type UnavailableFeature } from '../api/types';
 import { availability } from '../simulation/control';
 import { INSTANCE_KINDS, explainRam, type SimulationOptions } from '../simulation/options';
 import type { PreflightReport } from '../simulation/preflight';
@@ -52,7 +53,13 @@ export function conflictView(c: PullConflict): ConflictView {
   return { id: c.id, path: c.path, cloudCopyPath: c.copy, code: c.code, reason: c.reason, detectedAt: new Date(c.at).toISOString() };
 }
 
-export function simulationView(run: RunInfo, watched: number | null, now = Date.now()): SimulationView {
+/** A feature the key may not use ("Unauthorized." on that endpoint only), with the service's own text. */
+export function unavailableFeatureView(f: UnavailableFeature): UnavailableFeatureView {
+  return { feature: f.feature, message: f.serviceText, since: new Date(f.since).toISOString() };
+}
+
+/** `clock`: the service's clock (its dates carry no time zone), for elapsed times. */
+export function simulationView(run: RunInfo, watched: number | null, clock: Pick<ServiceClock, 'elapsedSeconds'>, now = Date.now()): SimulationView {
   const s = run.simulation;
   const startedAt = serviceDateIso(s.idate);
   const endedAt = serviceDateIso(s.edate);
@@ -73,7 +80,8 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     active,
     startedAt,
     endedAt,
-    elapsedSeconds: elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, now),
+    // the service's dates have no time zone: edate − idate, or now − idate once its clock offset is known
+    elapsedSeconds: clock.elapsedSeconds(s, active, now),
     cpuHours: s.cpuHours,
     cost: s.cost,
     completedWithErrors: run.outcome === 'completed with errors',
@@ -84,13 +92,6 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     pending: run.pending,
     watched: watched === s.id,
   };
-}
-
-export function elapsedSeconds(startedAt: string | null, endedAt: string | null, now: number): number | null {
-  if (!startedAt) return null;
-  const end = endedAt ? Date.parse(endedAt) : now;
-  const s = Math.round((end - Date.parse(startedAt)) / 1000);
-  return Number.isFinite(s) ? Math.max(0, s) : null;
 }
 
 function plural(n: number, word: string): string {

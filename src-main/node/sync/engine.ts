@@ -355,8 +355,10 @@ export class ProjectEngine {
     }
     const updates: PathRecord[] = [];
     const q = new PQueue({ concurrency: HASH_CONCURRENCY });
+    // a hash that throws (the cycle aborted as the engine stops) fails the scan once, never as an unhandled rejection
+    let hashFailure: { error: unknown } | null = null;
     for (const [path, st, r] of toHash) {
-      void q.add(async () => {
+      q.add(async () => {
         const h = await hashSettled(join(root, path), st, signal);
         if (h.kind === 'ok') {
           local.set(path, { path, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256 });
@@ -370,9 +372,12 @@ export class ProjectEngine {
           unreadable.push(path);
           this.log('warn', `cannot read ${path}: ${h.message}`);
         }
+      }).catch((error: unknown) => {
+        hashFailure ??= { error };
       });
     }
     await q.onIdle();
+    if (hashFailure) throw (hashFailure as { error: unknown }).error;
 
     // Vanished paths: only what is really gone (ENOENT), never what a scan could not read.
     const vanished: PathRecord[] = [];

@@ -1,6 +1,6 @@
 // What the workspace tells its front ends (AppCore → the UI's contract events; the CLI → lines or
 // JSON). Typed payloads only: nobody reads a sentence to learn what happened.
-import type { Simulation } from '../api/types';
+import type { Simulation, UnavailableFeature } from '../api/types';
 import type { ControlAction } from '../simulation/control';
 import type { Diagnosis, Outcome } from '../simulation/diagnosis';
 import type { Finished } from '../simulation/tracker';
@@ -47,4 +47,6 @@ export interface WorkspaceEvents {
   offline: { message: string | null };
   /** The service refused the stored API key. */
   keyRejected: { message: string };
+  /** The endpoints this key may not use changed (the key itself still works). */
+  featuresChanged: { features: UnavailableFeature[] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
-import { budgetView, elapsedSeconds, traySummary } from '../../../src-main/node/app/views';
+import { budgetView, traySummary } from '../../../src-main/node/app/views';
 import { serviceDateIso } from '../../../src-main/node/simulation/run-summary';
 
 const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
@@ -55,12 +55,9 @@ describe('budget and dates', () => {
     expect(low).toMatchObject({ hourlyLeft: 3, low: true, pausedUntil: '2026-01-01T10:00:00.000Z' });
   });
 
-  it('reads the service dates and computes elapsed time', () => {
+  it('reads the service dates (elapsed times: test/unit/api/service-clock.test.ts)', () => {
     expect(serviceDateIso('2026-09-24 09:31:20')).toBe('2026-09-24T09:31:20.000Z');
     expect(serviceDateIso('')).toBeNull();
     expect(serviceDateIso('garbage')).toBeNull();
-    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', '2026-09-24T09:33:20.000Z', 0)).toBe(120);
-    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', null, Date.parse('2026-09-24T09:32:20.000Z'))).toBe(60);
-    expect(elapsedSeconds(null, null, 0)).toBeNull();
   });
 });
