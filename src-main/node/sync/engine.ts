@@ -16,7 +16,7 @@ import { type LocalFile, type PushPlan, planPush } from './planner';
 import type { TransferProgress } from './progress';
 import { scanTree } from './scanner';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
-import { type WatchHandle, watchTree } from './watcher';
+import { type WatchHandle, type Watcher, watchTree } from './watcher';
 
 /** Runs one pull of the project (the pull side's pullProject, bound to a client). */
 export type PullRunner = (args: {
@@ -39,6 +39,8 @@ export interface EngineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Real-time clock (mtime comparisons, retry schedules). */
   now?: () => number;
+  /** Watcher backends, tried in order (default: @parcel/watcher, then chokidar on folders only). */
+  watchers?: readonly Watcher[];
 }
 
 /** Outcome of one scan+push cycle. */
@@ -67,6 +69,8 @@ export class PausedError extends Error {
 }
 
 const HASH_CONCURRENCY = 8;
+/** Rescan period when no watcher can run (limits reached). */
+const POLLING_RESCAN_MS = 30_000;
 /** Index meta key: runs submitted and not yet seen running or ended (each may extract our next archive). */
 export const PENDING_RUNS = 'runs.pending';
 const OFFLINE_RETRY_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
@@ -250,11 +254,11 @@ export class ProjectEngine {
 
   // ---- watching ----
 
-  /** Starts watching (chokidar) with periodic full rescans; the first cycle runs at once. */
+  /** Starts watching (one watch per folder) with periodic full rescans; the first cycle runs at once. */
   async startWatching(): Promise<void> {
     if (this.watcher || this.closed) return;
     const s = this.project.settings;
-    this.watcher = watchTree({
+    const handle = watchTree({
       root: this.project.localDir,
       rules: () => this.rules,
       onChange: (rel) => {
@@ -265,13 +269,16 @@ export class ProjectEngine {
         this.watcher = null;
         this.log('warn', message);
         this.set({ watch: 'polling', notice: message });
-        this.startRescans(Math.min(s.rescanIntervalMs, 30_000));
+        this.startRescans(Math.min(s.rescanIntervalMs, POLLING_RESCAN_MS));
       },
-    });
+      onInfo: (message) => this.log('info', message),
+    }, this.opts.watchers);
+    this.watcher = handle;
     this.set({ watch: 'watching' });
-    await this.watcher.ready;
-    this.startRescans(s.rescanIntervalMs);
+    // The first scan runs while the watcher starts (the native one walks the tree on its own thread).
     this.schedule(0);
+    const backend = await handle.ready;
+    if (backend !== 'failed') this.startRescans(s.rescanIntervalMs);
   }
 
   private startRescans(ms: number): void {
@@ -475,7 +482,7 @@ export class ProjectEngine {
       return { plan, outcome: null, pending, unreadable, clean };
     }
 
-    this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
+    this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)${plan.beside.length ? ` and ${plan.beside.length} large file${plan.beside.length === 1 ? '' : 's'} beside it` : ''}` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
     await mkdir(this.opts.stateDir, { recursive: true });
     let outcome: PushOutcome;
     try {
@@ -485,6 +492,7 @@ export class ProjectEngine {
         index: this.index,
         cloud: this.cloud,
         tmpDir: join(this.opts.stateDir, 'tmp'),
+        cacheDir: join(this.opts.stateDir, 'snapshot-cache'),
         signal,
         onProgress: (p) => this.set({ progress: p }),
         log: (level, m) => this.log(level, m),

@@ -21,6 +21,8 @@ export interface PushContext {
   cloud: PushCloud;
   /** Where snapshot archives are built (outside the case folder). */
   tmpDir: string;
+  /** The member cache of the last archive (outside the case folder): rebuilds copy unchanged members from it. */
+  cacheDir?: string;
   signal?: AbortSignal;
   concurrency?: number;
   onProgress?: (p: TransferProgress, phase: 'building' | 'uploading' | 'deleting') => void;
@@ -62,7 +64,10 @@ export async function executePush(ctx: PushContext, plan: PushPlan): Promise<Pus
     }
 
     if (plan.strategy === 'snapshot') {
-      remoteChanged = (await pushSnapshot(ctx, plan, out)) || remoteChanged;
+      const sent = await pushSnapshot(ctx, plan, out);
+      remoteChanged = sent || remoteChanged;
+      // Large files go after the archive that no longer holds them (never beside an older archive).
+      if (sent && plan.beside.length > 0) remoteChanged = (await pushSingles(ctx, plan.beside, out)) || remoteChanged;
     } else {
       remoteChanged = (await pushSingles(ctx, plan.uploads, out)) || remoteChanged;
     }
@@ -130,11 +135,12 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
   const { index } = ctx;
   await mkdir(ctx.tmpDir, { recursive: true });
   const tmp = join(ctx.tmpDir, `snapshot-${process.pid}-${Date.now()}.tar.gz`);
-  const meterBuild = new ProgressMeter(plan.uploads.length, plan.bytes);
+  const meterBuild = new ProgressMeter(plan.uploads.length, plan.uploads.reduce((n, f) => n + f.size, 0));
   const built = await buildSnapshot(ctx.root, plan.uploads, tmp, {
     signal: ctx.signal,
-    onProgress: (bytesOut) => {
-      meterBuild.partial('snapshot', bytesOut);
+    cacheDir: ctx.cacheDir,
+    onProgress: (bytesIn) => {
+      meterBuild.partial('snapshot', bytesIn);
       ctx.onProgress?.(meterBuild.snapshot(), 'building');
     },
   });
@@ -178,7 +184,7 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
     ctx.onProgress?.({ ...meter.snapshot(), filesDone: snap.files.length, filesTotal: snap.files.length, bytesDone: snap.size, bytesTotal: snap.size, etaSeconds: 0 }, 'uploading');
     return true;
   } finally {
-    await rm(snap.file, { force: true });
+    if (!snap.cached) await rm(snap.file, { force: true });
   }
 }
 
