@@ -74,7 +74,8 @@ export interface Ctx {
   log(message: string): void;
 }
 
-export type Met = 'yes' | 'no' | 'n/a';
+/** 'invalid': the row could not prove its work was done (nothing in storage, no call): never a goal met. */
+export type Met = 'yes' | 'no' | 'n/a' | 'invalid';
 
 export interface Row {
   id: string;

@@ -345,9 +345,17 @@ export class ProjectEngine {
     }
     const updates: PathRecord[] = [];
     const q = new PQueue({ concurrency: HASH_CONCURRENCY });
+    let stopped: unknown = null; // a cancelled hash (pause, close) ends the scan once the queue is idle
     for (const [path, st, r] of toHash) {
       void q.add(async () => {
-        const h = await hashSettled(join(root, path), st, signal);
+        if (stopped !== null) return;
+        let h: Awaited<ReturnType<typeof hashSettled>>;
+        try {
+          h = await hashSettled(join(root, path), st, signal);
+        } catch (e) {
+          stopped ??= e;
+          return;
+        }
         if (h.kind === 'ok') {
           local.set(path, { path, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256 });
           const base = r ?? { path, size: null, mtimeMs: null, sha256: null, origin: 'local' as const, storageSha256: null, archiveSha256: null, remoteSize: null, remoteTime: null, updatedAt: 0 };
@@ -363,6 +371,7 @@ export class ProjectEngine {
       });
     }
     await q.onIdle();
+    if (stopped !== null) throw stopped;
 
     // Vanished paths: only what is really gone (ENOENT), never what a scan could not read.
     const vanished: PathRecord[] = [];

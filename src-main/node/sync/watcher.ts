@@ -12,7 +12,7 @@
 //     (chokidar watching every file: 10–24 s and 1 GB.) Used where the native module cannot load.
 // When the system's watch limit is hit (ENOSPC / EMFILE: inotify) the watcher is closed and `onFail`
 // tells the engine to rely on periodic rescans instead, with a message that says how to raise it.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_DIR_NAMES, type IgnoreRules } from './ignore-rules';
 import { toPosix } from './paths';
@@ -69,15 +69,58 @@ export function limitCode(e: unknown): 'ENOSPC' | 'EMFILE' | null {
 
 const DEFAULT_DIR_RE = new RegExp(`(^|[\\\\/])(${[...DEFAULT_DIR_NAMES].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
 
+/** Has the folder sub-folders (which a watch added after they appeared does not cover)? */
+function hasSubfolder(abs: string): boolean {
+  try {
+    return readdirSync(abs, { withFileTypes: true }).some((d) => d.isDirectory());
+  } catch {
+    return false;
+  }
+}
+
 export const nativeWatcher: Watcher = {
   name: 'native',
   async start(root, onPath, onError) {
     const parcel = (await import('@parcel/watcher')).default ?? (await import('@parcel/watcher'));
-    const sub = await parcel.subscribe(root, (err, events) => {
+    const options = { ignore: [DEFAULT_DIR_RE] };
+    let closed = false;
+    let repair: NodeJS.Timeout | null = null;
+    // A folder created with sub-folders already inside (mkdir -p, cp -r, decomposePar) gets its own
+    // watch only after they exist, and @parcel/watcher does not crawl it: the sub-folders would go
+    // unwatched. Such a creation re-subscribes (a fresh crawl, ~5 ms per 1,000 folders) and reports
+    // the root, so the engine rescans whatever changed in between.
+    const handler = (err: Error | null, events: Array<{ path: string; type: string }>): void => {
       if (err) onError(err);
-      for (const e of events ?? []) onPath(e.path);
-    }, { ignore: [DEFAULT_DIR_RE] });
-    return { close: () => sub.unsubscribe() };
+      let nested = false;
+      for (const e of events ?? []) {
+        onPath(e.path);
+        if (e.type === 'create' && hasSubfolder(e.path)) nested = true;
+      }
+      if (nested && !repair && !closed) {
+        repair = setTimeout(() => void resubscribe(), 100);
+        repair.unref?.();
+      }
+    };
+    let sub = await parcel.subscribe(root, handler, options);
+    const resubscribe = async (): Promise<void> => {
+      try {
+        await sub.unsubscribe();
+        if (closed) return;
+        sub = await parcel.subscribe(root, handler, options);
+        onPath(root);
+      } catch (e) {
+        onError(e);
+      } finally {
+        repair = null;
+      }
+    };
+    return {
+      close: async () => {
+        closed = true;
+        if (repair) clearTimeout(repair);
+        await sub.unsubscribe();
+      },
+    };
   },
 };
 
