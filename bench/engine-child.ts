@@ -102,10 +102,23 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
     }
     case 'ensure-pushed': {
       // A first push as the user's "push" does it: waits for changing files to settle, resolves when pushed.
+      // ensurePushed resolves with its last (clean) cycle: what was pushed is read from the states on the way.
       const svc = needService();
+      let pushing = '';
+      let strategy = 'none';
+      const off = svc.on('state', (s) => {
+        if (s.state !== 'pushing' || pushing) return;
+        pushing = s.detail;
+        strategy = s.nextPush?.strategy ?? 'unknown';
+      });
       const t0 = performance.now();
-      const r = await svc.ensurePushed(cmd.projectId, { timeoutMs: cmd.timeoutMs });
-      return { ok: true, ms: performance.now() - t0, strategy: r.plan.strategy, plannedCalls: r.plan.apiCalls, uploaded: r.outcome?.uploaded.length ?? 0, beside: r.plan.beside.length, detail: svc.status(cmd.projectId).detail };
+      try {
+        await svc.ensurePushed(cmd.projectId, { timeoutMs: cmd.timeoutMs });
+      } finally {
+        off();
+      }
+      const beside = Number(/and (\d+) large files? beside/.exec(pushing)?.[1] ?? (strategy === 'singles' ? /Pushing (\d+) file/.exec(pushing)?.[1] ?? 0 : 0));
+      return { ok: true, ms: performance.now() - t0, strategy, beside, detail: pushing };
     }
     case 'watch-until-idle': {
       // A (re)start: watch, then wait for the first cycle to end in 'idle' after its scan.

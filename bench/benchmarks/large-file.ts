@@ -67,7 +67,7 @@ export async function benchLargeFile(ctx: Ctx): Promise<Row[]> {
           const c0 = totalCalls(emu);
           const r = await sc.send({ cmd: 'ensure-pushed', projectId: p.projectId as string, timeoutMs: 3_600_000 });
           snapCalls.push(totalCalls(emu) - c0);
-          strategy = `${r.strategy}${r.beside ? `, ${r.beside} beside the archive` : ''}`;
+          strategy = r.strategy === 'singles' ? `${r.beside} single upload${r.beside === 1 ? '' : 's'}, no archive` : `${r.strategy}, ${r.beside} beside the archive`;
           snapCheck = await checkPushed(emu, 'largecase', expected, snapCalls[snapCalls.length - 1] as number);
           snapMs.push(r.ms as number);
           snapRss.push(sc.sample().peakRss);

@@ -12,7 +12,7 @@ import { IgnoreRules } from './ignore-rules';
 import type { IndexStore, PathRecord } from './index-store';
 import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
-import { type LocalFile, type PushPlan, planPush } from './planner';
+import { type LocalFile, type PushPlan, UNHASHED, planPush } from './planner';
 import type { TransferProgress } from './progress';
 import { scanTree } from './scanner';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
@@ -339,6 +339,9 @@ export class ProjectEngine {
         local.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, sha256: r.sha256 });
       } else if (!this.isSettled(st)) {
         pending.push(path);
+      } else if (st.size >= this.settings.largeFileBytes && (!r || (r.storageSha256 === null && r.archiveSha256 === null))) {
+        // Large, and nothing of it in the cloud: it is sent whatever its hash, which the upload computes.
+        local.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, sha256: UNHASHED });
       } else {
         toHash.push([path, st, r]);
       }
@@ -418,7 +421,7 @@ export class ProjectEngine {
     return { local, pending, unreadable, records };
   }
 
-  private plan(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
+  private planNow(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
     return planPush({
       local,
       records,
@@ -429,11 +432,27 @@ export class ProjectEngine {
     });
   }
 
+  /** The plan; a large file left unhashed by the scan that the plan would archive is hashed first. */
+  private async plan(local: Map<string, LocalFile>, records: Map<string, PathRecord>, pending: string[], signal: AbortSignal): Promise<PushPlan> {
+    const plan = this.planNow(local, records);
+    const toHash = plan.strategy === 'snapshot' ? plan.uploads.filter((f) => f.sha256 === UNHASHED) : [];
+    if (toHash.length === 0) return plan;
+    for (const f of toHash) {
+      const h = await hashSettled(join(this.project.localDir, f.path), f, signal);
+      if (h.kind === 'ok') local.set(f.path, { ...f, sha256: h.sha256 });
+      else {
+        local.delete(f.path);
+        if (h.kind === 'moved') pending.push(f.path);
+      }
+    }
+    return this.planNow(local, records);
+  }
+
   /** Scans and plans without any API call: what the next push would do and cost. */
   previewPush(): Promise<PushPlan> {
     return this.mutex.run(async () => {
-      const { local, records } = await this.scanLocal();
-      const plan = this.plan(local, records);
+      const { local, records, pending } = await this.scanLocal();
+      const plan = await this.plan(local, records, pending, this.abort.signal);
       this.set({ nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason } });
       return plan;
     });
@@ -467,7 +486,7 @@ export class ProjectEngine {
       throw e;
     }
     const { local, pending, unreadable, records } = scanned;
-    const plan = this.plan(local, records);
+    const plan = await this.plan(local, records, pending, signal);
     const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
     this.set({ nextPush, pendingFiles: pending.length });
 

@@ -8,8 +8,16 @@ export interface LocalFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** sha256 of the settled content, or UNHASHED. */
   sha256: string;
 }
+
+/**
+ * sha256 of a large file with nothing in the cloud yet, not computed by the scan: it must be sent
+ * whatever its hash, so it is hashed on its way up (one read instead of two). Never archived: the
+ * engine hashes such a file first when a plan would put it in the archive.
+ */
+export const UNHASHED = '';
 
 export type PushStrategy = 'none' | 'singles' | 'snapshot';
 

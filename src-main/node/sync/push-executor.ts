@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { type PushCloud, errorText, isNotFound, isOffline, errorKind } from './cloud-port';
 import { lstat } from 'node:fs/promises';
-import { sameStat } from './hasher';
+import { sameStat, trustedMtime } from './hasher';
 import type { IndexStore } from './index-store';
 import { ARCHIVE_NAME, parentDir, baseName, storagePath } from './paths';
-import type { LocalFile, PushPlan } from './planner';
+import { type LocalFile, type PushPlan, UNHASHED } from './planner';
 import { ProgressMeter, type TransferProgress } from './progress';
 import { buildSnapshot } from './snapshot';
 
@@ -216,14 +216,18 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
         });
         changed = true;
         const after = await lstat(abs).catch(() => null);
-        if (!after || !sameStat(after, f) || (res.sha256 !== null && res.sha256 !== f.sha256)) {
+        // A file left unhashed by the scan (large, new) gets the hash of the bytes sent, if it did not move.
+        const unhashed = f.sha256 === UNHASHED;
+        const sha = unhashed ? res.sha256 : f.sha256;
+        if (!after || !sameStat(after, f) || sha === null || (res.sha256 !== null && res.sha256 !== sha)) {
           // The bytes sent are not the settled version: not recorded, so the next batch sends it again.
           out.torn.push(f.path);
           meter.fileFailed(f.path);
           return;
         }
         index.transaction(() => {
-          index.patch(f.path, { storageSha256: f.sha256, origin: 'pushed' });
+          if (unhashed) index.patch(f.path, { size: f.size, mtimeMs: trustedMtime(f.mtimeMs, Date.now()), sha256: sha, storageSha256: sha, origin: 'pushed' });
+          else index.patch(f.path, { storageSha256: f.sha256, origin: 'pushed' });
           index.addActivity('pushed', `Pushed ${f.path}`, f.path);
         });
         out.uploaded.push(f.path);
