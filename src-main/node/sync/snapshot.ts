@@ -16,13 +16,14 @@
 // planned (settled) hash, stat after. A file that moved is reported as torn and the archive must not
 // be used (the engine retries after the quiet period).
 import { createHash } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { closeSync, constants as fsc, lstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { sameStat } from './hasher';
-import { FINAL_BLOCK, GZIP_HEADER, crc32Combine, deflatePiece, gzipTrailer } from './gzip-join';
+import { FINAL_BLOCK, GZIP_HEADER, crc32Combine, deflatePiece, deflatePieceSync, gzipTrailer } from './gzip-join';
 import { type CachedMember, MemberCache } from './member-cache';
 import type { LocalFile } from './planner';
 
@@ -57,6 +58,13 @@ const SAMPLE = 64 * 1024;
 /** A sample that keeps more than this share of its size is stored, not deflated. */
 const STORE_ABOVE = 0.9;
 const DEFLATE_LEVEL = 1;
+/** Members up to this size are read and compressed on the event loop's thread, in slices of SLICE_MS. */
+const SMALL_MEMBER = 64 * 1024;
+const SLICE_MS = 8;
+/** Output buffered up to this size per write. */
+const WRITE_BUFFER = 1024 * 1024;
+/** Consecutive cached members read at once, up to this many bytes. */
+const READ_RUN = 8 * 1024 * 1024;
 
 /** Tar header block(s) of a regular file (PAX when the path or size does not fit ustar). */
 export function tarHeader(path: string, size: number, mtimeMs: number, mode: number): Buffer {
@@ -134,11 +142,45 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
   let inDone = 0;
   let reused = 0;
   const members: CachedMember[] = [];
+  // Output goes through a 1 MiB buffer: thousands of small members cost a few writes, not thousands.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let written = 0;
+  const flush = async (): Promise<void> => {
+    if (pendingBytes === 0) return;
+    const b = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    await out.write(b, 0, b.length, written);
+    written += b.length;
+  };
   const write = async (b: Buffer): Promise<void> => {
     if (b.length === 0) return;
     hash.update(b);
-    await out.write(b, 0, b.length, outSize);
+    pending.push(b);
+    pendingBytes += b.length;
     outSize += b.length;
+    if (pendingBytes >= WRITE_BUFFER) await flush();
+  };
+  // Cached members lie in the last archive in the same order: runs of them are read in one go.
+  let run: { start: number; data: Buffer } | null = null;
+  const cachedBytes = async (m: CachedMember, at: number): Promise<Buffer | null> => {
+    if (!cacheFh) return null;
+    if (!run || m.offset < run.start || m.offset + m.length > run.start + run.data.length) {
+      let end = m.offset + m.length;
+      for (let j = at + 1; j < sorted.length; j++) {
+        const h = cache?.get(sorted[j] as LocalFile);
+        if (!h || h.offset !== end || end - m.offset >= READ_RUN) break;
+        end = h.offset + h.length;
+      }
+      const data = Buffer.allocUnsafe(end - m.offset);
+      const { bytesRead } = await cacheFh.read(data, 0, data.length, m.offset);
+      run = { start: m.offset, data: data.subarray(0, bytesRead) };
+    }
+    const from = m.offset - run.start;
+    if (from + m.length > run.data.length) return null;
+    const b = run.data.subarray(from, from + m.length);
+    return crc32(b) === m.ccrc ? b : null;
   };
 
   // Pieces are produced concurrently (reads in order, compression in the thread pool) and written in order.
@@ -175,21 +217,30 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     while (window.length >= IN_FLIGHT) await writeOne();
   };
 
+  let sliceStart = performance.now();
   try {
     await write(GZIP_HEADER);
-    for (const f of sorted) {
+    for (let i = 0; i < sorted.length; i++) {
+      const f = sorted[i] as LocalFile;
       opts.signal?.throwIfAborted();
       const hit = cache?.get(f);
-      if (hit && cacheFh) {
-        const data = Buffer.allocUnsafe(hit.length);
-        const { bytesRead } = await cacheFh.read(data, 0, hit.length, hit.offset);
-        if (bytesRead === hit.length && crc32(data) === hit.ccrc) {
+      if (hit) {
+        const data = await cachedBytes(hit, i);
+        if (data) {
           await push(Promise.resolve({ data, rawLength: hit.rawLength, crc: hit.crc, file: f, first: true, last: true, fileBytes: null }));
           reused++;
           continue;
         }
       }
-      await addFresh(root, f, push);
+      if (f.size <= SMALL_MEMBER) {
+        await push(Promise.resolve(smallPiece(root, f)));
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      } else {
+        await addFresh(root, f, push);
+      }
     }
     while (window.length > 0) await writeOne();
     const end = await deflatePiece(Buffer.alloc(1024), DEFLATE_LEVEL); // tar's end-of-archive blocks
@@ -198,6 +249,7 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     rawTotal += end.rawLength;
     await write(FINAL_BLOCK);
     await write(gzipTrailer(crc, rawTotal));
+    await flush();
     await out.sync();
   } catch (e) {
     await Promise.allSettled(window);
@@ -222,6 +274,30 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     return { kind: 'ok', snapshot: { file: c.archivePath, size: outSize, sha256, files: sorted, reused, cached: true } };
   }
   return { kind: 'ok', snapshot: { file: tmpFile, size: outSize, sha256, files: sorted, reused, cached: false } };
+}
+
+/** A small member read and compressed on this thread (sync calls: no thread-pool round trips). */
+function smallPiece(root: string, f: LocalFile): Piece {
+  const abs = join(root, f.path);
+  const before = lstatSync(abs);
+  if (!before.isFile() || !sameStat(before, f)) throw new Torn(f.path);
+  const fd = openSync(abs, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+  const bytes = Buffer.allocUnsafe(f.size);
+  try {
+    let off = 0;
+    while (off < f.size) {
+      const n = readSync(fd, bytes, off, f.size - off, off);
+      if (n === 0) throw new Torn(f.path);
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (!sameStat(lstatSync(abs), f)) throw new Torn(f.path);
+  const raw = Buffer.concat([tarHeader(f.path, f.size, f.mtimeMs, before.mode), bytes, padding(f.size)]);
+  const d = deflatePieceSync(raw, DEFLATE_LEVEL);
+  const piece = d.data.length > raw.length * STORE_ABOVE ? deflatePieceSync(raw, 0) : d;
+  return { ...piece, file: f, first: true, last: true, fileBytes: bytes };
 }
 
 /** Reads one member from the case in order (stat before and after) and queues its pieces' compression. */
