@@ -28,7 +28,7 @@ export const FINAL_BLOCK: Buffer = Buffer.from([0x03, 0x00]);
 /** Compresses raw bytes into a joinable piece (zlib's thread pool; level 0 stores). */
 export function deflatePiece(raw: Buffer, level: number): Promise<DeflatedPiece> {
   return new Promise((resolve, reject) => {
-    deflateRaw(raw, { level, finishFlush: constants.Z_SYNC_FLUSH }, (err, data) => {
+    deflateRaw(raw, deflateOptions(raw.length, level), (err, data) => {
       if (err) reject(err);
       else resolve({ data, rawLength: raw.length, crc: crc32(raw) });
     });
@@ -37,7 +37,17 @@ export function deflatePiece(raw: Buffer, level: number): Promise<DeflatedPiece>
 
 /** The same on this thread: cheaper than a trip to the thread pool for a few kilobytes. */
 export function deflatePieceSync(raw: Buffer, level: number): DeflatedPiece {
-  return { data: deflateRawSync(raw, { level, finishFlush: constants.Z_SYNC_FLUSH }), rawLength: raw.length, crc: crc32(raw) };
+  return { data: deflateRawSync(raw, deflateOptions(raw.length, level)), rawLength: raw.length, crc: crc32(raw) };
+}
+
+/**
+ * The deflate window and memory sized to the piece: zlib's defaults allocate ~400 KB per stream,
+ * which for a 1.5 KB file costs 9× the compression itself (measured: 740 µs against 80 µs). A smaller
+ * window only limits how far back matches reach, never beyond the piece; any inflater reads it.
+ */
+function deflateOptions(length: number, level: number): { level: number; windowBits: number; memLevel: number; finishFlush: number } {
+  const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(Math.max(length, 1)))));
+  return { level, windowBits, memLevel: windowBits >= 15 ? 8 : Math.max(1, windowBits - 10), finishFlush: constants.Z_SYNC_FLUSH };
 }
 
 /** The 8-byte gzip trailer: CRC-32 and length (mod 2^32) of all uncompressed bytes, little-endian. */
@@ -48,40 +58,48 @@ export function gzipTrailer(crc: number, rawLength: number): Buffer {
   return t;
 }
 
-function gf2Times(mat: Uint32Array, vec: number): number {
-  let sum = 0;
-  let v = vec >>> 0;
-  for (let i = 0; v !== 0; i++, v >>>= 1) if (v & 1) sum ^= mat[i] as number;
-  return sum >>> 0;
+const POLY = 0xedb88320; // CRC-32, reflected
+
+/** a(x)·b(x) mod p(x), bit-reflected (zlib's multmodp). */
+function multModP(a: number, b: number): number {
+  let m = 0x8000_0000;
+  let p = 0;
+  let bb = b >>> 0;
+  for (;;) {
+    if (a & m) {
+      p ^= bb;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    bb = bb & 1 ? (bb >>> 1) ^ POLY : bb >>> 1;
+  }
+  return p >>> 0;
 }
 
-function gf2Square(square: Uint32Array, mat: Uint32Array): void {
-  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n] as number);
+/** X2N[k] = x^(2^k) mod p(x). */
+const X2N: Uint32Array = (() => {
+  const t = new Uint32Array(32);
+  let p = 0x4000_0000; // x^1
+  t[0] = p;
+  for (let n = 1; n < 32; n++) t[n] = p = multModP(p, p);
+  return t;
+})();
+
+/** x^(n·2^k) mod p(x), n ≥ 0 (any safe integer). */
+function x2nModP(n: number, k: number): number {
+  let p = 0x8000_0000; // x^0
+  let rest = n;
+  let kk = k;
+  while (rest > 0) {
+    if (rest % 2 === 1) p = multModP(X2N[kk & 31] as number, p);
+    rest = Math.floor(rest / 2);
+    kk++;
+  }
+  return p;
 }
 
-/** CRC-32 of A‖B from crc(A), crc(B) and |B| (zlib's crc32_combine). */
+/** CRC-32 of A‖B from crc(A), crc(B) and |B| (zlib's crc32_combine; ~1 µs). */
 export function crc32Combine(crc1: number, crc2: number, len2: number): number {
   if (len2 <= 0) return crc1 >>> 0;
-  const even = new Uint32Array(32);
-  const odd = new Uint32Array(32);
-  odd[0] = 0xedb88320; // the CRC-32 polynomial, reflected
-  let row = 1;
-  for (let n = 1; n < 32; n++) {
-    odd[n] = row;
-    row <<= 1;
-  }
-  gf2Square(even, odd); // 2 zero bits
-  gf2Square(odd, even); // 4 zero bits
-  let c = crc1 >>> 0;
-  let len = len2;
-  do {
-    gf2Square(even, odd);
-    if (len % 2 === 1) c = gf2Times(even, c);
-    len = Math.floor(len / 2);
-    if (len === 0) break;
-    gf2Square(odd, even);
-    if (len % 2 === 1) c = gf2Times(odd, c);
-    len = Math.floor(len / 2);
-  } while (len !== 0);
-  return (c ^ crc2) >>> 0;
+  return (multModP(x2nModP(len2, 3), crc1 >>> 0) ^ crc2) >>> 0;
 }

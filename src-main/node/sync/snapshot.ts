@@ -90,6 +90,8 @@ interface Piece {
   last: boolean;
   /** File bytes inside this piece, hashed by the writer in order (null: copied from the cache). */
   fileBytes: Buffer | null;
+  /** Set for a run of members copied from the last archive (then `file` is the first of them). */
+  copied?: Array<{ file: LocalFile; hit: CachedMember }>;
 }
 
 class Torn extends Error {
@@ -162,38 +164,32 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     outSize += b.length;
     if (pendingBytes >= WRITE_BUFFER) await flush();
   };
-  // Cached members lie in the last archive in the same order: runs of them are read in one go.
-  let run: { start: number; data: Buffer } | null = null;
-  const cachedBytes = async (m: CachedMember, at: number): Promise<Buffer | null> => {
-    if (!cacheFh) return null;
-    if (!run || m.offset < run.start || m.offset + m.length > run.start + run.data.length) {
-      let end = m.offset + m.length;
-      for (let j = at + 1; j < sorted.length; j++) {
-        const h = cache?.get(sorted[j] as LocalFile);
-        if (!h || h.offset !== end || end - m.offset >= READ_RUN) break;
-        end = h.offset + h.length;
-      }
-      const data = Buffer.allocUnsafe(end - m.offset);
-      const { bytesRead } = await cacheFh.read(data, 0, data.length, m.offset);
-      run = { start: m.offset, data: data.subarray(0, bytesRead) };
-    }
-    const from = m.offset - run.start;
-    if (from + m.length > run.data.length) return null;
-    const b = run.data.subarray(from, from + m.length);
-    return crc32(b) === m.ccrc ? b : null;
-  };
-
   // Pieces are produced concurrently (reads in order, compression in the thread pool) and written in order.
   const window: Array<Promise<Piece>> = [];
   let m = { start: 0, crc: 0, raw: 0, ccrc: 0, hash: createHash('sha256') };
   const writeOne = async (): Promise<void> => {
     const p = await (window.shift() as Promise<Piece>);
     opts.signal?.throwIfAborted();
+    if (p.copied) {
+      // A run of members copied from the last archive: their ranges move by the same offset.
+      const start = outSize;
+      const base = (p.copied[0] as { hit: CachedMember }).hit.offset;
+      await write(p.data);
+      crc = crc32Combine(crc, p.crc, p.rawLength);
+      rawTotal += p.rawLength;
+      for (const { file: f, hit } of p.copied) {
+        members.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, offset: start + hit.offset - base, length: hit.length, rawLength: hit.rawLength, crc: hit.crc, ccrc: hit.ccrc });
+        inDone += f.size;
+      }
+      reused += p.copied.length;
+      opts.onProgress?.(inDone, totalIn);
+      return;
+    }
     if (p.first) m = { start: outSize, crc: 0, raw: 0, ccrc: 0, hash: createHash('sha256') };
     await write(p.data);
     crc = crc32Combine(crc, p.crc, p.rawLength);
     rawTotal += p.rawLength;
-    m.crc = crc32Combine(m.crc, p.crc, p.rawLength);
+    m.crc = p.first ? p.crc : crc32Combine(m.crc, p.crc, p.rawLength);
     m.raw += p.rawLength;
     m.ccrc = crc32(p.data, m.ccrc);
     if (p.fileBytes) {
@@ -203,11 +199,7 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     if (!p.last) return;
     const f = p.file;
     // The bytes archived must be the settled version the plan hashed.
-    if (p.fileBytes !== null || !p.first) {
-      if (m.hash.digest('hex') !== f.sha256) throw new Torn(f.path);
-    } else {
-      inDone += f.size;
-    }
+    if (m.hash.digest('hex') !== f.sha256) throw new Torn(f.path);
     members.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, offset: m.start, length: outSize - m.start, rawLength: m.raw, crc: m.crc, ccrc: m.ccrc });
     opts.onProgress?.(inDone, totalIn);
   };
@@ -216,6 +208,38 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     window.push(job);
     while (window.length >= IN_FLIGHT) await writeOne();
   };
+  // Unchanged members lie in the last archive in the same order: a run of them is read at once and
+  // goes out as one piece. Returns how many files it covered (0: the next file is not in the cache).
+  const copyRun = async (at: number): Promise<number> => {
+    const first = cache?.get(sorted[at] as LocalFile);
+    if (!first || !cache || !cacheFh) return 0;
+    const items: Array<{ file: LocalFile; hit: CachedMember }> = [{ file: sorted[at] as LocalFile, hit: first }];
+    let end = first.offset + first.length;
+    for (let j = at + 1; j < sorted.length && end - first.offset < READ_RUN; j++) {
+      const h = cache.get(sorted[j] as LocalFile);
+      if (!h || h.offset !== end) break;
+      items.push({ file: sorted[j] as LocalFile, hit: h });
+      end = h.offset + h.length;
+    }
+    const data = Buffer.allocUnsafe(end - first.offset);
+    const { bytesRead } = await cacheFh.read(data, 0, data.length, first.offset);
+    // The longest prefix whose bytes check out against their CRC-32 (a damaged member is compressed again).
+    let n = 0;
+    let rawLength = 0;
+    let runCrc = 0;
+    let len = 0;
+    for (const { hit } of items) {
+      const from = hit.offset - first.offset;
+      if (from + hit.length > bytesRead || crc32(data.subarray(from, from + hit.length)) !== hit.ccrc) break;
+      runCrc = n === 0 ? hit.crc : crc32Combine(runCrc, hit.crc, hit.rawLength);
+      rawLength += hit.rawLength;
+      len = from + hit.length;
+      n++;
+    }
+    if (n === 0) return 0;
+    await push(Promise.resolve({ data: data.subarray(0, len), rawLength, crc: runCrc, file: sorted[at] as LocalFile, first: true, last: true, fileBytes: null, copied: items.slice(0, n) }));
+    return n;
+  };
 
   let sliceStart = performance.now();
   try {
@@ -223,14 +247,10 @@ export async function buildSnapshot(root: string, files: readonly LocalFile[], t
     for (let i = 0; i < sorted.length; i++) {
       const f = sorted[i] as LocalFile;
       opts.signal?.throwIfAborted();
-      const hit = cache?.get(f);
-      if (hit) {
-        const data = await cachedBytes(hit, i);
-        if (data) {
-          await push(Promise.resolve({ data, rawLength: hit.rawLength, crc: hit.crc, file: f, first: true, last: true, fileBytes: null }));
-          reused++;
-          continue;
-        }
+      const copied = await copyRun(i);
+      if (copied > 0) {
+        i += copied - 1;
+        continue;
       }
       if (f.size <= SMALL_MEMBER) {
         await push(Promise.resolve(smallPiece(root, f)));
