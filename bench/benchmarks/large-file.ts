@@ -104,7 +104,7 @@ export async function benchLargeFile(ctx: Ctx): Promise<Row[]> {
       goal: 'ratio ≥ 0.9; peak RSS < 200 MB',
       met: snapCheck.ok ? met(snapRatio >= 0.9 && snapPeak < RSS_GOAL) : 'invalid',
       notes: [
-        'The engine\'s first push sends files of 16 MiB and more beside the archive as single uploads (here the only file, so no archive at all). A large file with nothing in the cloud is not hashed by the scan: it is streamed at once while a worker thread hashes it on the other core (recorded only if its size and mtime did not move); curl sends the raw bytes.',
+        'The engine\'s first push sends files of 16 MiB and more beside the archive as single uploads (here the only file, so no archive at all). A large file with nothing in the cloud is not hashed by the scan: it is streamed at once and recorded with the sha256 of the bytes sent (one read; only if its size and mtime did not move); curl sends the raw bytes.',
         `RSS goal ${snapPeak < RSS_GOAL ? 'met' : 'missed'} (${fmtBytes(snapPeak)}); throughput goal ${snapRatio >= 0.9 ? 'met' : 'missed'}.`,
         snapCheck.ok ? 'Checked: the storage holds the file with its sha256.' : `**Invalid**: ${snapCheck.problems.join('; ')}.`,
       ],

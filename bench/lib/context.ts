@@ -32,7 +32,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   largeFile: 2 * GiB,
   largeRuns: 3,
-  largeSnapshotRuns: 1,
+  largeSnapshotRuns: 3,
   caseFiles: 5000,
   caseBig: [50 * MiB, 100 * MiB, 200 * MiB],
   caseRuns: 3,

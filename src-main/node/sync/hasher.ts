@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 
 /** Files up to this size are read whole for hashing (bounded memory: concurrency × this). */
 const SMALL_FILE = 256 * 1024;
@@ -41,46 +40,6 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
   const rs = createReadStream(path, { highWaterMark: 1 << 20, signal });
   for await (const chunk of rs) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-// Plain JavaScript run by a worker thread (eval): no module to bundle or resolve in any runtime.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const fs = require('node:fs');
-try {
-  const h = createHash('sha256');
-  const fd = fs.openSync(workerData, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  const buf = Buffer.allocUnsafe(1 << 20);
-  try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  parentPort.postMessage({ sha256: h.digest('hex') });
-} catch (e) {
-  parentPort.postMessage({ error: String(e && e.message || e) });
-}`;
-
-/**
- * sha256 of a file computed on a worker thread, i.e. on another core: a large file's hash while the
- * event loop's thread sends it (the caller checks with stats that the file did not move meanwhile).
- */
-export function sha256FileOnWorker(path: string, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: path });
-    const onAbort = (): void => void w.terminate();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => signal?.removeEventListener('abort', onAbort);
-    w.once('message', (m: { sha256?: string; error?: string }) => {
-      done();
-      void w.terminate();
-      if (m.sha256) resolve(m.sha256);
-      else reject(new Error(m.error ?? 'hashing failed'));
-    });
-    w.once('error', (e) => { done(); reject(e); });
-    w.once('exit', () => { done(); reject(signal?.aborted ? signal.reason : new Error('the hashing thread stopped')); });
-  });
 }
 
 function errCode(e: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { type PushCloud, errorText, isNotFound, isOffline, errorKind } from './cloud-port';
 import { lstat } from 'node:fs/promises';
-import { sameStat, sha256FileOnWorker, trustedMtime } from './hasher';
+import { sameStat, trustedMtime } from './hasher';
 import type { IndexStore } from './index-store';
 import { ARCHIVE_NAME, parentDir, baseName, storagePath } from './paths';
 import { type LocalFile, type PushPlan, UNHASHED } from './planner';
@@ -206,33 +206,21 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
           return;
         }
         const dir = parentDir(f.path);
-        // A file left unhashed by the scan (large, new) is hashed on another core while it is sent.
+        // A file left unhashed by the scan (large, new) is hashed on its way up: one read, no pass before.
         const unhashed = f.sha256 === UNHASHED;
-        const stopHash = new AbortController();
-        const onAbort = (): void => stopHash.abort(ctx.signal?.reason);
-        ctx.signal?.addEventListener('abort', onAbort, { once: true });
-        const workerHash = unhashed ? sha256FileOnWorker(abs, stopHash.signal) : null;
-        workerHash?.catch(() => undefined);
-        let res: Awaited<ReturnType<PushContext['cloud']['uploadFile']>>;
-        let sha: string | null;
-        try {
-          res = await cloud.uploadFile(abs, { dirname: dir ? storagePath(ctx.storageFolder, dir) : ctx.storageFolder, filename: baseName(f.path), contentType: 'application/octet-stream' }, {
-            priority: 'background',
-            signal: ctx.signal,
-            sha256: !unhashed,
-            onProgress: (p) => {
-              meter.partial(f.path, p.bytes);
-              ctx.onProgress?.(meter.snapshot(), 'uploading');
-            },
-          });
-          sha = workerHash ? await workerHash.catch(() => null) : f.sha256;
-        } finally {
-          stopHash.abort(); // ends the hashing thread if the upload failed (a no-op once it is done)
-          ctx.signal?.removeEventListener('abort', onAbort);
-        }
+        const res = await cloud.uploadFile(abs, { dirname: dir ? storagePath(ctx.storageFolder, dir) : ctx.storageFolder, filename: baseName(f.path), contentType: 'application/octet-stream' }, {
+          priority: 'background',
+          signal: ctx.signal,
+          sha256: true,
+          onProgress: (p) => {
+            meter.partial(f.path, p.bytes);
+            ctx.onProgress?.(meter.snapshot(), 'uploading');
+          },
+        });
+        const sha = unhashed ? res.sha256 : f.sha256;
         changed = true;
         const after = await lstat(abs).catch(() => null);
-        // An unhashed file is recorded with the hash read beside the upload, if it did not move meanwhile.
+        // An unhashed file is recorded with the hash of the bytes sent, if it did not move meanwhile.
         if (!after || !sameStat(after, f) || sha === null || (res.sha256 !== null && res.sha256 !== sha)) {
           // The bytes sent are not the settled version: not recorded, so the next batch sends it again.
           out.torn.push(f.path);

@@ -3,7 +3,7 @@ import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashSettled, sha256File, sha256FileOnWorker, trustedMtime } from '../../../src-main/node/sync/hasher';
+import { hashSettled, sha256File, trustedMtime } from '../../../src-main/node/sync/hasher';
 import { IgnoreRules, referenceDefaultIgnores } from '../../../src-main/node/sync/ignore-rules';
 import { scanTree } from '../../../src-main/node/sync/scanner';
 import { ProgressMeter } from '../../../src-main/node/sync/progress';
@@ -71,16 +71,6 @@ describe('hasher', () => {
     await appendFile(join(dir, 'f.bin'), 'more');
     if (h.kind === 'ok') expect((await hashSettled(join(dir, 'f.bin'), { size: h.size, mtimeMs: h.mtimeMs })).kind).toBe('moved');
     expect((await hashSettled(join(dir, 'missing'))).kind).toBe('gone');
-  });
-
-  it('hashes on a worker thread the same as on the loop thread; a missing file or an abort rejects', async () => {
-    write('big.bin', Buffer.alloc(3 * 1024 * 1024 + 17, 9));
-    expect(await sha256FileOnWorker(join(dir, 'big.bin'))).toBe(await sha256File(join(dir, 'big.bin')));
-    await expect(sha256FileOnWorker(join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
-    const ac = new AbortController();
-    const p = sha256FileOnWorker(join(dir, 'big.bin'), ac.signal);
-    ac.abort(new Error('stop'));
-    await expect(p).rejects.toThrow();
   });
 
   it('does not trust an mtime within the racy window', () => {
