@@ -253,7 +253,7 @@ export class Workspace {
     const p = this.project(projectId);
     const c = this.sync.conflicts(projectId).find((x) => x.id === conflictId);
     if (!c) throw new WorkspaceError('not-found', 'This conflict is no longer listed: refresh the project.');
-    await resolveConflictFiles(p.localDir, c, keep);
+    await resolveConflictFiles(p.localDir, c, keep, this.home);
     this.sync.forgetConflict(projectId, conflictId);
   }
 

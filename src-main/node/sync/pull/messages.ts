@@ -1,6 +1,7 @@
 // Every sentence the pull writes for a person: refusal and conflict reasons, activity history lines,
 // log lines, the one-line summary. Programs never read these back: they use the codes in result.ts.
 // (test/integration/workspace/reworded.test.ts replaces this whole module and the typed flow holds.)
+import { refusal } from '../../rooted-path';
 import type { ConflictCode, PullConflict, PullResult, RefusalCode } from './result';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -9,7 +10,7 @@ export const pullText = {
   refusal(code: Exclude<RefusalCode, 'no-room-for-copy'>, detail = ''): string {
     switch (code) {
       case 'outside-storage-folder': return 'not inside the project storage folder';
-      case 'app-area': return "path reserved for the app's own files";
+      case 'app-area': return refusal('app-area').reason;
       case 'symlink-member': return `symbolic link (to '${detail}') not extracted`;
       case 'hardlink-member': return `hard link (to '${detail}') not extracted`;
       case 'device-member': return 'device file not extracted';

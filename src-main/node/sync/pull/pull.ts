@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
+import { caseFolder } from '../../project/case-folder';
 import { checkPortableName, RootedFolder } from '../../rooted-path';
 import { errorText, isNotFound } from '../cloud-port';
 import { sha256File } from '../hasher';
@@ -87,6 +88,8 @@ export interface PullOptions {
   now?: () => Date;
   /** The app's area inside the project (default <projectDir>/.cloudhpc-sync). */
   appDirName?: string;
+  /** The app's data folder: never written when a case holds it. */
+  appHome?: string;
 }
 
 interface SeenState {
@@ -170,13 +173,13 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     refreshCache: settings.refreshCache,
   });
   const result: PullResult = { downloaded: [], written: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
-  const root = new RootedFolder(projectDir);
+  const root = caseFolder(projectDir, opts.appHome);
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
   // Case-insensitive: on macOS and Windows '.CloudHPC-Sync/…' is the same folder as ours.
   const appLower = appDir.toLowerCase();
   const reservedRel = (rel: string) => {
     const r = rel.toLowerCase();
-    return r === appLower || r.startsWith(`${appLower}/`);
+    return r === appLower || r.startsWith(`${appLower}/`) || root.isReserved(rel);
   };
   type Why = { code: RefusalCode; reason: string };
   const refuse = (source: 'storage' | 'archive', name: string, archive: string | null, why: Why) => {
@@ -307,8 +310,10 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   }
 
   // --- 3. download and place each ---
-  const tmpRoot = root.join(`${appDir}/pull-tmp`);
-  await root.parentForWrite(`${appDir}/pull-tmp/x`);
+  // The app's own area: reached through a rooted folder of its own (the case's refuses it).
+  const appArea = new RootedFolder(projectDir);
+  const tmpRoot = appArea.join(`${appDir}/pull-tmp`);
+  await appArea.parentForWrite(`${appDir}/pull-tmp/x`);
   await removeStale(tmpRoot);
   const runTmp = path.join(tmpRoot, `run-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);

@@ -8,8 +8,6 @@ export type RefusalCode =
   | PathRefusalCode
   /** A storage item whose name is not under `<storageFolder>/`. */
   | 'outside-storage-folder'
-  /** The app's own area inside the case (`.cloudhpc-sync/`), on any letter case. */
-  | 'app-area'
   | 'symlink-member'
   | 'hardlink-member'
   | 'device-member'
