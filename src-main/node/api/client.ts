@@ -16,6 +16,7 @@ import { registerSecret, safeLog, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, isRetryable, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry';
 import { SimulationSchema, StorageItemSchema, parseReply, parseRows, schemas, type BadRow } from './schemas';
 import { ServiceClock } from './service-clock';
+import { serviceUrlProblem } from './service-url';
 import { downloadToFile, uploadFile, type DownloadOptions, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
 import type { CallOptions, NewSimulation, Priority, Simulation, StopSignal, StorageItem, UnavailableFeature } from './types';
 
@@ -149,6 +150,9 @@ export class CloudHpcClient {
     registerSecret(opts.apiKey.trim());
     this.opts = opts;
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    // The key goes over https, or plain http to this machine only.
+    const problem = serviceUrlProblem(this.baseUrl, DEFAULT_BASE_URL);
+    if (problem) throw new CloudHpcError({ kind: 'network', endpoint: 'client', outcomeUnknown: false, userMessage: problem });
     this.budget = opts.budget ?? new CallBudget();
     this.serviceClock = opts.serviceClock ?? new ServiceClock();
     this.log = safeLog(opts.log as LogSink | undefined);

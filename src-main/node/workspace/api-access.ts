@@ -10,7 +10,7 @@ import { ServiceClock } from '../api/service-clock';
 import type { UnavailableFeature } from '../api/types';
 import { isCloudHpcError } from '../api/errors';
 import type { LogSink } from '../api/redact';
-import { ApiKeyManager, backendLabel, type SafeStorageLike } from '../keystore';
+import { accountFor, ApiKeyManager, backendLabel, type SafeStorageLike } from '../keystore';
 import { NO_KEY_MESSAGE, WorkspaceError } from './errors';
 
 /** The keychain service name: the app and the command line store and find the key under it. */
@@ -72,6 +72,8 @@ export class ApiAccess {
       dataDir: this.o.home,
       safeStorage: this.o.safeStorage ?? null,
       env: this.o.env,
+      // CLOUDHPC_API_KEY serves the address in use now only (a changed address needs its own key)
+      envAccount: accountFor(this.baseUrl()),
       cliKeyFile: this.o.cliKeyFile,
       timeoutMs: this.o.keychainTimeoutMs,
       useKeychain: this.o.useKeychain,
