@@ -117,9 +117,9 @@ export interface Gate extends Loopback {
 
 /**
  * Forwards everything to `target` (the emulator's origin), except that the first request for which
- * `hold(method, url)` is true waits until release() is called.
+ * `hold(method, url, body)` is true waits until release() is called.
  */
-export async function startGate(target: string, hold: (method: string, url: string) => boolean): Promise<Gate> {
+export async function startGate(target: string, hold: (method: string, url: string, body: string) => boolean): Promise<Gate> {
   const t = new URL(target);
   let onHeld: ((v: { method: string; url: string }) => void) | null = null;
   const heldP = new Promise<{ method: string; url: string }>((resolve) => { onHeld = resolve; });
@@ -140,7 +140,7 @@ export async function startGate(target: string, hold: (method: string, url: stri
       };
       const method = req.method ?? '';
       const url = req.url ?? '';
-      if (!used && hold(method, url)) {
+      if (!used && hold(method, url, Buffer.concat(body).toString('utf8'))) {
         used = true;
         onHeld?.({ method, url });
         void released.then(forward);

@@ -1,16 +1,18 @@
 // Transfers with the storage's signed URLs (not API calls: they do not count against the budget).
-// Uploads stream the file with its exact Content-Length (never read whole into memory), report
-// progress, can be cancelled, time out only on stalls, retry a dropped connection with the whole PUT
-// and ask for a new URL once when the URL is refused (expired, bad signature). Downloads go to a
+// Uploads open the file once (no symlink followed, checked with fstat: a regular file, with the size
+// and mtime it was hashed with) and stream from that descriptor with the exact Content-Length (never
+// read whole into memory), report progress, can be cancelled, time out only on stalls, retry a
+// dropped connection with the whole PUT and ask for a new URL once when the URL is refused (expired,
+// bad signature). Downloads go to a
 // temporary file in the destination folder, are fsynced and renamed into place; a failure leaves
 // nothing half-written in place.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { CloudHpcError, abortReason } from './errors';
+import { checkUnchanged, isLocalFileChanged, LocalFileChanged, openRegularFile, type Expected, type OpenedFile } from './local-file';
 import { redactUrl, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, realSleep, type RetryPolicy, type Sleep } from './retry';
 import type { TransferOptions, TransferProgress } from './types';
@@ -37,6 +39,8 @@ export interface UploadTarget {
 export interface UploadOptions extends TransferOptions {
   /** Compute the sha256 of the bytes sent (default true). */
   sha256?: boolean;
+  /** The size and mtime the file was planned (hashed) with: anything else fails with LocalFileChanged before any call. */
+  expect?: Expected;
 }
 
 export interface TransferResult {
@@ -175,11 +179,27 @@ function transferError(endpoint: string, a: AttemptError, userMessage?: string):
   return new CloudHpcError({ kind: 'transfer', endpoint, httpStatus: a.httpStatus, detail: a.detail, userMessage });
 }
 
-/** One PUT of the whole file to `url`. */
+/** The bytes 0..size of the open file, read by position (each attempt from 0; the handle stays open). */
+async function* readFrom(fh: FileHandle, size: number, shrank: { at: number }): AsyncGenerator<Buffer> {
+  let pos = 0;
+  while (pos < size) {
+    const n = Math.min(256 * 1024, size - pos);
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, pos);
+    if (bytesRead === 0) {
+      shrank.at = pos;
+      throw new Error(`the file shrank to ${pos} bytes while it was sent`);
+    }
+    pos += bytesRead;
+    yield bytesRead === n ? buf : buf.subarray(0, bytesRead);
+  }
+}
+
+/** One PUT of the whole open file to `url`. */
 async function putOnce(
   deps: TransferDeps,
   url: string,
-  path: string,
+  file: OpenedFile,
   size: number,
   contentType: string,
   meter: ProgressMeter,
@@ -190,7 +210,9 @@ async function putOnce(
   const controller = new AbortController();
   const unlink = linkSignals(signal, controller);
   const watch = new StallWatch(controller, stallMs);
-  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
+  // From the descriptor opened once: positional reads from 0 at each attempt, the handle stays open.
+  const shrank = { at: -1 };
+  const source = size > 0 ? Readable.from(readFrom(file.fh, size, shrank), { objectMode: false, highWaterMark: 64 * 1024 }) : null;
   const counter = new Transform({
     highWaterMark: 64 * 1024,
     transform(chunk: Buffer, _enc, cb) {
@@ -200,11 +222,12 @@ async function putOnce(
       cb(null, chunk);
     },
   });
-  source.on('error', (e) => counter.destroy(e));
+  source?.on('error', (e) => counter.destroy(e));
   // once the whole body is handed over, the socket's buffers may still hold up to several MiB that
   // drain at line rate before the reply can come: allow that at a modest assumed rate
   counter.on('end', () => watch.grace(Math.min(size, drainBufferBytes) / drainAssumedBytesPerMs));
-  source.pipe(counter);
+  if (source) source.pipe(counter);
+  else counter.end(); // an empty file
   try {
     meter.reset();
     const res = await request(url, {
@@ -224,11 +247,12 @@ async function putOnce(
     meter.emit(true);
   } catch (e) {
     if (signal?.aborted) throw abortReason(signal, 'PUT <upload URL>');
+    if (shrank.at >= 0) throw new LocalFileChanged(file.path, 'changed-while-read');
     throw classifyThrown(e, controller);
   } finally {
     watch.stop();
     unlink();
-    source.destroy();
+    source?.destroy();
     counter.destroy();
   }
 }
@@ -246,39 +270,47 @@ export async function uploadFile(
   contentType = 'application/octet-stream',
 ): Promise<TransferResult> {
   const endpoint = 'PUT <upload URL>';
-  let size: number;
+  let file: OpenedFile;
   try {
-    size = (await stat(localPath)).size;
+    file = await openRegularFile(localPath, opts.expect);
   } catch (e) {
+    if (isLocalFileChanged(e)) throw e;
     throw new CloudHpcError({ kind: 'transfer', endpoint, detail: String(e), userMessage: `The file to upload cannot be read (${basename(localPath)}): check that it still exists.` });
   }
-  const meter = new ProgressMeter(size, opts.onProgress);
-  const maxAttempts = deps.maxAttempts ?? 3;
-  const sleep = deps.sleep ?? realSleep;
-  let url = await getUrl(opts.signal);
-  let urls = 1;
-  let attempts = 0;
-  for (;;) {
-    attempts += 1;
-    const hash = opts.sha256 === false ? null : createHash('sha256');
-    try {
-      deps.log('info', `upload ${basename(localPath)} (${size} bytes) to ${redactUrl(url)}, attempt ${attempts}`);
-      await putOnce(deps, url, localPath, size, contentType, meter, hash, opts.signal);
-      deps.log('info', `upload ${basename(localPath)} done (${size} bytes)`);
-      return { bytes: size, sha256: hash ? hash.digest('hex') : null, attempts, urls };
-    } catch (e) {
-      if (e instanceof CloudHpcError) throw e;
-      const a = e instanceof AttemptError ? e : new AttemptError('fatal', String(e));
-      deps.log('warn', `upload ${basename(localPath)} attempt ${attempts} failed: ${a.detail}`);
-      if (a.reason === 'refused') {
-        if (urls >= 2) throw transferError(endpoint, a, 'The cloudHPC storage refused the upload link twice: try again later.');
-        url = await getUrl(opts.signal);
-        urls += 1;
-        continue;
+  try {
+    const size = file.stat.size;
+    const meter = new ProgressMeter(size, opts.onProgress);
+    const maxAttempts = deps.maxAttempts ?? 3;
+    const sleep = deps.sleep ?? realSleep;
+    let url = await getUrl(opts.signal);
+    let urls = 1;
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      const hash = opts.sha256 === false ? null : createHash('sha256');
+      try {
+        deps.log('info', `upload ${basename(localPath)} (${size} bytes) to ${redactUrl(url)}, attempt ${attempts}`);
+        await putOnce(deps, url, file, size, contentType, meter, hash, opts.signal);
+        // Written to while it was sent: the bytes sent are no settled version (the caller sends it again).
+        await checkUnchanged(localPath, file);
+        deps.log('info', `upload ${basename(localPath)} done (${size} bytes)`);
+        return { bytes: size, sha256: hash ? hash.digest('hex') : null, attempts, urls };
+      } catch (e) {
+        if (e instanceof CloudHpcError || isLocalFileChanged(e)) throw e;
+        const a = e instanceof AttemptError ? e : new AttemptError('fatal', String(e));
+        deps.log('warn', `upload ${basename(localPath)} attempt ${attempts} failed: ${a.detail}`);
+        if (a.reason === 'refused') {
+          if (urls >= 2) throw transferError(endpoint, a, 'The cloudHPC storage refused the upload link twice: try again later.');
+          url = await getUrl(opts.signal);
+          urls += 1;
+          continue;
+        }
+        if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
+        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
       }
-      if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
-      await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
     }
+  } finally {
+    await file.fh.close();
   }
 }
 
