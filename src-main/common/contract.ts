@@ -117,6 +117,15 @@ export interface ActivityEntry {
   paths?: string[];
 }
 
+/** A file or folder of the case that cannot be synced, and why (issue 16: never "up to date" while one is left out). */
+export interface LeftOutView {
+  /** Relative path; bytes that are not valid UTF-8 shown as \xNN. */
+  path: string;
+  code: 'name-not-utf8' | 'symlink' | 'special-file';
+  /** Why, and what to do, for a person. */
+  reason: string;
+}
+
 export interface ProjectView {
   id: string;
   name: string;
@@ -139,6 +148,9 @@ export interface ProjectView {
   lastPullAt: string | null;
   /** 'watching' normally; 'rescan' when the watcher cannot cover the tree (periodic rescans). */
   watchMode: 'watching' | 'rescan' | 'stopped';
+  /** What the last scan left out of the push (at most 100 listed; the count in leftOutCount). */
+  leftOut: LeftOutView[];
+  leftOutCount: number;
 }
 
 /** Simulation status codes of cloudHPC ('UNKNOWN': a code this version does not know). */

@@ -3,6 +3,7 @@
 import type { Command } from '../command';
 import { CliExit } from '../context';
 import { EXIT } from '../exit-codes';
+import { leftOutLines } from '../render';
 
 export const status: Command = {
   name: 'status',
@@ -28,10 +29,11 @@ export const status: Command = {
     const activity = ws.activity(project.id, 10);
     const conflicts = ws.conflicts(project.id);
     if (ctx.json) {
-      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, conflicts, activity });
+      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, leftOut: st.leftOut, leftOutCount: st.leftOutCount, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, conflicts, activity });
     } else {
       ctx.out(`${project.storageFolder} (${project.localDir})${project.settings.paused ? ' [paused]' : ''}`);
-      ctx.out(plan.strategy === 'none' ? '  up to date: nothing to push' : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
+      ctx.out(plan.strategy === 'none' ? (st.leftOutCount > 0 ? '  nothing to push' : '  up to date: nothing to push') : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
+      for (const line of leftOutLines(st.leftOut, st.leftOutCount)) ctx.out(`  ${line}`);
       if (plan.massDelete) ctx.out(`  needs confirmation: ${plan.massDelete.count} deletions (limit ${plan.massDelete.limit}); push with --confirm-deletes`);
       for (const c of conflicts) ctx.out(`  conflict: ${c.path} (cloud version: ${c.copy}) — ${c.reason}`);
       for (const a of activity) ctx.out(`  ${new Date(a.at).toISOString()} ${a.kind}: ${a.message}`);

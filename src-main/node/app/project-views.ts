@@ -43,5 +43,7 @@ export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflic
     lastPushAt: s.lastPushAt === null ? null : new Date(s.lastPushAt).toISOString(),
     lastPullAt: s.lastPullAt === null ? null : new Date(s.lastPullAt).toISOString(),
     watchMode: s.watch === 'watching' ? 'watching' : s.watch === 'polling' ? 'rescan' : 'stopped',
+    leftOut: s.leftOut,
+    leftOutCount: s.leftOutCount,
   };
 }

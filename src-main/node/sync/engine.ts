@@ -15,6 +15,7 @@ import { type PushOutcome, executePush } from './push-executor';
 import { type LocalFile, type PushPlan, UNHASHED, planPush } from './planner';
 import type { TransferProgress } from './progress';
 import { type PullResult, pullText } from './pull';
+import { type LeftOut, leftOutSummary } from './left-out';
 import { scanTree } from './scanner';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
 import { type WatchHandle, type Watcher, watchTree } from './watcher';
@@ -58,7 +59,9 @@ export interface CycleResult {
   /** Files still changing (not pushed yet). */
   pending: string[];
   unreadable: string[];
-  /** True when the cloud now matches the local case (nothing pending, nothing left to push). */
+  /** What cannot be synced (names not valid UTF-8, links, special files): never pushed, listed with the reason. */
+  leftOut: LeftOut[];
+  /** True when the cloud now matches the local case (nothing pending, nothing left to push) apart from `leftOut`. */
   clean: boolean;
 }
 
@@ -150,6 +153,8 @@ export class ProjectEngine {
       attention: null,
       lastError: null,
       notice: null,
+      leftOut: [],
+      leftOutCount: 0,
       lastPushAt: a ? Number(a) : null,
       lastPullAt: b ? Number(b) : null,
       paused: opts.project.settings.paused,
@@ -339,7 +344,7 @@ export class ProjectEngine {
   }
 
   /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
-  private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; records: Map<string, PathRecord> }> {
+  private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; leftOut: LeftOut[]; records: Map<string, PathRecord> }> {
     const root = this.project.localDir;
     this.rules = IgnoreRules.load(root);
     const scan = await scanTree(root, this.rules, signal);
@@ -435,7 +440,8 @@ export class ProjectEngine {
     const next = new Map<string, number>();
     for (const p of pending) next.set(p, this.pendingSince.get(p) ?? t);
     this.pendingSince = next;
-    return { local, pending, unreadable, records };
+    this.set({ leftOut: scan.leftOut.slice(0, 100), leftOutCount: scan.leftOut.length });
+    return { local, pending, unreadable, leftOut: scan.leftOut, records };
   }
 
   private planNow(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
@@ -502,7 +508,7 @@ export class ProjectEngine {
       this.fail(e, 'Scanning the case folder failed');
       throw e;
     }
-    const { local, pending, unreadable, records } = scanned;
+    const { local, pending, unreadable, leftOut, records } = scanned;
     const plan = await this.plan(local, records, pending, signal);
     const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
     this.set({ nextPush, pendingFiles: pending.length });
@@ -517,14 +523,16 @@ export class ProjectEngine {
     const oldestPending = Math.min(...[...this.pendingSince.values()], Infinity);
     if (plan.strategy === 'snapshot' && pending.length > 0 && this.now() - oldestPending < SNAPSHOT_SETTLE_WAIT_MS) {
       this.setState('idle', `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle`);
-      return { plan, outcome: null, pending, unreadable, clean: false };
+      return { plan, outcome: null, pending, unreadable, leftOut, clean: false };
     }
 
     if (plan.strategy === 'none') {
       this.retryIndex = 0;
       const clean = pending.length === 0 && unreadable.length === 0;
-      this.setState('idle', clean ? 'Up to date' : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
-      return { plan, outcome: null, pending, unreadable, clean };
+      // Never "up to date" while something is left out.
+      const cleanText = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
+      this.setState('idle', clean ? cleanText : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
+      return { plan, outcome: null, pending, unreadable, leftOut, clean };
     }
 
     this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)${plan.beside.length ? ` and ${plan.beside.length} large file${plan.beside.length === 1 ? '' : 's'} beside it` : ''}` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
@@ -559,8 +567,8 @@ export class ProjectEngine {
       this.events.emit('activity', { id: 0, at: t, kind: outcome.snapshot ? 'snapshot' : 'pushed', path: null, message: `${outcome.snapshot ? 'Pushed the case as one archive' : `Pushed ${outcome.uploaded.length} file${outcome.uploaded.length === 1 ? '' : 's'}`}${outcome.deleted.length ? `, deleted ${outcome.deleted.length}` : ''}`, projectId: this.project.id });
     }
     if (problems === 0) this.retryIndex = 0;
-    this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : 'Pushed', { lastPushAt: t, progress: null });
-    return { plan, outcome, pending: [...pending, ...outcome.torn], unreadable, clean: false };
+    this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : leftOut.length > 0 ? `Pushed; ${leftOutSummary(leftOut.length)}` : 'Pushed', { lastPushAt: t, progress: null });
+    return { plan, outcome, pending: pending.concat(outcome.torn), unreadable, leftOut, clean: false };
   }
 
   private fail(e: unknown, what: string): void {
