@@ -8,7 +8,7 @@ import type { Project } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
 import { type PushCloud, errorKind, errorText, isOffline } from './cloud-port';
 import { type FileStat, hashSettled, trustedMtime } from './hasher';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreFileError, IgnoreRules } from './ignore-rules';
 import type { IndexStore, PathRecord } from './index-store';
 import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
@@ -137,7 +137,7 @@ export class ProjectEngine {
     this.index = opts.index;
     this.cloud = opts.cloud;
     this.now = opts.now ?? Date.now;
-    this.rules = IgnoreRules.load(opts.project.localDir);
+    this.rules = this.loadRules() ?? new IgnoreRules();
     const a = this.index.getMeta('engine.lastPushAt');
     const b = this.index.getMeta('engine.lastPullAt');
     this.st = {
@@ -274,6 +274,15 @@ export class ProjectEngine {
     return Number.isFinite(n) && n > 0 ? n : 0;
   }
 
+  /** The ignore rules now, or null when .cloudhpcignore cannot be used (the next scan fails with why). */
+  private loadRules(): IgnoreRules | null {
+    try {
+      return IgnoreRules.load(this.project.localDir);
+    } catch {
+      return null;
+    }
+  }
+
   // ---- watching ----
 
   /** Starts watching (one watch per folder) with periodic full rescans; the first cycle runs at once. */
@@ -284,7 +293,7 @@ export class ProjectEngine {
       root: this.project.localDir,
       rules: () => this.rules,
       onChange: (rel) => {
-        if (rel === '.cloudhpcignore') this.rules = IgnoreRules.load(this.project.localDir);
+        if (rel === '.cloudhpcignore') this.rules = this.loadRules() ?? this.rules;
         this.schedule(this.settings.quietPeriodMs + 50);
       },
       onFail: (message) => {
@@ -605,7 +614,7 @@ export class ProjectEngine {
       try {
         r = await this.syncNow({ force: true });
       } catch (e) {
-        if (e instanceof MassDeleteError || e instanceof PausedError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
+        if (e instanceof MassDeleteError || e instanceof PausedError || e instanceof IgnoreFileError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
         if (this.isPaused && (e as { name?: string })?.name === 'AbortError') throw new PausedError();
         const table = isOffline(e) ? OFFLINE_RETRY_MS : [1_000, 2_000, 5_000, 10_000];
         const ms = table[Math.min(isOffline(e) ? offlineTry++ : errorTry++, table.length - 1)] as number;
