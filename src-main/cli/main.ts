@@ -14,6 +14,7 @@ import { log } from './commands/log';
 import { simulations } from './commands/simulations';
 import { serve } from './commands/serve';
 import { type CliIo, createContext } from './context';
+import { commandDeadline, GLOBAL_VALUE_FLAGS, timedOutExit, type CommandDeadline } from './deadline';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
 
@@ -40,7 +41,8 @@ function help(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
-    'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from) and --help.',
+    'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from),',
+    '--timeout SECONDS (give up then, stopping what is in flight) and --help.',
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
     'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
@@ -62,21 +64,26 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   }
   let json = rest.includes('--json');
   let ctx = createContext(io, { json, verbose: false });
+  let deadline: CommandDeadline | null = null;
+  let args: ReturnType<typeof parseArgs> | null = null;
   try {
-    const args = parseArgs(rest, { value: cmd.valueFlags, bool: cmd.boolFlags });
+    args = parseArgs(rest, { value: [...(cmd.valueFlags ?? []), ...GLOBAL_VALUE_FLAGS], bool: cmd.boolFlags });
     json = args.flags.has('json');
-    ctx = createContext(io, { json, verbose: args.flags.has('verbose') });
+    deadline = commandDeadline(args, signal);
+    ctx = createContext(io, { json, verbose: args.flags.has('verbose') }, deadline.signal);
     if (args.flags.has('help')) {
       io.stdout.write(`${cmd.usage}\n`);
       return EXIT.OK;
     }
-    return await cmd.run(args, ctx, signal);
+    return await cmd.run(args, ctx, deadline.signal);
   } catch (e) {
-    const { code, message } = signal.aborted && !(e instanceof UsageError) ? { code: cmd.name === 'watch' ? EXIT.OK : EXIT.INTERRUPTED, message: 'Interrupted: nothing is lost; run the command again to continue.' } : exitFor(e);
+    const { code, message } = deadline?.timedOut() && args && !(e instanceof UsageError) ? timedOutExit(cmd.name, args)
+      : signal.aborted && !(e instanceof UsageError) ? { code: cmd.name === 'watch' ? EXIT.OK : EXIT.INTERRUPTED, message: 'Interrupted: nothing is lost; run the command again to continue.' } : exitFor(e);
     if (json) io.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
     io.stderr.write(`cloudhpc-sync ${cmd.name}: ${message}\n`);
     return code;
   } finally {
+    deadline?.dispose();
     await ctx.close();
   }
 }

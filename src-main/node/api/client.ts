@@ -10,14 +10,14 @@ import type { z } from 'zod';
 import { CallBudget } from './budget';
 import { CloudHpcError, isCloudHpcError } from './errors';
 import { featureOf } from './features';
-import { ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
+import { anySignal, ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
 import { readPages, type PageRows, type Paged } from './paging';
 import { registerSecret, safeLog, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, isRetryable, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry';
 import { SimulationSchema, StorageItemSchema, parseReply, parseRows, schemas, type BadRow } from './schemas';
 import { ServiceClock } from './service-clock';
 import { serviceUrlProblem } from './service-url';
-import { downloadToFile, uploadFile, type DownloadOptions, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
+import { downloadToFile, uploadFile, type DownloadOptions, type TransferDeps, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
 import type { CallOptions, NewSimulation, Priority, Simulation, StopSignal, StorageItem, UnavailableFeature } from './types';
 
 export const DEFAULT_BASE_URL = 'https://cloud.cfdfeaservice.it/api/v2';
@@ -38,8 +38,16 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** API calls fail when no byte arrives for this long. Default 60 s. */
   idleTimeoutMs?: number;
-  /** Transfers fail when no byte moves for this long (never on total duration). Default 60 s. */
+  /** Transfers fail when no byte moves for this long. Default 60 s. */
   stallTimeoutMs?: number;
+  /** Total deadline of one API call, from sending to the reply's last byte. Default 90 s. */
+  callTimeoutMs?: number;
+  /** A transfer's deadline: this much plus its size at minTransferBytesPerSec. Default 60 s. */
+  transferBaseDeadlineMs?: number;
+  /** The slowest transfer rate that still finishes (the size-derived part of a transfer's deadline). Default 32 KiB/s. */
+  minTransferBytesPerSec?: number;
+  /** Every call and transfer of this client stops when it aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
   /** Attempts of a whole transfer after dropped connections. Default 3. */
   transferAttempts?: number;
   retry?: Partial<RetryPolicy>;
@@ -160,7 +168,7 @@ export class CloudHpcClient {
     this.dispatcher = opts.dispatcher ?? makeDispatcher({ connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs });
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
-    this.transport = new ApiTransport({ baseUrl: this.baseUrl, apiKey: opts.apiKey.trim(), budget: this.budget, log: this.log, dispatcher: this.dispatcher });
+    this.transport = new ApiTransport({ baseUrl: this.baseUrl, apiKey: opts.apiKey.trim(), budget: this.budget, log: this.log, dispatcher: this.dispatcher, callTimeoutMs: opts.callTimeoutMs ?? 90_000, signal: opts.signal });
   }
 
   /** Closes the connections this client opened. */
@@ -256,7 +264,7 @@ export class CloudHpcClient {
         if (attempt >= this.policy.maxAttempts) throw e;
         const delay = backoffDelay(attempt, this.policy, e.retryAfterMs);
         if (Date.now() - start + delay > this.policy.maxElapsedMs) throw e;
-        await this.sleep(delay, o.signal);
+        await this.sleep(delay, anySignal([o.signal, this.opts.signal]));
       }
     }
   }
@@ -407,7 +415,7 @@ export class CloudHpcClient {
         throw new CloudHpcError({ kind: 'server', endpoint, userMessage: 'cloudHPC has not prepared the download link yet: try again in a minute.', detail: `mediaLink empty ${tries} times` });
       }
       this.log('debug', `${endpoint}: mediaLink empty, asking again in ${delay} ms`);
-      await this.sleep(delay, o.signal);
+      await this.sleep(delay, anySignal([o.signal, this.opts.signal]));
       delay = Math.min(delay * 2, 30_000);
     }
   }
@@ -525,15 +533,19 @@ export class CloudHpcClient {
 
   // ---- internals
 
-  private transferDeps() {
-    return { dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: this.opts.stallTimeoutMs, maxAttempts: this.opts.transferAttempts, policy: this.policy };
+  private transferDeps(): TransferDeps {
+    const o = this.opts;
+    return {
+      dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: o.stallTimeoutMs, maxAttempts: o.transferAttempts, policy: this.policy,
+      baseDeadlineMs: o.transferBaseDeadlineMs, minBytesPerSec: o.minTransferBytesPerSec, signal: o.signal,
+    };
   }
 
   private retryContext(o: CallOptions) {
     return {
       policy: this.policy,
       sleep: this.sleep,
-      signal: o.signal,
+      signal: anySignal([o.signal, this.opts.signal]),
       background: (o.priority ?? 'background') === 'background',
       onRetry: (e: CloudHpcError, attempt: number, delay: number) => this.log('info', `${e.endpoint}: ${e.kind}, try ${attempt + 1} in ${delay} ms`),
     };

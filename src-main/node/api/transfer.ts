@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { CloudHpcError, abortReason } from './errors';
+import { anySignal } from './http';
 import { checkUnchanged, isLocalFileChanged, LocalFileChanged, openRegularFile, type Expected, type OpenedFile } from './local-file';
 import { redactUrl, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, realSleep, type RetryPolicy, type Sleep } from './retry';
@@ -23,6 +24,12 @@ export interface TransferDeps {
   sleep?: Sleep;
   /** No byte moved for this long = stalled. Default 60 s. */
   stallTimeoutMs?: number;
+  /** A transfer's total deadline: this much plus its size at minBytesPerSec. Default 60 s. */
+  baseDeadlineMs?: number;
+  /** The slowest rate that still finishes in time. Default 32 KiB/s. */
+  minBytesPerSec?: number;
+  /** Every transfer stops when this aborts (the client's signal: the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
   /** Attempts of the whole PUT/GET after dropped connections or 5xx. Default 3. */
   maxAttempts?: number;
   /** Backoff between attempts (default: the client's default policy). */
@@ -55,12 +62,31 @@ export interface TransferResult {
 
 export interface DownloadOptions extends TransferOptions {
   sha256?: boolean;
+  /**
+   * The size the listing gave: the download stops with an error past it plus a margin (an endless
+   * body never fills the disk), and its deadline derives from it. Without it, Content-Length serves,
+   * else the cap below.
+   */
+  expectedSize?: number | null;
+}
+
+/** Past the listed size, a download may grow this much (a log still being written): 25%, at least 16 MiB. */
+export function downloadLimit(expected: number): number {
+  return expected + Math.max(16 * 1024 * 1024, Math.ceil(expected / 4));
+}
+
+/** A download of unknown size (no listed size, no Content-Length) stops here. */
+const UNKNOWN_SIZE_CAP = 64 * 1024 ** 3;
+
+/** The deadline of a transfer of `bytes`: the base plus the bytes at the slowest acceptable rate. */
+export function transferDeadlineMs(deps: Pick<TransferDeps, 'baseDeadlineMs' | 'minBytesPerSec'>, bytes: number): number {
+  return (deps.baseDeadlineMs ?? 60_000) + (bytes / (deps.minBytesPerSec ?? 32 * 1024)) * 1000;
 }
 
 /** Why one attempt failed, for the retry decision. */
 class AttemptError extends Error {
   constructor(
-    readonly reason: 'refused' | 'dropped' | 'stalled' | 'server' | 'fatal',
+    readonly reason: 'refused' | 'dropped' | 'stalled' | 'server' | 'fatal' | 'deadline',
     readonly detail: string,
     readonly httpStatus: number | null = null,
   ) {
@@ -133,6 +159,14 @@ class StallWatch {
   }
 }
 
+/** Aborts `controller` when the transfer of `bytes` is not done by its deadline; returns the cancel. */
+function deadlineFor(deps: TransferDeps, controller: AbortController, bytes: number): () => void {
+  const ms = transferDeadlineMs(deps, bytes);
+  const t = setTimeout(() => controller.abort(new AttemptError('deadline', `not done within its deadline of ${Math.round(ms / 1000)} s for ${bytes} bytes`)), ms);
+  t.unref?.();
+  return () => clearTimeout(t);
+}
+
 function linkSignals(outer: AbortSignal | undefined, inner: AbortController): () => void {
   if (!outer) return () => undefined;
   const onAbort = () => inner.abort(outer.reason);
@@ -175,6 +209,8 @@ async function failedReply(res: Dispatcher.ResponseData): Promise<AttemptError> 
   return new AttemptError('fatal', detail, s);
 }
 
+const tooSlow = 'The transfer was too slow to finish in time (its deadline follows from its size): check the connection; it is tried again later.';
+
 function transferError(endpoint: string, a: AttemptError, userMessage?: string): CloudHpcError {
   return new CloudHpcError({ kind: 'transfer', endpoint, httpStatus: a.httpStatus, detail: a.detail, userMessage });
 }
@@ -210,6 +246,7 @@ async function putOnce(
   const controller = new AbortController();
   const unlink = linkSignals(signal, controller);
   const watch = new StallWatch(controller, stallMs);
+  const endDeadline = deadlineFor(deps, controller, size);
   // From the descriptor opened once: positional reads from 0 at each attempt, the handle stays open.
   const shrank = { at: -1 };
   const source = size > 0 ? Readable.from(readFrom(file.fh, size, shrank), { objectMode: false, highWaterMark: 64 * 1024 }) : null;
@@ -236,7 +273,7 @@ async function putOnce(
       headers: { 'content-length': String(size), 'content-type': contentType },
       signal: controller.signal,
       dispatcher: deps.dispatcher,
-      // stalls are watched by StallWatch (sending and waiting for the reply alike); never a total timeout
+      // stalls are watched by StallWatch (sending and waiting for the reply alike), the whole by its deadline
       headersTimeout: 0,
       bodyTimeout: stallMs,
     });
@@ -251,6 +288,7 @@ async function putOnce(
     throw classifyThrown(e, controller);
   } finally {
     watch.stop();
+    endDeadline();
     unlink();
     source?.destroy();
     counter.destroy();
@@ -270,6 +308,7 @@ export async function uploadFile(
   contentType = 'application/octet-stream',
 ): Promise<TransferResult> {
   const endpoint = 'PUT <upload URL>';
+  const signal = anySignal([opts.signal, deps.signal]);
   let file: OpenedFile;
   try {
     file = await openRegularFile(localPath, opts.expect);
@@ -282,7 +321,7 @@ export async function uploadFile(
     const meter = new ProgressMeter(size, opts.onProgress);
     const maxAttempts = deps.maxAttempts ?? 3;
     const sleep = deps.sleep ?? realSleep;
-    let url = await getUrl(opts.signal);
+    let url = await getUrl(signal);
     let urls = 1;
     let attempts = 0;
     for (;;) {
@@ -290,7 +329,7 @@ export async function uploadFile(
       const hash = opts.sha256 === false ? null : createHash('sha256');
       try {
         deps.log('info', `upload ${basename(localPath)} (${size} bytes) to ${redactUrl(url)}, attempt ${attempts}`);
-        await putOnce(deps, url, file, size, contentType, meter, hash, opts.signal);
+        await putOnce(deps, url, file, size, contentType, meter, hash, signal);
         // Written to while it was sent: the bytes sent are no settled version (the caller sends it again).
         await checkUnchanged(localPath, file);
         deps.log('info', `upload ${basename(localPath)} done (${size} bytes)`);
@@ -301,12 +340,13 @@ export async function uploadFile(
         deps.log('warn', `upload ${basename(localPath)} attempt ${attempts} failed: ${a.detail}`);
         if (a.reason === 'refused') {
           if (urls >= 2) throw transferError(endpoint, a, 'The cloudHPC storage refused the upload link twice: try again later.');
-          url = await getUrl(opts.signal);
+          url = await getUrl(signal);
           urls += 1;
           continue;
         }
+        if (a.reason === 'deadline') throw transferError(endpoint, a, tooSlow);
         if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
-        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
+        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), signal);
       }
     }
   } finally {
@@ -322,11 +362,13 @@ async function getOnce(
   meter: ProgressMeter,
   hash: Hash | null,
   signal: AbortSignal | undefined,
+  listed: number | null,
 ): Promise<number> {
   const stallMs = deps.stallTimeoutMs ?? 60_000;
   const controller = new AbortController();
   const unlink = linkSignals(signal, controller);
   const watch = new StallWatch(controller, stallMs);
+  let endDeadline = listed !== null ? deadlineFor(deps, controller, listed) : (): void => undefined;
   try {
     await fh.truncate(0);
     meter.reset();
@@ -341,11 +383,20 @@ async function getOnce(
     if (res.statusCode !== 200) throw await failedReply(res);
     const lenHeader = res.headers['content-length'];
     const expected = typeof lenHeader === 'string' && /^\d+$/.test(lenHeader) ? Number(lenHeader) : null;
+    // Never more than the listed size plus a margin (else Content-Length, else the cap).
+    const limit = listed !== null ? downloadLimit(listed) : expected ?? UNKNOWN_SIZE_CAP;
+    const more = (n: number): AttemptError => new AttemptError('fatal', `the storage sent more than ${limit} bytes (${n}; listed size ${listed ?? 'unknown'})`);
+    if (expected !== null && expected > limit) throw more(expected);
+    if (listed === null) {
+      endDeadline();
+      endDeadline = deadlineFor(deps, controller, expected ?? limit);
+    }
     meter.total = expected;
     let pos = 0;
     for await (const chunk of res.body) {
       const b = chunk as Buffer;
       watch.touch();
+      if (pos + b.length > limit) throw more(pos + b.length);
       hash?.update(b);
       let off = 0;
       while (off < b.length) {
@@ -363,6 +414,7 @@ async function getOnce(
     throw classifyThrown(e, controller);
   } finally {
     watch.stop();
+    endDeadline();
     unlink();
   }
 }
@@ -391,6 +443,8 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
   const maxAttempts = deps.maxAttempts ?? 3;
   const sleep = deps.sleep ?? realSleep;
   const meter = new ProgressMeter(null, opts.onProgress);
+  const signal = anySignal([opts.signal, deps.signal]);
+  const listed = typeof opts.expectedSize === 'number' && Number.isFinite(opts.expectedSize) && opts.expectedSize >= 0 ? opts.expectedSize : null;
   let fh: FileHandle | null = null;
   let attempts = 0;
   try {
@@ -401,7 +455,7 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
       try {
         deps.log('info', `download ${redactUrl(url)} to ${basename(destPath)}, attempt ${attempts}`);
         const handle: FileHandle = fh ?? (fh = await open(temp, 'w', 0o644));
-        const bytes = await getOnce(deps, url, handle, meter, hash, opts.signal);
+        const bytes = await getOnce(deps, url, handle, meter, hash, signal, listed);
         await handle.sync();
         fh = null;
         await handle.close();
@@ -414,8 +468,9 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
         const a = e instanceof AttemptError ? e : new AttemptError('fatal', e instanceof Error ? e.message : String(e));
         deps.log('warn', `download ${basename(destPath)} attempt ${attempts} failed: ${a.detail}`);
         if (a.reason === 'refused') throw transferError(endpoint, a, 'The cloudHPC storage refused the download link (it may have expired): ask for a new one and try again.');
+        if (a.reason === 'deadline') throw transferError(endpoint, a, tooSlow);
         if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
-        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), opts.signal);
+        await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), signal);
       }
     }
   } catch (e) {

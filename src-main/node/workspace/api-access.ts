@@ -26,6 +26,8 @@ export interface ApiAccessOptions {
   keychainTimeoutMs?: number;
   useKeychain?: boolean;
   log: LogSink;
+  /** Every API call and transfer stops when this aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
   /** The service became unreachable (a message) or answered again (null). */
   onOffline: (message: string | null) => void;
   /** The service refused the stored key. */
@@ -79,7 +81,7 @@ export class ApiAccess {
       useKeychain: this.o.useKeychain,
       log: this.o.log,
       checker: async (baseUrl, key) => {
-        const probe = new CloudHpcClient({ baseUrl, apiKey: key, budget: this.budget });
+        const probe = new CloudHpcClient({ baseUrl, apiKey: key, budget: this.budget, signal: this.o.signal });
         try {
           await probe.checkKey();
         } finally {
@@ -104,7 +106,7 @@ export class ApiAccess {
     this.unsubFeatures?.();
     this.unsubFeatures = null;
     if (key) {
-      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.o.log });
+      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.o.log, signal: this.o.signal });
       this.client = c;
       this.unsubFeatures = c.onFeaturesChange((list) => this.o.onFeaturesChanged?.(list));
     }

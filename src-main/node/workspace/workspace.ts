@@ -39,6 +39,8 @@ export interface WorkspaceOptions {
   scheduler?: Scheduler;
   tuning?: RunTuning;
   log?: LogSink;
+  /** Every API call and transfer stops when this aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
 }
 
 export class Workspace {
@@ -71,6 +73,7 @@ export class Workspace {
       keychainTimeoutMs: o.keychainTimeoutMs,
       useKeychain: o.useKeychain,
       log: this.log,
+      signal: o.signal,
       onOffline: (message) => this.events.emit('offline', { message }),
       onKeyRejected: (message) => this.events.emit('keyRejected', { message }),
       onFeaturesChanged: (features) => this.events.emit('featuresChanged', { features }),

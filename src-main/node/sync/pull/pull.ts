@@ -26,8 +26,11 @@ export interface PullClient {
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
   listChildren(parentId: number, opts?: CallOptions & { onPage?: () => void }): Promise<{ items: StorageItem[]; calls: number }>;
-  /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
-  downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
+  /**
+   * Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it.
+   * `expectedSize` (the listed size) bounds the download and its deadline.
+   */
+  downloadToFile(url: string, destPath: string, opts?: TransferOptions & { expectedSize?: number | null }): Promise<{ sha256?: string | null }>;
 }
 
 export interface PullSettings {
@@ -329,6 +332,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         const got = await client.downloadToFile(url, dl, {
           signal,
           priority: settings.priority,
+          expectedSize: item.size,
           onProgress: (p) => progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: p.bytes, total: p.total, rate: p.rate }),
         });
         sha256 = got.sha256 ?? (await sha256File(dl, signal));
