@@ -151,3 +151,47 @@ export async function startGate(target: string, hold: (method: string, url: stri
   });
   return { origin: l.origin, close: l.close, held: () => heldP, release: () => release() };
 }
+
+export interface Rewriter extends Loopback {
+  /** API calls seen, by "METHOD path" with ids and pages as they came. */
+  calls: string[];
+}
+
+/**
+ * Forwards every request to `target` (the emulator's origin); a JSON reply for which `rewrite` returns
+ * a value is replaced by that value (the envelope as parsed; return undefined to keep it).
+ */
+export async function startRewriter(target: string, rewrite: (method: string, url: string, json: unknown) => unknown): Promise<Rewriter> {
+  const t = new URL(target);
+  const calls: string[] = [];
+  const l = await listen((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const method = req.method ?? '';
+      const url = req.url ?? '';
+      if (url.includes('/api/')) calls.push(`${method} ${url}`);
+      const up = request({ host: t.hostname, port: t.port, path: url, method, headers: { ...req.headers, host: t.host } }, (reply) => {
+        const chunks: Buffer[] = [];
+        reply.on('data', (c: Buffer) => chunks.push(c));
+        reply.on('end', () => {
+          let out = Buffer.concat(chunks);
+          const type = String(reply.headers['content-type'] ?? '');
+          if (type.includes('json')) {
+            let parsed: unknown;
+            try { parsed = JSON.parse(out.toString('utf8')); } catch { parsed = undefined; }
+            const changed = parsed === undefined ? undefined : rewrite(method, url, parsed);
+            if (changed !== undefined) out = Buffer.from(JSON.stringify(changed));
+          }
+          const h = { ...reply.headers, 'content-length': String(out.length) };
+          delete h['transfer-encoding'];
+          res.writeHead(reply.statusCode ?? 502, h);
+          res.end(out);
+        });
+      });
+      up.on('error', () => { res.writeHead(502); res.end(); });
+      up.end(Buffer.concat(body));
+    });
+  });
+  return { origin: l.origin, close: l.close, calls };
+}

@@ -6,6 +6,7 @@ import { statusName } from '../../common/contract';
 import { ACTIVE_STATUSES } from '../../node/api/types';
 import { remoteAccess } from '../../node/simulation/run-summary';
 import { errorText } from '../../node/sync/cloud-port';
+import { pullComplete } from '../../node/sync/pull';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { pullJson, pullLines } from '../render';
@@ -17,7 +18,8 @@ export const wait: Command = {
   usage: `cloudhpc-sync wait <id> [--verbose] [--json]
 Polls within the API call budget (one index-short per poll, view-short for this run), then pulls the
 results into the case folder of the project that syncs with the run's storage folder.
-Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or its log shows a failure.
+Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or its log shows a failure,
+6 when its results could not all be pulled (run cloudhpc-sync pull <dir> to retry).
   --verbose   show the service's informational log lines too (and where the API key came from)`,
   async run(args, ctx, signal) {
     const id = simulationId(args, 'wait');
@@ -57,7 +59,9 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
         } else ctx.err(`The results could not be pulled: ${errorText(r.pullError)} Run cloudhpc-sync pull ${project.localDir} to try again.`);
         printFinished(ctx, f.simulation, f.outcome, f.diagnoses, ctx.verbose, f.diagnosed);
       }
-      return outcomeExit(f.outcome) === EXIT.OK ? EXIT.OK : EXIT.FAILURE;
+      if (outcomeExit(f.outcome) !== EXIT.OK) return EXIT.FAILURE;
+      // the run went well but its results did not all land: not done (issue 16)
+      return project && (r.pullError || (r.pull && !pullComplete(r.pull))) ? EXIT.INCOMPLETE : EXIT.OK;
     } finally {
       offRun();
       offProblem();

@@ -27,6 +27,35 @@ export function isLocalFileChanged(e: unknown): e is LocalFileChanged {
   return e instanceof LocalFileChanged;
 }
 
+/** What a failed write on this machine means, in words, from its errno code (null: no known cause). */
+export function localCause(code: string | undefined): { kind: 'disk-full' | 'permission' | 'read-only'; words: string } | null {
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { kind: 'disk-full', words: 'the disk is full (no space left on the device): free some space' };
+  if (code === 'EACCES' || code === 'EPERM') return { kind: 'permission', words: 'permission denied: check that the folder is writable by you' };
+  if (code === 'EROFS') return { kind: 'read-only', words: 'the file system is read-only' };
+  return null;
+}
+
+/** Writing a file on this machine failed (disk full, permission, read-only): not the network's fault. */
+export class LocalWriteFailed extends Error {
+  readonly code: string | undefined;
+  constructor(readonly path: string, cause: unknown) {
+    const code = (cause as { code?: string } | null)?.code;
+    const known = localCause(code);
+    super(`${path} cannot be written: ${known ? known.words : cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'LocalWriteFailed';
+    this.code = code;
+  }
+}
+
+/** Runs a local file operation; its failure becomes LocalWriteFailed. */
+export async function writing<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof LocalWriteFailed ? e : new LocalWriteFailed(path, e);
+  }
+}
+
 function check(path: string, st: Stats, expect?: Expected): void {
   if (!st.isFile()) throw new LocalFileChanged(path, 'not-a-file');
   if (expect && (st.size !== expect.size || st.mtimeMs !== expect.mtimeMs)) throw new LocalFileChanged(path, 'moved');

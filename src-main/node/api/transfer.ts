@@ -13,7 +13,7 @@ import { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { CloudHpcError, abortReason } from './errors';
 import { anySignal } from './http';
-import { checkUnchanged, isLocalFileChanged, LocalFileChanged, openRegularFile, type Expected, type OpenedFile } from './local-file';
+import { checkUnchanged, isLocalFileChanged, LocalFileChanged, LocalWriteFailed, openRegularFile, writing, type Expected, type OpenedFile } from './local-file';
 import { redactUrl, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, realSleep, type RetryPolicy, type Sleep } from './retry';
 import type { TransferOptions, TransferProgress } from './types';
@@ -86,7 +86,7 @@ export function transferDeadlineMs(deps: Pick<TransferDeps, 'baseDeadlineMs' | '
 /** Why one attempt failed, for the retry decision. */
 class AttemptError extends Error {
   constructor(
-    readonly reason: 'refused' | 'dropped' | 'stalled' | 'server' | 'fatal' | 'deadline',
+    readonly reason: 'refused' | 'dropped' | 'stalled' | 'server' | 'fatal' | 'deadline' | 'too-large',
     readonly detail: string,
     readonly httpStatus: number | null = null,
   ) {
@@ -212,8 +212,11 @@ async function failedReply(res: Dispatcher.ResponseData): Promise<AttemptError> 
 const tooSlow = 'The transfer was too slow to finish in time (its deadline follows from its size): check the connection; it is tried again later.';
 
 function transferError(endpoint: string, a: AttemptError, userMessage?: string): CloudHpcError {
-  return new CloudHpcError({ kind: 'transfer', endpoint, httpStatus: a.httpStatus, detail: a.detail, userMessage });
+  const transferFailure = a.reason === 'deadline' ? 'too-slow' : a.reason;
+  return new CloudHpcError({ kind: 'transfer', endpoint, httpStatus: a.httpStatus, detail: a.detail, userMessage, transferFailure });
 }
+
+const tooLarge = 'The cloudHPC storage sent more than the listed size of the file: the download was stopped (nothing was written); try again later.';
 
 /** The bytes 0..size of the open file, read by position (each attempt from 0; the handle stays open). */
 async function* readFrom(fh: FileHandle, size: number, shrank: { at: number }): AsyncGenerator<Buffer> {
@@ -359,6 +362,7 @@ async function getOnce(
   deps: TransferDeps,
   url: string,
   fh: FileHandle,
+  tempPath: string,
   meter: ProgressMeter,
   hash: Hash | null,
   signal: AbortSignal | undefined,
@@ -370,7 +374,7 @@ async function getOnce(
   const watch = new StallWatch(controller, stallMs);
   let endDeadline = listed !== null ? deadlineFor(deps, controller, listed) : (): void => undefined;
   try {
-    await fh.truncate(0);
+    await writing(tempPath, () => fh.truncate(0));
     meter.reset();
     const res = await request(url, {
       method: 'GET',
@@ -385,7 +389,7 @@ async function getOnce(
     const expected = typeof lenHeader === 'string' && /^\d+$/.test(lenHeader) ? Number(lenHeader) : null;
     // Never more than the listed size plus a margin (else Content-Length, else the cap).
     const limit = listed !== null ? downloadLimit(listed) : expected ?? UNKNOWN_SIZE_CAP;
-    const more = (n: number): AttemptError => new AttemptError('fatal', `the storage sent more than ${limit} bytes (${n}; listed size ${listed ?? 'unknown'})`);
+    const more = (n: number): AttemptError => new AttemptError('too-large', `the storage sent more than ${limit} bytes (${n}; listed size ${listed ?? 'unknown'})`);
     if (expected !== null && expected > limit) throw more(expected);
     if (listed === null) {
       endDeadline();
@@ -400,7 +404,7 @@ async function getOnce(
       hash?.update(b);
       let off = 0;
       while (off < b.length) {
-        const { bytesWritten } = await fh.write(b, off, b.length - off, pos);
+        const { bytesWritten } = await writing(tempPath, () => fh.write(b, off, b.length - off, pos));
         off += bytesWritten;
         pos += bytesWritten;
       }
@@ -411,6 +415,7 @@ async function getOnce(
     return pos;
   } catch (e) {
     if (signal?.aborted) throw abortReason(signal, 'GET <download URL>');
+    if (e instanceof LocalWriteFailed) throw e; // this machine's disk, not the network
     throw classifyThrown(e, controller);
   } finally {
     watch.stop();
@@ -448,27 +453,28 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
   let fh: FileHandle | null = null;
   let attempts = 0;
   try {
-    fh = await open(temp, 'wx', 0o644);
+    fh = await writing(temp, () => open(temp, 'wx', 0o644));
     for (;;) {
       attempts += 1;
       const hash = opts.sha256 === false ? null : createHash('sha256');
       try {
         deps.log('info', `download ${redactUrl(url)} to ${basename(destPath)}, attempt ${attempts}`);
-        const handle: FileHandle = fh ?? (fh = await open(temp, 'w', 0o644));
-        const bytes = await getOnce(deps, url, handle, meter, hash, signal, listed);
-        await handle.sync();
+        const handle: FileHandle = fh ?? (fh = await writing(temp, () => open(temp, 'w', 0o644)));
+        const bytes = await getOnce(deps, url, handle, temp, meter, hash, signal, listed);
+        await writing(temp, () => handle.sync());
         fh = null;
-        await handle.close();
-        await rename(temp, destPath);
+        await writing(temp, () => handle.close());
+        await writing(destPath, () => rename(temp, destPath));
         await fsyncDir(dir);
         deps.log('info', `download ${basename(destPath)} done (${bytes} bytes)`);
         return { bytes, sha256: hash ? hash.digest('hex') : null, attempts, urls: 1 };
       } catch (e) {
-        if (e instanceof CloudHpcError) throw e;
+        if (e instanceof CloudHpcError || e instanceof LocalWriteFailed) throw e;
         const a = e instanceof AttemptError ? e : new AttemptError('fatal', e instanceof Error ? e.message : String(e));
         deps.log('warn', `download ${basename(destPath)} attempt ${attempts} failed: ${a.detail}`);
         if (a.reason === 'refused') throw transferError(endpoint, a, 'The cloudHPC storage refused the download link (it may have expired): ask for a new one and try again.');
         if (a.reason === 'deadline') throw transferError(endpoint, a, tooSlow);
+        if (a.reason === 'too-large') throw transferError(endpoint, a, tooLarge);
         if (a.reason === 'fatal' || attempts >= maxAttempts) throw transferError(endpoint, a);
         await sleep(backoffDelay(attempts, deps.policy ?? defaultRetryPolicy), signal);
       }
@@ -476,7 +482,7 @@ export async function downloadToFile(deps: TransferDeps, url: string, destPath: 
   } catch (e) {
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    if (e instanceof CloudHpcError) throw e;
-    throw new CloudHpcError({ kind: 'transfer', endpoint, detail: String(e), userMessage: `The download cannot be written into ${dir}: check that the folder exists and is writable.` });
+    if (e instanceof CloudHpcError || e instanceof LocalWriteFailed) throw e;
+    throw new LocalWriteFailed(dir, e);
   }
 }

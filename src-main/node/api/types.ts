@@ -107,6 +107,9 @@ export interface TransferOptions {
   priority?: Priority;
 }
 
+/** Why a transfer (kind 'transfer') failed: the storage refused the link, the connection dropped or stalled, a 5xx, the body was longer than listed, it missed its deadline. */
+export type TransferFailure = 'refused' | 'dropped' | 'stalled' | 'server' | 'too-large' | 'too-slow' | 'fatal';
+
 /**
  * `unauthorized`: the key itself is refused (view-cpu answered "Unauthorized."). `feature-unavailable`:
  * the key works but may not use one endpoint ("Unauthorized." there only).

@@ -2,7 +2,7 @@
 // log lines, the one-line summary. Programs never read these back: they use the codes in result.ts.
 // (test/integration/workspace/reworded.test.ts replaces this whole module and the typed flow holds.)
 import { refusal } from '../../rooted-path';
-import type { ConflictCode, PullConflict, PullResult, RefusalCode } from './result';
+import type { ConflictCode, PullConflict, PullFailureCode, PullResult, RefusalCode } from './result';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -28,6 +28,16 @@ export const pullText = {
       case 'local-differs': return 'a local file with different content is there';
       case 'folder-in-the-way': return 'a local folder has that name';
       case 'link-in-the-way': return 'a local link or special file has that name';
+    }
+  },
+  /** A file not pulled: the cause first when it is this machine's (never "check the connection" for a full disk). */
+  failure(code: PullFailureCode, detail: string): string {
+    switch (code) {
+      case 'disk-full': return 'the disk holding the case folder is full (no space left on the device): free some space, then pull again';
+      case 'permission': return `the case folder cannot be written (permission denied or read-only): ${detail}`;
+      case 'too-large': return 'the storage sent more than the listed size of the file: the download was stopped and nothing was written; pull again later';
+      case 'too-slow': return 'the download was too slow to finish in time: check the connection, then pull again';
+      default: return detail;
     }
   },
   damagedArchive: (archive: string, why: string): string => `${archive} could not be read completely (${why}): the archive itself is in the case folder`,

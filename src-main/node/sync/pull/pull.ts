@@ -15,7 +15,7 @@ import { extractArchive, type ExtractResult } from './extract';
 import { pullText } from './messages';
 import { placeFile, type PlaceOutcome } from './place';
 import { PendingRecords } from './records';
-import { refusalOf, type PullResult, type RefusalCode } from './result';
+import { failureOf, refusalOf, type PullResult, type RefusalCode } from './result';
 import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkipped, planPull, type PullPlan, type SolverFamily } from './selection';
 
 /** What the pull needs from the API client (CloudHpcClient satisfies it). */
@@ -339,7 +339,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       } catch (e) {
         if (signal?.aborted) throw e;
         await unlink(dl).catch(() => undefined);
-        result.failed.push({ name: rel, message: errorText(e) });
+        const code = failureOf(e);
+        result.failed.push({ name: rel, code, message: pullText.failure(code, errorText(e)) });
         log('warn', pullText.log.notDownloaded(rel, errorText(e)));
         done++;
         continue;
@@ -400,7 +401,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         const why = refusalOf(e);
         if (why) refuseItem(item, rel, why);
         else {
-          result.failed.push({ name: rel, message: errorText(e) });
+          const code = failureOf(e);
+          result.failed.push({ name: rel, code, message: pullText.failure(code, errorText(e)) });
           log('error', pullText.log.notPlaced(rel, errorText(e)));
         }
       } finally {
