@@ -141,7 +141,10 @@ export function formatSolverTime(v: number | null, unit: RunWindowView['unit'] |
   return num;
 }
 
-/** One line for a terminal or a tray tooltip: "42 % · 12.6 s of 30 s · ETA ≈ 25 min (± 3 min) · € 0.42 so far". */
+/**
+ * One line for a terminal or a tray tooltip: "42 % · 12.6 s of 30 s · ETA ≈ 25 min (± 3 min) · ≈ € 0.42 so far"
+ * (vCPU hours so far while no price is known).
+ */
 export function progressLine(v: Pick<RunInsightView, 'progress' | 'cost'>): string {
   const p = v.progress;
   const parts: string[] = [];
@@ -152,5 +155,6 @@ export function progressLine(v: Pick<RunInsightView, 'progress' | 'cost'>): stri
     parts.push(`ETA ${formatEta(p)}`);
   }
   if (v.cost.costSoFar !== null) parts.push(`${v.cost.costFromService ? '' : '≈ '}€ ${v.cost.costSoFar.toFixed(2)} so far`);
+  else if (v.cost.cpuHoursSoFar !== null) parts.push(`${v.cost.cpuHoursSoFar.toFixed(2)} vCPU h so far`);
   return parts.join(' · ');
 }

@@ -1,7 +1,7 @@
 // Pure builders of what the UI shows from the workspace's typed data: budget line, tray summary,
 // simulation views, pre-flight reports, launch options, conflicts.
 import type {
-  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary,
+  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, RunProgressBriefView, SimulationView, TraySummary,
 } from '../../common/contract';
 import { statusName } from '../../common/contract';
 import { ACTIVE_STATUSES, type BudgetState } from '../api/types';
@@ -52,7 +52,7 @@ export function conflictView(c: PullConflict): ConflictView {
   return { id: c.id, path: c.path, cloudCopyPath: c.copy, code: c.code, reason: c.reason, detectedAt: new Date(c.at).toISOString() };
 }
 
-export function simulationView(run: RunInfo, watched: number | null, now = Date.now()): SimulationView {
+export function simulationView(run: RunInfo, watched: number | null, now = Date.now(), progress: RunProgressBriefView | null = null): SimulationView {
   const s = run.simulation;
   const startedAt = serviceDateIso(s.idate);
   const endedAt = serviceDateIso(s.edate);
@@ -83,6 +83,7 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     can: { softStop: can.softStop, hardStop: can.hardStop, sync: can.sync },
     pending: run.pending,
     watched: watched === s.id,
+    progress: active ? progress : null,
   };
 }
 
@@ -105,7 +106,10 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];
   if (offline) parts.push('Offline');
-  if (running.length > 0) parts.push(`${plural(running.length, 'simulation')} running`);
+  if (running.length > 0) {
+    const pct = running.filter((s) => s.progress?.percent != null).map((s) => `${running.length > 1 ? `#${s.id} ` : ''}${Math.floor(s.progress!.percent!)} %`);
+    parts.push(`${plural(running.length, 'simulation')} running${pct.length > 0 ? ` (${pct.join(', ')})` : ''}`);
+  }
   if (syncing.length > 0) parts.push(`syncing ${plural(syncing.length, 'project')}`);
   if (conflicts > 0) parts.push(plural(conflicts, 'conflict'));
   else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need attention`);
@@ -115,7 +119,7 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   return {
     icon,
     line: parts.join(' · '),
-    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})` })),
+    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})`, percent: s.progress?.percent ?? null })),
     allPaused,
   };
 }
