@@ -154,7 +154,7 @@ export function progressLine(v: Pick<RunInsightView, 'progress' | 'cost'>): stri
     if (p.window) parts.push(`${formatSolverTime(p.solverTime, p.window.unit)} of ${formatSolverTime(p.window.end, p.window.unit)}`);
     parts.push(`ETA ${formatEta(p)}`);
   }
-  if (v.cost.costSoFar !== null) parts.push(`${v.cost.costFromService ? '' : '≈ '}€ ${v.cost.costSoFar.toFixed(2)} so far`);
-  else if (v.cost.cpuHoursSoFar !== null) parts.push(`${v.cost.cpuHoursSoFar.toFixed(2)} vCPU h so far`);
+  if (v.cost.costSoFar !== null) parts.push(`${v.cost.costFromService ? '' : '≈ '}€ ${v.cost.costSoFar.toFixed(v.cost.costSoFar > 0 && v.cost.costSoFar < 0.01 ? 4 : 2)} so far`);
+  else if (v.cost.cpuHoursSoFar !== null) parts.push(`${v.cost.cpuHoursSoFar.toFixed(v.cost.cpuHoursSoFar < 1 ? 3 : 2)} vCPU h so far`);
   return parts.join(' · ');
 }

@@ -6,7 +6,7 @@
 // (`{"event":"status"|"progress"|"warning"}`, then the result with `"event":"result"`).
 import { statusName } from '../../common/contract';
 import { progressLine, type InsightWarningView, type RunInsightView } from '../../common/insight';
-import { ACTIVE_STATUSES } from '../../node/api/types';
+import { ACTIVE_STATUSES, SimStatus } from '../../node/api/types';
 import { remoteAccess } from '../../node/simulation/run-summary';
 import type { Workspace } from '../../node/workspace';
 import type { CliContext } from '../context';
@@ -50,7 +50,7 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
       }
     });
     const offProblem = ws.on('problem', ({ what, error }) => { if (!ctx.json) { progress.endLine(); ctx.err(`${what}: ${errorText(error)}`); } });
-    const offInsight = ws.on('runInsight', (e) => { if (e.id === id) progress.update(); });
+    const offInsight = ws.on('runInsight', (e) => { if (e.id === id) progress.update(e.status); });
     const offWarning = ws.on('runWarning', ({ run, warning }) => { if (run.simulation.id === id) progress.warn(warning); });
     try {
       const w = await ws.runs.wait(id, signal);
@@ -111,16 +111,15 @@ class ProgressLines {
     this.drawn = false;
   }
 
-  update(): void {
+  /** The run's insight changed; `status` is the run's in the reply that changed it. */
+  update(status: number): void {
+    if (status !== SimStatus.RUNNING && status !== SimStatus.STOPPING) return; // pending: nothing to show yet; ended: the result follows
     let view: RunInsightView;
-    let status: number;
     try {
       view = this.ws.runs.insight(this.id);
-      status = this.ws.runs.get(this.id).simulation.status;
     } catch {
       return; // not known yet
     }
-    if (!ACTIVE_STATUSES.includes(status)) return; // the result follows
     const { ctx } = this;
     if (ctx.json) {
       const p = view.progress;

@@ -39,7 +39,7 @@ export interface WorkspaceEvents {
   /** The diagnosis of a run whose runEnded came without one. */
   runDiagnosed: { run: RunInfo; finished: Finished };
   /** A run's insight changed: a log read was fed to it, or its status changed (`runs.insight(id)` gives the view). */
-  runInsight: { id: number; projectId: string | null };
+  runInsight: { id: number; projectId: string | null; status: number };
   /** Once per warning and run: what the log shows (may be diverging, stopped advancing, crashed). */
   runWarning: { run: RunInfo; warning: InsightWarningView };
   /** A pull finished (whatever asked for it). */

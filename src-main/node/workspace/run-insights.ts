@@ -43,7 +43,8 @@ export interface RunInsightsDeps {
   belongs: (s: Simulation) => boolean;
   /** Runs known now: the finished ones teach the price per vCPU hour. */
   known: () => Simulation[];
-  onChange: (id: number) => void;
+  /** The insight of a run changed; `status` is the run's status in the reply that changed it. */
+  onChange: (id: number, status: number) => void;
   onWarning: (id: number, w: InsightWarningView) => void;
   onError: (what: string, error: unknown) => void;
   saveEveryMs?: number;
@@ -131,7 +132,7 @@ export class RunInsights {
     if (!changed) return;
     e.dirty = true;
     this.save(id, e);
-    this.d.onChange(id);
+    this.d.onChange(id, e.status ?? SimStatus.COMPLETED);
   }
 
   /** Saves what changed since the last save. */
@@ -174,7 +175,7 @@ export class RunInsights {
     e.dirty = true;
     for (const w of ins.newWarnings(now)) this.d.onWarning(s.id, w);
     if (!active || now - e.savedAt >= this.saveEveryMs) this.save(s.id, e);
-    this.d.onChange(s.id);
+    this.d.onChange(s.id, s.status);
   }
 
   // ---- keeping

@@ -111,7 +111,7 @@ export class Runs {
       // the app follows every run on a project folder; a CLI command only what it asks for (want)
       belongs: d.trackAll ? (s) => this.projectOf(s) !== null : () => false,
       known: () => this.tracker.list(),
-      onChange: (id) => d.events.emit('runInsight', { id, projectId: this.projectOf(this.tracker.get(id) ?? { id, folder: '' }) }),
+      onChange: (id, status) => d.events.emit('runInsight', { id, status, projectId: this.projectOf(this.tracker.get(id) ?? { id, folder: '' }) }),
       onWarning: (id, warning) => {
         const s = this.tracker.get(id);
         d.events.emit('runWarning', { run: s ? this.info(s) : this.get(id), warning });
