@@ -58,6 +58,8 @@ interface Entry {
   textAt: number | null;
   savedAt: number;
   dirty: boolean;
+  /** A price per vCPU hour was learnt (else it is tried again with each reply: finished runs show up later). */
+  priced: boolean;
 }
 
 export class RunInsights {
@@ -158,6 +160,7 @@ export class RunInsights {
     const e = this.live.get(s.id) ?? this.entry(s, active || kind === 'full', false);
     if (!e) return;
     const ins = e.insight;
+    if (!e.priced) this.price(e, s);
     ins.update({ status: s.status, cost: s.cost, cpuHours: s.cpuHours, cpu: s.cpu }, now);
     let fed = false;
     if (kind === 'full' && s.output !== null) {
@@ -192,21 +195,29 @@ export class RunInsights {
       insight.setWindow(w.window, w.reason);
     }
     if (!saved) {
-      insight.setPricePerCpuHour(learnPricePerCpuHour(this.d.known().filter((k) => TERMINAL_STATUSES.includes(k.status)), s.ram));
       // first seen already running (discovered, or the app started meanwhile): elapsed from its start
       const started = parseServiceDate(s.idate);
       if (s.status !== SimStatus.PENDING && started !== null && started <= now) insight.update({ startedAtMs: started }, now);
     }
-    const e: Entry = { insight, tail: new OutputTail(), status: null, textAt: null, savedAt: saved ? now : Number.NEGATIVE_INFINITY, dirty: false };
+    const e: Entry = { insight, tail: new OutputTail(), status: null, textAt: null, savedAt: saved ? now : Number.NEGATIVE_INFINITY, dirty: false, priced: false };
+    this.price(e, s);
     this.live.set(s.id, e);
     this.evict(s.id);
     return e;
   }
 
+  /** The median price per vCPU hour of the finished runs of the same RAM class (cost / cpu_hrs). */
+  private price(e: Entry, s: Simulation): void {
+    const p = learnPricePerCpuHour(this.d.known().filter((k) => TERMINAL_STATUSES.includes(k.status)), s.ram);
+    if (p === null) return;
+    e.insight.setPricePerCpuHour(p);
+    e.priced = true;
+  }
+
   private restored(id: number): Entry | null {
     const insight = this.load(id);
     if (!insight) return null;
-    const e: Entry = { insight, tail: new OutputTail(), status: null, textAt: null, savedAt: this.d.scheduler.now(), dirty: false };
+    const e: Entry = { insight, tail: new OutputTail(), status: null, textAt: null, savedAt: this.d.scheduler.now(), dirty: false, priced: true };
     this.live.set(id, e);
     this.evict(id);
     return e;

@@ -317,6 +317,7 @@ export class RunInsight {
     if (!this.parser) return unknown('this solver prints no step or time against a known end');
     if (!this.window) return unknown(this.noWindowReason ?? (this.family === 'openfoam' ? 'system/controlDict states no endTime to stop at' : 'the case states no end time or step count'));
     if (this.updatedAt === null) return unknown('the log has not been read yet');
+    if (this.lastTime === null) return unknown('the log shows no solver time yet');
     const start = this.window.start ?? this.firstTime;
     if (start === null) return unknown('the log shows no solver time yet');
     const w = { ...this.window, start };
