@@ -8,10 +8,10 @@ import { statusName } from '../../common/contract';
 import { progressLine, type InsightWarningView, type RunInsightView } from '../../common/insight';
 import { ACTIVE_STATUSES, SimStatus } from '../../node/api/types';
 import { remoteAccess } from '../../node/simulation/run-summary';
-import type { Workspace } from '../../node/workspace';
-import type { CliContext } from '../context';
 import { errorText } from '../../node/sync/cloud-port';
+import type { Workspace } from '../../node/workspace';
 import type { Command } from '../command';
+import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { pullJson, pullLines } from '../render';
 import { outcomeExit, printFinished, simulationId, simulationJson } from './simulations-shared';
@@ -24,9 +24,9 @@ Polls within the API call budget (one index-short per poll, view-short for this 
 results into the case folder of the project that syncs with the run's storage folder.
 While it runs: percent on the solver's clock, solver time, ETA and cost so far (when the log and the
 local case tell them), and early warnings (diverging, stalled) with what you can do.
-  --json      one JSON line per event (status, progress, warning), then the result
 Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or its log shows a failure.
-  --verbose   show the service's informational log lines too (and where the API key came from)`,
+  --verbose   show the service's informational log lines too (and where the API key came from)
+  --json      one JSON line per event (status, progress, warning), then the result ("event": "result")`,
   async run(args, ctx, signal) {
     const id = simulationId(args, 'wait');
     const ws = await ctx.workspace({ api: true });
