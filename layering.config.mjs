@@ -28,7 +28,8 @@ export const LAYERS = {
   'src-preload': [C, N('shell-policy')],
   'src-renderer': [C],
   emulator: [],
-  bench: ['emulator', N('api'), N('project'), N('simulation'), N('sync')],
+  // Benchmark 8d measures the app's own run lifecycle (the workspace) against the bare tracker.
+  bench: ['emulator', N('api'), N('project'), N('simulation'), N('sync'), N('workspace')],
   // Tools (demo, packaging helpers) may use the shell's pure rules too.
   scripts: ['emulator', N('app'), N('headless'), N('runtime'), N('shell-policy')],
 };

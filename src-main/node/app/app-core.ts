@@ -13,6 +13,7 @@ import { isRequestName } from '../../common/contract';
 import type { LogSink } from '../api/redact';
 import type { SafeStorageLike } from '../keystore';
 import { checkStorageName, suggestStorageName } from '../project';
+import { notificationText } from '../simulation/insight/warnings';
 import type { Scheduler } from '../simulation/scheduler';
 import { pullText } from '../sync/pull';
 import { Workspace, type RunInfo, type RunTuning } from '../workspace';
@@ -141,6 +142,20 @@ export class AppCore implements CoreEndpoint {
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
         this.stateChanged();
       }),
+      ws.on('runInsight', ({ id }) => {
+        if (id === this.watched) this.emit('runInsight', ws.runs.insight(id));
+        this.stateChanged();
+      }),
+      ws.on('runWarning', ({ run, warning }) => {
+        if (!this.settings.get().notifications.simulationWarning) return;
+        const s = run.simulation;
+        const text = notificationText(s.id, warning);
+        this.emit('notification', {
+          kind: 'simulation-warning', title: text.title, body: text.body, simulationId: s.id, warning,
+          ...(run.projectId ? { projectId: run.projectId } : {}),
+          at: now(),
+        });
+      }),
       ws.on('runDiagnosed', ({ run }) => {
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
         this.stateChanged();
@@ -242,7 +257,7 @@ export class AppCore implements CoreEndpoint {
   // ---- views
 
   private simView(run: RunInfo): SimulationView {
-    return simulationView(run, this.watched, this.workspace.api.serviceClock);
+    return simulationView(run, this.watched, this.workspace.api.serviceClock, Date.now(), this.workspace.runs.progressBrief(run.simulation.id));
   }
 
   private projectViewOf(id: string): ProjectView | null {
@@ -405,6 +420,7 @@ export class AppCore implements CoreEndpoint {
         ws.api.requireClient();
         return this.logs.get(id, fromOffset);
       },
+      getRunInsight: async ({ id }) => ws.runs.insight(id),
       getSettings: async () => ws.settings.get(),
       setSettings: async ({ settings }) => {
         const s = await ws.updateSettings(settings);
