@@ -53,6 +53,19 @@ export interface FolderListing {
   calls: number;
 }
 
+export interface ListingOptions<T> extends CallOptions {
+  /** Called with each page's new rows; true ends the listing (e.g. the folder looked for is found). */
+  visit?: (fresh: T[]) => boolean;
+  /** Called before each page is asked for (one API call each), also when the listing then fails. */
+  onPage?: () => void;
+}
+
+/** Every child of one storage level, all pages, and what it cost. */
+export interface ChildListing {
+  items: StorageItem[];
+  calls: number;
+}
+
 export interface DownloadByIdOptions extends DownloadOptions {
   /** Use view-url (mediaLink) instead of download/{id}. */
   viaViewUrl?: boolean;
@@ -276,6 +289,28 @@ export class CloudHpcClient {
     const path = so.parentId === undefined ? `/storage/index/${field}/${order}/${p}` : `/storage/index/${field}/${order}/parent_id/${checkId(so.parentId, 'GET /storage/index')}/${p}`;
     const endpoint = so.parentId === undefined ? 'GET /storage/index/{field}/{order}/{page}' : 'GET /storage/index/{field}/{order}/parent_id/{id}/{page}';
     return this.get(path, endpoint, schemas.storageList, { priority: so.priority, signal: so.signal });
+  }
+
+  /**
+   * Every child of one storage level (the root when `parentId` is undefined), all pages until the
+   * listing ends (see pages()), each row once. Cost: the pages read, returned as `calls`.
+   */
+  async listChildren(parentId: number | undefined, o: ListingOptions<StorageItem> = {}): Promise<ChildListing> {
+    const items: StorageItem[] = [];
+    const seen = new Set<number>();
+    let calls = 0;
+    await this.pages(parentId, o, () => {
+      calls += 1;
+      o.onPage?.();
+    }, (page) => {
+      const fresh = page.filter((i) => !seen.has(i.id));
+      // A page of rows already seen: the service went back to an earlier page, the listing is over.
+      if (fresh.length === 0) return true;
+      for (const i of fresh) seen.add(i.id);
+      items.push(...fresh);
+      return o.visit?.(fresh) ?? false;
+    });
+    return { items, calls };
   }
 
   /**
