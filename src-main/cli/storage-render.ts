@@ -14,7 +14,7 @@ export function itemJson(i: StorageItem): Record<string, unknown> {
   return { name: i.basename, path: i.name, type: i.type, size: i.size, createdAt: i.timeCreated };
 }
 
-export function listingLines(l: Listing, long: boolean): string[] {
+export function listingLines(l: Pick<Listing, 'items'>, long: boolean): string[] {
   const items = [...l.items].sort((a, b) => (a.type === b.type ? a.basename.localeCompare(b.basename) : a.type === 'dir' ? -1 : 1));
   if (!long) return items.map((i) => (i.type === 'dir' ? `${i.basename}/` : i.basename));
   return items.map((i) => `${i.type === 'dir' ? 'dir ' : 'file'}  ${(i.type === 'dir' ? '-' : formatBytes(i.size ?? 0)).padStart(8)}  ${(i.timeCreated ?? '-').padEnd(20)}  ${i.type === 'dir' ? `${i.basename}/` : i.basename}`);

@@ -32,6 +32,6 @@ Exit code 0 when everything landed, 6 when some files could not be downloaded (r
     } else {
       for (const line of transferLines(path, r)) ctx.out(line);
     }
-    return pullComplete(r) && plan.refused.length === 0 ? EXIT.OK : EXIT.INCOMPLETE;
+    return pullComplete(r) ? EXIT.OK : EXIT.INCOMPLETE;
   },
 };

@@ -33,7 +33,7 @@ stderr) says how many this listing took.`,
       if (!isStorageRefused(e) || e.code !== 'not-a-folder' || path === '') throw e;
       const { item, spent } = await ws.storage.catalog.item(path);
       if (ctx.json) ctx.printJson({ path: item.name, items: [itemJson(item)], refused: 0, apiCalls: spent });
-      else for (const line of listingLines({ path: item.name, folder: null, items: [item], refused: 0, listedAt: 0, calls: spent }, args.flags.has('long'))) ctx.out(line);
+      else for (const line of listingLines({ items: [item] }, args.flags.has('long'))) ctx.out(line);
       return EXIT.OK;
     }
   },

@@ -42,7 +42,10 @@ export function downloadPlanView(planId: string, p: DownloadPlan, expiresAt: num
     bytes: p.bytes,
     calls: p.calls,
     listingCalls: p.listingCalls,
-    notes: p.refused.map((r) => `${r.name} cannot be written here: ${r.reason}`),
+    notes: [
+      ...p.groups.filter((g) => g.prefix !== '').map((g) => `${g.base} comes down as ${g.into}`),
+      ...p.refused.map((r) => `${r.name} cannot be written here: ${r.reason}`),
+    ],
     merge: false,
     expiresAt: iso(expiresAt),
   };

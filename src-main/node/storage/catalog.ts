@@ -20,6 +20,8 @@ export interface Listing {
   items: StorageItem[];
   /** Children whose names do not fit (not `<path>/<basename>`, or '.'/'..'): left out, counted. */
   refused: number;
+  /** Their names as the service gave them (the first 100). */
+  refusedNames: string[];
   /** Epoch ms of the listing. */
   listedAt: number;
   /** API calls the listing cost when it was made. */
@@ -39,6 +41,8 @@ export interface WalkResult {
   files: StorageItem[];
   /** Every folder below it. */
   folders: StorageItem[];
+  /** Names left out on the way (see Listing.refused), as the service gave them. */
+  refused: string[];
   spent: number;
 }
 
@@ -113,13 +117,15 @@ export class StorageCatalog {
 
   /** Every file and folder below a folder (each level listed once; cached levels cost nothing). */
   async walk(path: string, o: CallOptions = {}): Promise<WalkResult> {
-    const out: WalkResult = { files: [], folders: [], spent: 0 };
+    const out: WalkResult = { files: [], folders: [], refused: [], spent: 0 };
     const seen = new Set<number>();
     const queue = [path];
     while (queue.length > 0) {
       const p = queue.shift()!;
       const r = await this.list(p, o);
       out.spent += r.spent;
+      out.refused.push(...r.listing.refusedNames);
+      if (r.listing.folder) seen.add(r.listing.folder.id);
       for (const it of r.listing.items) {
         if (it.type === 'file') {
           out.files.push(it);
@@ -208,12 +214,13 @@ export class StorageCatalog {
     const r = await this.cloud.listChildren(folder?.id, { ...call, onPage: () => { calls++; this.count(); } });
     for (; calls < r.calls; calls++) this.count();
     const items: StorageItem[] = [];
+    const refusedNames: string[] = [];
     let refused = 0;
     for (const it of r.items) {
       if (plainName(it.basename) && it.name === joinStorage(path, it.basename)) items.push(it);
-      else refused++;
+      else if (++refused <= 100) refusedNames.push(it.name);
     }
-    const listing: Listing = { path, folder, items, refused, listedAt: this.now(), calls };
+    const listing: Listing = { path, folder, items, refused, refusedNames, listedAt: this.now(), calls };
     this.listings.set(path, listing);
     return listing;
   }

@@ -93,7 +93,11 @@ export function impactOn(records: Iterable<PathRecord>, archive: ArchiveState, r
     const goes = (under(r.path) && r.storageSha256 !== null && r.origin === 'pushed') || (archiveGoes && r.archiveSha256 !== null);
     if (!goes) continue;
     ours++;
-    if (r.sha256 !== null) pushedAgain++;
+    // What the next run would still see there (the archive wins, as at extraction): when it is not the
+    // local file any more, the local file is pushed again.
+    const archiveAfter = archive.present && !archiveGoes ? r.archiveSha256 : null;
+    const after = archiveAfter ?? (under(r.path) ? null : r.storageSha256);
+    if (r.sha256 !== null && after !== r.sha256) pushedAgain++;
   }
   return { ours, pushedAgain, massDelete: massDeleteGuard(ours, pushed, settings) };
 }

@@ -45,7 +45,7 @@ export interface DownloadPlan {
   calls: number;
   /** API calls the plan spent listing folders (already spent). */
   listingCalls: number;
-  /** Sources that cannot be written under the destination (their name), with the reason. */
+  /** Sources that cannot be written under the destination, and names the listings gave that fit nowhere: not downloaded, with the reason. */
   refused: { name: string; reason: string }[];
 }
 
@@ -84,6 +84,7 @@ export async function planDownload(catalog: StorageCatalog, o: { sources: string
     if (src === '') {
       const w = await catalog.walk('');
       listingCalls += w.spent;
+      refused.push(...w.refused.map((name) => ({ name, reason: storageText.notUnder('') })));
       groups.push({ base: '', into: dest, prefix: '', files: w.files });
       continue;
     }
@@ -101,17 +102,19 @@ export async function planDownload(catalog: StorageCatalog, o: { sources: string
     }
     const w = await catalog.walk(src);
     listingCalls += w.spent;
+    refused.push(...w.refused.map((n) => ({ name: n, reason: storageText.notUnder(src) })));
     groups.push({ base: src, into: root.join(name), prefix: `${name}/`, files: w.files });
   }
   const t = totals(groups);
   return { kind: 'download', sources: o.sources.map(normaliseStoragePath), dest, extract: o.extract, groups, ...t, calls: t.files, listingCalls, refused };
 }
 
-/** The result files of a run's storage folder (what a pull takes by default), to go into `dest` itself. */
+/** The result files of a run's storage folder (what a pull takes by default), listed afresh, to go into `dest` itself. */
 export async function planResults(catalog: StorageCatalog, o: { folder: string; dest: string; extract: boolean }): Promise<DownloadPlan> {
   const dest = await checkDestination(o.dest);
   const folder = normaliseStoragePath(o.folder);
-  const r = await catalog.list(folder);
+  // Results are written after the folder was maybe listed: ask the service afresh (its cache too).
+  const r = await catalog.list(folder, { refresh: true });
   const files = r.listing.items.filter((i) => i.type === 'file' && isDefaultResult(i.basename));
   const groups = [{ base: folder, into: dest, prefix: '', files }];
   const t = totals(groups);

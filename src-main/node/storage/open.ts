@@ -33,7 +33,7 @@ import type { StorageCloud } from './port';
 import { addPull, emptyTransfer, TransferMeter, type TransferResult } from './transfer';
 
 export interface OpenWarning {
-  code: 'zip-input' | 'skipped-bundles' | 'merge';
+  code: 'zip-input' | 'skipped-bundles' | 'merge' | 'refused-names';
   message: string;
 }
 
@@ -134,6 +134,7 @@ export async function planOpen(catalog: StorageCatalog, o: { folder: string; dir
   }
   inputs.sort((a, b) => (a.item.timeCreated ?? '').localeCompare(b.item.timeCreated ?? '') || a.item.basename.localeCompare(b.item.basename));
   if (skipped > 0) warnings.push({ code: 'skipped-bundles', message: storageText.skippedBundles(skipped) });
+  if (walk.refused.length > 0) warnings.push({ code: 'refused-names', message: storageText.refusedNames(walk.refused.length, folder) });
   if (local.entries > 0) warnings.push({ code: 'merge', message: storageText.mergeKept(local.entries) });
   const foreign = inputs.filter((i) => !i.adopt).length;
   return {

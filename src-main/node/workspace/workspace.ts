@@ -243,7 +243,7 @@ export class Workspace {
   }
 
   /** Makes the storage equal the local case; resolves once it holds (the CLI's `push`). */
-  push(projectId: string, o: { confirmDeletes?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CycleResult> {
+  async push(projectId: string, o: { confirmDeletes?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CycleResult> {
     this.api.requireClient();
     this.storage.requireOpened(projectId);
     if (o.confirmDeletes) this.sync.confirmDeletes(projectId);

@@ -36,12 +36,14 @@ async function nextStartSees(folder: string): Promise<SimulationStartEvent['file
 }
 
 describe.each([
-  { archive: 'upload.tar.gz', how: 'its newest version (upload.tar.gz): taken over as the project archive' },
-  { archive: 'myLocalCase.tar.gz', how: 'an older version (<case>.tar.gz): replaced by the project archive' },
-])('open from the cloud a case the bash client uploaded and ran, $how', ({ archive }) => {
+  { archive: 'upload.tar.gz', ran: true, how: 'its newest version (upload.tar.gz), run: taken over as the project archive' },
+  { archive: 'upload.tar.gz', ran: false, how: 'its newest version (upload.tar.gz), never run: taken over' },
+  { archive: 'myLocalCase.tar.gz', ran: true, how: 'an older version (<case>.tar.gz), run: its files are in storage, the archive goes' },
+  { archive: 'myLocalCase.tar.gz', ran: false, how: 'an older version (<case>.tar.gz), never run: pushed as the project archive, then it goes' },
+])('open from the cloud a case the bash client uploaded, $how', ({ archive, ran }) => {
   it('opens into an empty folder as a project; a later local edit is pushed as usual', async () => {
-    await bashBatch(emu, KEY, { folder: 'fireA', archive, files: CASE });
-    await runToEnd(emu);
+    await bashBatch(emu, KEY, { folder: 'fireA', archive, files: CASE, launch: ran });
+    if (ran) await runToEnd(emu);
     const dir = join(t.dir, 'cases', 'fireA-here');
 
     const before = emu.calls(KEY).total;
@@ -62,7 +64,7 @@ describe.each([
     expect(r.transfer.refused).toEqual([]);
     expect(readFileSync(join(dir, 'room_fire.fds'), 'utf8')).toBe(FDS);
     expect(readFileSync(join(dir, 'notes', 'readme.txt'), 'utf8')).toBe('sample\n');
-    expect(existsSync(join(dir, 'cloudhpc.log'))).toBe(true);
+    expect(existsSync(join(dir, 'cloudhpc.log'))).toBe(ran);
     expect(readdirSync(dir)).not.toContain(archive);
 
     const project = ws.projectByDir(dir)!;
@@ -71,9 +73,10 @@ describe.each([
     expect(ws.storage.isOpening(project.id)).toBe(false);
     // Nothing to push: the storage holds the case as it is here.
     expect((await ws.previewPush(project.id)).strategy).toBe('none');
+    // No input archive but the project's own is left in storage (when a run extracted the other one, its
+    // files are there as files: nothing had to be pushed before it went).
     const stored = Object.keys(await emu.files(KEY, 'fireA'));
-    expect(stored).toContain('upload.tar.gz');
-    expect(stored.filter((n) => n.endsWith('.tar.gz') && n !== 'FDS.tar.gz')).toEqual(['upload.tar.gz']);
+    expect(stored.filter((n) => n.endsWith('.tar.gz') && n !== 'FDS.tar.gz')).toEqual(archive === 'myLocalCase.tar.gz' && ran ? [] : ['upload.tar.gz']);
 
     const edited = settledEdit(join(dir, 'room_fire.fds'), '! edited after opening');
     const plan2 = await ws.previewPush(project.id);
