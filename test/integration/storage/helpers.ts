@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Emulator } from '../../../emulator/index';
+import { afterEach, beforeEach } from 'vitest';
+import { startEmulator, type Emulator } from '../../../emulator/index';
 import { Workspace } from '../../../src-main/node/workspace';
 import { tarGz } from '../emulator/helpers';
 
@@ -28,6 +29,32 @@ export async function workspaceOn(emu: Emulator, key: string, home: string): Pro
   const ws = new Workspace({ home, env: { CLOUDHPC_API_KEY: key, CLOUDHPC_API_URL: emu.url }, useKeychain: false, trackAll: false, cliKeyFile: join(home, 'no-cli-key') });
   if (!(await ws.connect())) throw new Error('no key');
   return ws;
+}
+
+export interface Each {
+  emu: Emulator;
+  ws: Workspace;
+  /** A temp folder for the test's cases (the workspace's home is inside it). */
+  dir: string;
+}
+
+/** For each test: an emulator (frozen clock, no hourly limit), a temp folder and a workspace on them; all stopped after it. */
+export function workspaceEach(key: string, prefix: string): Each {
+  const each = {} as Each;
+  let done = (): void => undefined;
+  beforeEach(async () => {
+    each.emu = await startEmulator({ keys: [{ key, hourlyLimit: 0 }], timeScale: 0 });
+    const t = temp(prefix);
+    each.dir = t.dir;
+    done = t.done;
+    each.ws = await workspaceOn(each.emu, key, join(t.dir, 'home'));
+  });
+  afterEach(async () => {
+    await each.ws.close();
+    await each.emu.stop();
+    done();
+  });
+  return each;
 }
 
 async function call<T>(emu: Emulator, key: string, method: string, path: string, body?: unknown): Promise<T> {

@@ -4,34 +4,20 @@
 // merging into a folder that holds files never overwrites one of them.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type SimulationStartEvent } from '../../../emulator/index';
+import { describe, expect, it } from 'vitest';
+import type { SimulationStartEvent } from '../../../emulator/index';
 import { StorageRefused } from '../../../src-main/node/storage';
-import type { Workspace } from '../../../src-main/node/workspace';
-import { bareAdd, bashBatch, CASE, FDS, runToEnd, settledEdit, sha, temp, workspaceOn } from './helpers';
+import { bareAdd, bashBatch, CASE, FDS, runToEnd, settledEdit, sha, workspaceEach } from './helpers';
 
 const KEY = 'open-from-cloud-key-0123456789';
 
-let emu: Emulator;
-let ws: Workspace;
-let t: ReturnType<typeof temp>;
-
-beforeEach(async () => {
-  emu = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 0 }], timeScale: 0 });
-  t = temp('open-cloud-');
-  ws = await workspaceOn(emu, KEY, join(t.dir, 'home'));
-});
-afterEach(async () => {
-  await ws.close();
-  await emu.stop();
-  t.done();
-});
+const each = workspaceEach(KEY, 'open-cloud-');
 
 /** The files a run sees at its start (after the service extracted the input archives). */
 async function nextStartSees(folder: string): Promise<SimulationStartEvent['files']> {
-  const started = new Promise<SimulationStartEvent>((resolve) => { const off = emu.onSimulationStart((e) => { off(); resolve(e); }); });
-  await bareAdd(emu, KEY, folder);
-  await emu.clock.advance(31);
+  const started = new Promise<SimulationStartEvent>((resolve) => { const off = each.emu.onSimulationStart((e) => { off(); resolve(e); }); });
+  await bareAdd(each.emu, KEY, folder);
+  await each.emu.clock.advance(31);
   return (await started).files;
 }
 
@@ -42,21 +28,21 @@ describe.each([
   { archive: 'myLocalCase.tar.gz', ran: false, how: 'an older version (<case>.tar.gz), never run: pushed as the project archive, then it goes' },
 ])('open from the cloud a case the bash client uploaded, $how', ({ archive, ran }) => {
   it('opens into an empty folder as a project; a later local edit is pushed as usual', async () => {
-    await bashBatch(emu, KEY, { folder: 'fireA', archive, files: CASE, launch: ran });
-    if (ran) await runToEnd(emu);
-    const dir = join(t.dir, 'cases', 'fireA-here');
+    await bashBatch(each.emu, KEY, { folder: 'fireA', archive, files: CASE, launch: ran });
+    if (ran) await runToEnd(each.emu);
+    const dir = join(each.dir, 'cases', 'fireA-here');
 
-    const before = emu.calls(KEY).total;
-    const plan = await ws.storage.planOpen({ folder: 'fireA', dir });
-    const listed = emu.calls(KEY).total - before;
+    const before = each.emu.calls(KEY).total;
+    const plan = await each.ws.storage.planOpen({ folder: 'fireA', dir });
+    const listed = each.emu.calls(KEY).total - before;
     expect(plan.listingCalls).toBe(listed);
     expect(plan).toMatchObject({ create: true, localEntries: 0, continuing: null });
     expect(plan.inputArchives.map((a) => a.item.basename)).toEqual([archive]);
     expect(plan.replaceCalls).toBe(archive === 'upload.tar.gz' ? 0 : 4);
 
-    const r = await ws.storage.open(plan);
+    const r = await each.ws.storage.open(plan);
     // Every call counted by the emulator is one the result names.
-    expect(emu.calls(KEY).total - before - listed).toBe(r.apiCalls);
+    expect(each.emu.calls(KEY).total - before - listed).toBe(r.apiCalls);
     expect(r.apiCalls).toBeLessThanOrEqual(plan.calls + plan.replaceCalls);
     expect(r.adopted).toBe(archive === 'upload.tar.gz' ? archive : null);
     expect(r.replaced).toEqual(archive === 'upload.tar.gz' ? [] : [archive]);
@@ -67,22 +53,22 @@ describe.each([
     expect(existsSync(join(dir, 'cloudhpc.log'))).toBe(ran);
     expect(readdirSync(dir)).not.toContain(archive);
 
-    const project = ws.projectByDir(dir)!;
+    const project = each.ws.projectByDir(dir)!;
     expect(project).toMatchObject({ id: r.projectId, storageFolder: 'fireA' });
     expect(project.settings.paused).toBe(false);
-    expect(ws.storage.isOpening(project.id)).toBe(false);
+    expect(each.ws.storage.isOpening(project.id)).toBe(false);
     // Nothing to push: the storage holds the case as it is here.
-    expect((await ws.previewPush(project.id)).strategy).toBe('none');
+    expect((await each.ws.previewPush(project.id)).strategy).toBe('none');
     // No input archive but the project's own is left in storage (when a run extracted the other one, its
     // files are there as files: nothing had to be pushed before it went).
-    const stored = Object.keys(await emu.files(KEY, 'fireA'));
+    const stored = Object.keys(await each.emu.files(KEY, 'fireA'));
     expect(stored.filter((n) => n.endsWith('.tar.gz') && n !== 'FDS.tar.gz')).toEqual(archive === 'myLocalCase.tar.gz' && ran ? [] : ['upload.tar.gz']);
 
     const edited = settledEdit(join(dir, 'room_fire.fds'), '! edited after opening');
-    const plan2 = await ws.previewPush(project.id);
+    const plan2 = await each.ws.previewPush(project.id);
     expect(plan2.changed.map((f) => f.path)).toEqual(['room_fire.fds']);
-    await ws.push(project.id);
-    expect((await ws.previewPush(project.id)).strategy).toBe('none');
+    await each.ws.push(project.id);
+    expect((await each.ws.previewPush(project.id)).strategy).toBe('none');
     const seen = await nextStartSees('fireA');
     expect(seen['room_fire.fds']?.sha256).toBe(sha(edited));
     expect(seen['notes/readme.txt']?.sha256).toBe(sha('sample\n'));
@@ -91,20 +77,20 @@ describe.each([
 
 describe('open from the cloud into a folder that holds files', () => {
   it('is refused unless the person merges; merging never overwrites a local file', async () => {
-    await bashBatch(emu, KEY, { folder: 'caseM', archive: 'upload.tar.gz', files: CASE, launch: false });
-    const dir = join(t.dir, 'mine');
+    await bashBatch(each.emu, KEY, { folder: 'caseM', archive: 'upload.tar.gz', files: CASE, launch: false });
+    const dir = join(each.dir, 'mine');
     mkdirSync(dir);
     const mine = "&HEAD CHID='mine' /\n";
     writeFileSync(join(dir, 'room_fire.fds'), mine);
     writeFileSync(join(dir, 'only-here.txt'), 'local only\n');
 
-    const refused = await ws.storage.planOpen({ folder: 'caseM', dir }).catch((e: unknown) => e);
+    const refused = await each.ws.storage.planOpen({ folder: 'caseM', dir }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(StorageRefused);
     expect((refused as StorageRefused).code).toBe('not-empty');
 
-    const plan = await ws.storage.planOpen({ folder: 'caseM', dir, merge: true });
+    const plan = await each.ws.storage.planOpen({ folder: 'caseM', dir, merge: true });
     expect(plan.localEntries).toBe(2);
-    const r = await ws.storage.open(plan);
+    const r = await each.ws.storage.open(plan);
     expect(readFileSync(join(dir, 'room_fire.fds'), 'utf8')).toBe(mine);
     expect(readFileSync(join(dir, 'only-here.txt'), 'utf8')).toBe('local only\n');
     expect(r.transfer.conflicts).toHaveLength(1);
@@ -114,8 +100,8 @@ describe('open from the cloud into a folder that holds files', () => {
     expect(readFileSync(join(dir, 'notes', 'readme.txt'), 'utf8')).toBe('sample\n');
 
     // The local case is the project's truth: the next push puts it in the cloud, the cloud's version stays beside it locally.
-    const project = ws.projectByDir(dir)!;
-    await ws.push(project.id);
+    const project = each.ws.projectByDir(dir)!;
+    await each.ws.push(project.id);
     const seen = await nextStartSees('caseM');
     expect(seen['room_fire.fds']?.sha256).toBe(sha(mine));
     expect(seen['only-here.txt']?.sha256).toBe(sha('local only\n'));
