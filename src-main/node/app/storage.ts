@@ -3,7 +3,7 @@
 // transfers run in the background with their progress and outcome sent as `storageTransfer` events
 // (a cancel aborts them; nothing half-written is left: the pull's temp + rename rule).
 import { randomUUID } from 'node:crypto';
-import type { CoreHandlers, StorageTransferView } from '../../common/contract';
+import type { CoreHandlers, NotificationKind, StorageTransferView } from '../../common/contract';
 import type { DeletePlan, DownloadPlan, OpenPlan, StorageProgress } from '../storage';
 import type { Workspace } from '../workspace';
 import { AppError, toContractError } from './errors';
@@ -25,8 +25,8 @@ export interface StorageRequestsDeps {
   ws: Workspace;
   /** A transfer changed (progress, outcome). */
   emit: (view: StorageTransferView) => void;
-  /** A transfer ended: tell the person (desktop notification / toast). */
-  notify: (kind: 'info' | 'error', title: string, body: string, projectId?: string) => void;
+  /** A transfer ended: tell the person (a finished one as "results pulled": a desktop notification when that setting is on). */
+  notify: (kind: NotificationKind, title: string, body: string, projectId?: string) => void;
   /** The app state changed (a project opened, a run list refreshed). */
   changed: () => void;
 }
@@ -130,7 +130,7 @@ export class StorageRequests {
         view.state = 'done';
         view.result = result;
         const issues = result.failed.length + result.refused.length + result.conflicts.length;
-        this.d.notify(result.failed.length > 0 ? 'error' : 'info', p.kind === 'open' ? `Opened ${sources[0]}` : 'Download finished',
+        this.d.notify(result.failed.length > 0 ? 'error' : 'results-pulled', p.kind === 'open' ? `Opened ${sources[0]}` : 'Download finished',
           `${result.downloaded} file${result.downloaded === 1 ? '' : 's'} into ${dest}${issues > 0 ? ` (${result.conflicts.length} kept beside a local file, ${result.refused.length} refused, ${result.failed.length} failed)` : ''}.`, result.projectId ?? undefined);
       },
       (err: unknown) => {
