@@ -165,7 +165,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const local = await localTopLevel(projectDir, appDir);
   const cached = readJson<{ folder: string; id: number }>(index.getMeta(FOLDER_KEY));
   const plan: PullPlan = opts.listed
-    ? { strategy: 'listing', lookupCalls: 0, names: [], reason: pullText.listedBefore }
+    ? { strategy: 'listing', lookupCalls: 0, names: [], reason: pullText.listedBefore() }
     : planPull({
       family: familyFor(settings, local),
       pullEverything: settings.pullEverything,
