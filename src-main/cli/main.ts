@@ -13,6 +13,9 @@ import { sync } from './commands/sync';
 import { log } from './commands/log';
 import { simulations } from './commands/simulations';
 import { serve } from './commands/serve';
+import { ls } from './commands/ls';
+import { get } from './commands/get';
+import { rm } from './commands/rm';
 import { type CliIo, createContext } from './context';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
@@ -28,6 +31,9 @@ export const commands: Command[] = [
   sync,
   log,
   simulations,
+  ls,
+  get,
+  rm,
   serve,
 ];
 
@@ -43,7 +49,7 @@ function help(): string {
     'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from) and --help.',
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
-    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes (rm: --yes),',
     '            5 cloudHPC unreachable, 6 not everything transferred (rerun to continue), 130 interrupted.',
   ].join('\n');
 }

@@ -33,6 +33,13 @@ const SAMPLES: { [K in RequestName]: ParamsOf<K> } = {
   syncSimulation: { id: 10030 }, watchSimulation: { id: null }, getLog: { id: 10030, fromOffset: 2048 }, getRunInsight: { id: 10030 },
   setSettings: { settings: { pollingShare: 0.33, notifications: { simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true, simulationWarning: true }, closeToTray: false } },
   windowVisibility: { visible: false },
+  listStorage: { path: 'caseA/system', refresh: true },
+  planStorageDownload: { paths: ['caseA', 'caseB/FDS.tar.gz'], dest: '/home/u/results', extract: true },
+  planRunResults: { id: 10030, dest: '/home/u/results', extract: false },
+  planOpenFromCloud: { folder: 'caseA', dir: '/home/u/cases/caseA', merge: false },
+  startStorageTransfer: { planId: 'plan2' }, cancelStorageTransfer: { id: 'plan2' },
+  planStorageDelete: { path: 'caseA/old' }, confirmStorageDelete: { planId: 'plan3', confirmMassDelete: true },
+  refreshSimulations: {},
 };
 
 let dir: string;
