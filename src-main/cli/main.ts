@@ -13,6 +13,9 @@ import { sync } from './commands/sync';
 import { log } from './commands/log';
 import { simulations } from './commands/simulations';
 import { serve } from './commands/serve';
+import { ls } from './commands/ls';
+import { get } from './commands/get';
+import { rm } from './commands/rm';
 import { type CliIo, createContext } from './context';
 import { commandDeadline, GLOBAL_VALUE_FLAGS, timedOutExit, type CommandDeadline } from './deadline';
 import { EXIT } from './exit-codes';
@@ -29,6 +32,9 @@ export const commands: Command[] = [
   sync,
   log,
   simulations,
+  ls,
+  get,
+  rm,
   serve,
 ];
 
@@ -45,7 +51,7 @@ function help(): string {
     '--timeout SECONDS (give up then, stopping what is in flight) and --help.',
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
-    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes (rm: --yes),',
     '            5 cloudHPC unreachable, 6 not everything transferred (rerun to continue), 130 interrupted.',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import type { Project } from '../node/project';
 import { ProjectError } from '../node/project/registry';
 import { isPathRefused } from '../node/rooted-path';
 import { ControlError } from '../node/simulation/control';
+import { isStorageRefused } from '../node/storage';
 import { errorKind, errorText } from '../node/sync/cloud-port';
 import { MassDeleteError, PausedError, PushIncompleteError } from '../node/sync/engine';
 import { leftOutSummary, type LeftOut } from '../node/sync/left-out';
@@ -17,7 +18,7 @@ import type { CliContext } from './context';
 import { CliExit } from './context';
 import { EXIT } from './exit-codes';
 
-function bar(frac: number, width: number): string {
+export function progressBar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
@@ -28,7 +29,7 @@ export function statusLine(s: ProjectStatus): string {
   if (p && (s.state === 'pushing' || s.state === 'pulling')) {
     const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
     const eta = p.etaSeconds === null ? '' : ` ETA ${p.etaSeconds}s`;
-    line = `${s.storageFolder} ${bar(frac, 20)} ${p.filesDone}/${p.filesTotal} files ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.rate)}/s${eta}`;
+    line = `${s.storageFolder} ${progressBar(frac, 20)} ${p.filesDone}/${p.filesTotal} files ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.rate)}/s${eta}`;
   }
   return line;
 }
@@ -125,6 +126,10 @@ export function exitFor(e: unknown): { code: number; message: string } {
   if (e instanceof ControlError) return { code: e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
   if (e instanceof WorkspaceError) return { code: e.code === 'no-key' ? EXIT.AUTH : e.code === 'not-found' || e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
   if (isPathRefused(e)) return { code: EXIT.FAILURE, message: e.message };
+  if (isStorageRefused(e)) {
+    const code = e.code === 'mass-delete' ? EXIT.CONFIRM_DELETES : e.code === 'opening' || e.code === 'not-found' ? EXIT.FAILURE : EXIT.USAGE;
+    return { code, message: e.message };
+  }
   const kind = errorKind(e);
   if (kind === 'unauthorized') return { code: EXIT.AUTH, message: errorText(e) };
   if (kind === 'network') return { code: EXIT.OFFLINE, message: errorText(e) };

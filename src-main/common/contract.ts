@@ -16,6 +16,8 @@
 // Suggested IPC channels: `cloudhpc:req:<name>` (invoke/handle) and `cloudhpc:evt:<name>` (send).
 // REQUEST_NAMES / EVENT_NAMES below let the preload and the server build those tables at run time.
 
+import type { InsightWarningView, RunInsightView } from './insight';
+
 // ---------------------------------------------------------------------------------------------
 // Errors and replies
 
@@ -201,6 +203,8 @@ export interface SimulationView {
   pending: 'soft-stop' | 'hard-stop' | 'sync' | null;
   /** True while the UI watches it (faster polling, log follow). */
   watched: boolean;
+  /** Run insight: percent and ETA on the solver's clock while it is known (see RunProgressBriefView). */
+  progress: RunProgressBriefView | null;
 }
 
 export interface BudgetView {
@@ -232,8 +236,8 @@ export interface TraySummary {
   icon: TrayIconState;
   /** One line: tooltip in Electron, summary bar in the browser. */
   line: string;
-  /** Running simulations for the tray menu (soft/hard stop items). */
-  running: { id: number; label: string }[];
+  /** Running simulations for the tray menu (soft/hard stop items); percent from run insight, when known. */
+  running: { id: number; label: string; percent: number | null }[];
   allPaused: boolean;
 }
 
@@ -277,6 +281,8 @@ export interface Settings {
     resultsPulled: boolean;
     conflict: boolean;
     keyRejected: boolean;
+    /** Run insight: a run may be diverging, has stopped advancing, or its solver crashed. */
+    simulationWarning: boolean;
   };
   /** Electron only. */
   startAtLogin: boolean;
@@ -387,7 +393,7 @@ export interface LogChunk {
   completedWithErrors: boolean;
 }
 
-export type NotificationKind = 'simulation-ended' | 'results-pulled' | 'conflict' | 'key-rejected' | 'error' | 'info';
+export type NotificationKind = 'simulation-ended' | 'simulation-warning' | 'results-pulled' | 'conflict' | 'key-rejected' | 'error' | 'info';
 
 export interface NotificationPayload {
   kind: NotificationKind;
@@ -395,7 +401,26 @@ export interface NotificationPayload {
   body: string;
   projectId?: string;
   simulationId?: number;
+  /** 'simulation-warning': what was seen and the options (soft stop, SYNC, open the log). */
+  warning?: InsightWarningView;
   at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run insight (issue 12): progress with ETA, cost so far and at the end, convergence charts and early
+// warnings of a run, built by the core from the log reads it already makes (no API call of its own).
+// The views are in ./insight.ts (RunInsightView); the requests and events below carry them:
+// - getRunInsight { id } → RunInsightView (no API call: what was read so far);
+// - event runInsight: the RunInsightView of the watched run after each read of its log;
+// - SimulationView.progress and TraySummary.running[].percent: percent and ETA of every followed run;
+// - notification kind 'simulation-warning' with the warning (setting notifications.simulationWarning).
+
+/** Percent and ETA of a run on its solver's clock, for lists and the tray. */
+export interface RunProgressBriefView {
+  percent: number | null;
+  /** Remaining wall-clock seconds, null until the log showed the solver clock moving. */
+  etaSeconds: number | null;
+  etaUncertaintySeconds: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,6 +471,8 @@ export interface Requests {
   watchSimulation: { params: { id: number | null }; result: null };
   /** Output log from fromOffset (fetched within the budget; may answer cached text). */
   getLog: { params: { id: number; fromOffset: number }; result: LogChunk };
+  /** Run insight of a known simulation: what its log read so far shows (no API call). */
+  getRunInsight: { params: { id: number }; result: RunInsightView };
 
   getSettings: { params: Empty; result: Settings };
   setSettings: { params: { settings: Partial<Settings> }; result: Settings };
@@ -467,9 +494,151 @@ export interface Events {
   simulationChanged: { simulation: SimulationView; previousStatus: number | null };
   transferProgress: { projectId: string; progress: TransferProgressView };
   logAppended: LogChunk;
+  /** Run insight of the watched simulation, after each read of its log. */
+  runInsight: RunInsightView;
   notification: NotificationPayload;
   keyRejected: { message: string };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole cloud storage (issue 15): browse it (listings cached with their age and what they cost),
+// download files and folders to a chosen place, delete in it, open a case from it as a project, and
+// get the results of runs started elsewhere. Two-phase like drops: a plan (what, where, cost: nothing
+// transferred yet), then the transfer, whose progress and outcome come as `storageTransfer` events.
+
+export interface StorageItemView {
+  /** Full storage path, e.g. "caseA/system/controlDict". */
+  path: string;
+  name: string;
+  type: 'dir' | 'file';
+  /** Bytes; a folder: the total below it once every level below is listed, else null. */
+  size: number | null;
+  /** ISO 8601 when the service gives it. */
+  createdAt: string | null;
+  /** The project syncing this item's top-level folder, if any. */
+  projectId: string | null;
+}
+
+export interface StorageListingView {
+  /** '' for the storage root. */
+  path: string;
+  items: StorageItemView[];
+  /** Names the service listed that do not fit under this folder: left out. */
+  refused: number;
+  /** When the listing was made (ISO 8601): it is kept until refreshed. */
+  listedAt: string;
+  /** Served from the cache: this request made no call. */
+  cached: boolean;
+  /** API calls this request made. */
+  calls: number;
+  /** Total size of the files at this level. */
+  filesSize: number;
+  /** API calls browsing made: this session, and in the last hour. */
+  browsing: { session: number; lastHour: number };
+}
+
+export type StorageTransferKind = 'download' | 'results' | 'open';
+
+export interface StorageTransferPlanView {
+  planId: string;
+  kind: StorageTransferKind;
+  /** The storage paths (the folder opened, the sources, the run's folder). */
+  sources: string[];
+  /** The local folder (absolute). */
+  dest: string;
+  files: number;
+  bytes: number;
+  /** API calls the transfer will cost (one per file; opening: plus replacing other input archives). */
+  calls: number;
+  /** API calls spent listing to make this plan (already spent). */
+  listingCalls: number;
+  /** What the person should know before starting (input archives, merge, names refused). */
+  notes: string[];
+  /** Opening: the local folder holds files and they are all kept. */
+  merge: boolean;
+  /** Valid until (ISO 8601). */
+  expiresAt: string;
+}
+
+export interface StorageTransferResultView {
+  dest: string;
+  downloaded: number;
+  written: number;
+  bytes: number;
+  upToDate: number;
+  conflicts: { path: string; copy: string; reason: string }[];
+  refused: { name: string; reason: string }[];
+  failed: { name: string; message: string }[];
+  warnings: string[];
+  apiCalls: number;
+  /** Opening: the new project. */
+  projectId: string | null;
+}
+
+export interface StorageTransferView {
+  /** The plan's id. */
+  id: string;
+  kind: StorageTransferKind;
+  /** e.g. "caseA → /home/me/cases/caseA". */
+  title: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: TransferProgressView | null;
+  result: StorageTransferResultView | null;
+  error: ContractError | null;
+}
+
+export interface StorageDeletePlanView {
+  planId: string;
+  path: string;
+  type: 'dir' | 'file';
+  /** Files that go (a folder: every file below it). */
+  files: number;
+  bytes: number;
+  /** The first paths that go. */
+  sample: string[];
+  calls: number;
+  listingCalls: number;
+  /** In a project's storage folder: its files that go, those pushed again, its mass-delete guard. */
+  project: { projectId: string; name: string; files: number; pushedAgain: number; massDelete: { count: number; limit: number } | null } | null;
+  expiresAt: string;
+}
+
+export interface StorageDeleteResultView {
+  path: string;
+  files: number;
+  apiCalls: number;
+  alreadyGone: boolean;
+  projectId: string | null;
+  pushedAgain: number;
+}
+
+export interface Requests {
+  /** A storage folder ('' = root): cached, or listed now; `refresh` asks the service afresh (+1 call). */
+  listStorage: { params: { path: string; refresh?: boolean }; result: StorageListingView };
+  planStorageDownload: { params: { paths: string[]; dest: string; extract: boolean }; result: StorageTransferPlanView };
+  /** The result files of a run's storage folder (e.g. a run started elsewhere), into `dest`. */
+  planRunResults: { params: { id: number; dest: string; extract: boolean }; result: StorageTransferPlanView };
+  /** A top-level storage folder into a new or empty local folder (or one whose files are kept: merge). */
+  planOpenFromCloud: { params: { folder: string; dir: string; merge: boolean }; result: StorageTransferPlanView };
+  /** Starts a planned transfer; its progress and outcome come as storageTransfer events. */
+  startStorageTransfer: { params: { planId: string }; result: StorageTransferView };
+  cancelStorageTransfer: { params: { id: string }; result: null };
+  planStorageDelete: { params: { path: string }; result: StorageDeletePlanView };
+  /** needs-confirmation when it trips a project's mass-delete guard without confirmMassDelete. */
+  confirmStorageDelete: { params: { planId: string; confirmMassDelete?: boolean }; result: StorageDeleteResultView };
+  /** One look at the account's simulations now (1 call): runs started elsewhere appear. */
+  refreshSimulations: { params: Empty; result: null };
+}
+
+export interface Events {
+  storageTransfer: StorageTransferView;
+}
+
+const STORAGE_REQUEST_NAMES = [
+  'listStorage', 'planStorageDownload', 'planRunResults', 'planOpenFromCloud', 'startStorageTransfer', 'cancelStorageTransfer',
+  'planStorageDelete', 'confirmStorageDelete', 'refreshSimulations',
+] as const;
+const STORAGE_EVENT_NAMES = ['storageTransfer'] as const;
 
 export type RequestName = keyof Requests;
 export type EventName = keyof Events;
@@ -501,11 +670,15 @@ export const REQUEST_NAMES = [
   'pushNow', 'pullNow', 'resolveConflict', 'openPath',
   'dropFiles', 'confirmDrop', 'cancelDrop',
   'launchOptions', 'preflight', 'launchSimulation', 'stopSimulation', 'syncSimulation', 'watchSimulation', 'getLog',
+  'getRunInsight',
   'getSettings', 'setSettings', 'windowVisibility',
+  ...STORAGE_REQUEST_NAMES,
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [
   'state', 'projectState', 'simulationChanged', 'transferProgress', 'logAppended', 'notification', 'keyRejected',
+  'runInsight',
+  ...STORAGE_EVENT_NAMES,
 ] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists cover the maps exactly.

@@ -5,9 +5,10 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { startEmulator, type Emulator } from '../../emulator/index';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index';
 import { AppCore } from '../../src-main/node/app/app-core';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/node/headless/server';
+import { realScheduler } from '../../src-main/node/simulation/scheduler';
 
 export const RIGHT_KEY = 'e2e-right-key-0123456789';
 export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
@@ -22,12 +23,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** `deniedEndpoints`: endpoints the service refuses to this key ("Unauthorized." there only). */
-export async function startStack(opts: { deniedEndpoints?: string[] } = {}): Promise<Stack> {
+export interface StackOptions {
+  durations?: EmulatorOptions['durations'];
+  /**
+   * The core reads the time from the emulator's (frozen, test-moved) clock, its timers stay real: run
+   * insight then measures the solver's pace in simulated time, as the app does in real time.
+   */
+  emulatorClock?: boolean;
+  /** Endpoints the service refuses to this key ("Unauthorized." there only). */
+  deniedEndpoints?: string[];
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
-  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: opts.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
+  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: o.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], durations: o.durations });
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
   const home = join(work, 'home');
   const cases = join(work, 'cases');
@@ -40,6 +51,7 @@ export async function startStack(opts: { deniedEndpoints?: string[] } = {}): Pro
     useKeychain: false,
     cliKeyFile: join(work, 'no-cli-key'),
     tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [10 * 60_000] },
+    scheduler: o.emulatorClock ? { now: () => emu.clock.now().getTime(), after: realScheduler().after } : undefined,
   });
   await core.start();
   const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });

@@ -13,6 +13,7 @@ import { isRequestName } from '../../common/contract';
 import type { LogSink } from '../api/redact';
 import type { SafeStorageLike } from '../keystore';
 import { checkStorageName, suggestStorageName } from '../project';
+import { notificationText } from '../simulation/insight/warnings';
 import type { Scheduler } from '../simulation/scheduler';
 import { pullText } from '../sync/pull';
 import { Workspace, type RunInfo, type RunTuning } from '../workspace';
@@ -22,6 +23,7 @@ import { AppError, toContractError } from './errors';
 import { openTarget } from './open-path';
 import { projectView } from './project-views';
 import { RunLogs } from './run-logs';
+import { StorageRequests } from './storage';
 import { parseParams } from './validate';
 import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary, unavailableFeatureView } from './views';
 
@@ -52,6 +54,7 @@ export class AppCore implements CoreEndpoint {
   readonly stagingRoot: string;
   private readonly drops: DropPlanner;
   private readonly logs: RunLogs;
+  private readonly storage: StorageRequests;
   private readonly listeners = new Set<(ev: AnyEvent) => void>();
   private readonly log: LogSink;
   private seq = 0;
@@ -86,6 +89,12 @@ export class AppCore implements CoreEndpoint {
         const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
         return checkStorageName(name).ok ? name : suggestStorageName(name);
       },
+    });
+    this.storage = new StorageRequests({
+      ws,
+      emit: (view) => this.emit('storageTransfer', view),
+      notify: (kind, title, body, projectId) => this.emit('notification', { kind, title, body, at: new Date().toISOString(), ...(projectId ? { projectId } : {}) }),
+      changed: () => this.stateChanged(),
     });
     this.unsubs.push(...this.subscribe());
     this.handlers = this.makeHandlers();
@@ -140,6 +149,20 @@ export class AppCore implements CoreEndpoint {
         }
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
         this.stateChanged();
+      }),
+      ws.on('runInsight', ({ id }) => {
+        if (id === this.watched) this.emit('runInsight', ws.runs.insight(id));
+        this.stateChanged();
+      }),
+      ws.on('runWarning', ({ run, warning }) => {
+        if (!this.settings.get().notifications.simulationWarning) return;
+        const s = run.simulation;
+        const text = notificationText(s.id, warning);
+        this.emit('notification', {
+          kind: 'simulation-warning', title: text.title, body: text.body, simulationId: s.id, warning,
+          ...(run.projectId ? { projectId: run.projectId } : {}),
+          at: now(),
+        });
       }),
       ws.on('runDiagnosed', ({ run }) => {
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
@@ -234,6 +257,7 @@ export class AppCore implements CoreEndpoint {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     for (const u of this.unsubs.splice(0)) u();
     this.listeners.clear();
+    this.storage.close();
     this.logs.close();
     await this.workspace.close();
     rmSync(this.stagingRoot, { recursive: true, force: true });
@@ -242,7 +266,7 @@ export class AppCore implements CoreEndpoint {
   // ---- views
 
   private simView(run: RunInfo): SimulationView {
-    return simulationView(run, this.watched, this.workspace.api.serviceClock);
+    return simulationView(run, this.watched, this.workspace.api.serviceClock, Date.now(), this.workspace.runs.progressBrief(run.simulation.id));
   }
 
   private projectViewOf(id: string): ProjectView | null {
@@ -405,6 +429,7 @@ export class AppCore implements CoreEndpoint {
         ws.api.requireClient();
         return this.logs.get(id, fromOffset);
       },
+      getRunInsight: async ({ id }) => ws.runs.insight(id),
       getSettings: async () => ws.settings.get(),
       setSettings: async ({ settings }) => {
         const s = await ws.updateSettings(settings);
@@ -415,6 +440,7 @@ export class AppCore implements CoreEndpoint {
         ws.runs.setHidden(!visible);
         return null;
       },
+      ...this.storage.handlers(),
     };
   }
 }

@@ -1,7 +1,7 @@
 // Pure builders of what the UI shows from the workspace's typed data: budget line, tray summary,
 // simulation views, pre-flight reports, launch options, conflicts.
 import type {
-  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary, UnavailableFeatureView,
+  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, RunProgressBriefView, SimulationView, TraySummary, UnavailableFeatureView,
 } from '../../common/contract';
 import { statusName } from '../../common/contract';
 import type { ServiceClock } from '../api/service-clock';
@@ -59,7 +59,7 @@ export function unavailableFeatureView(f: UnavailableFeature): UnavailableFeatur
 }
 
 /** `clock`: the service's clock (its dates carry no time zone), for elapsed times. */
-export function simulationView(run: RunInfo, watched: number | null, clock: Pick<ServiceClock, 'elapsedSeconds'>, now = Date.now()): SimulationView {
+export function simulationView(run: RunInfo, watched: number | null, clock: Pick<ServiceClock, 'elapsedSeconds'>, now = Date.now(), progress: RunProgressBriefView | null = null): SimulationView {
   const s = run.simulation;
   const startedAt = serviceDateIso(s.idate);
   const endedAt = serviceDateIso(s.edate);
@@ -91,6 +91,7 @@ export function simulationView(run: RunInfo, watched: number | null, clock: Pick
     can: { softStop: can.softStop, hardStop: can.hardStop, sync: can.sync },
     pending: run.pending,
     watched: watched === s.id,
+    progress: active ? progress : null,
   };
 }
 
@@ -106,7 +107,10 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];
   if (offline) parts.push('Offline');
-  if (running.length > 0) parts.push(`${plural(running.length, 'simulation')} running`);
+  if (running.length > 0) {
+    const pct = running.filter((s) => s.progress?.percent != null).map((s) => `${running.length > 1 ? `#${s.id} ` : ''}${Math.floor(s.progress!.percent!)} %`);
+    parts.push(`${plural(running.length, 'simulation')} running${pct.length > 0 ? ` (${pct.join(', ')})` : ''}`);
+  }
   if (syncing.length > 0) parts.push(`syncing ${plural(syncing.length, 'project')}`);
   if (conflicts > 0) parts.push(plural(conflicts, 'conflict'));
   else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need attention`);
@@ -116,7 +120,7 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   return {
     icon,
     line: parts.join(' · '),
-    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})` })),
+    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})`, percent: s.progress?.percent ?? null })),
     allPaused,
   };
 }

@@ -83,6 +83,23 @@ export interface PushPlan extends PushCost {
 const DELETE_CALLS = 2; // view-by-path + delete
 const MASS_DELETE_RATIO_MIN = 10; // the ratio rule only applies from this many deletions on
 
+/** A path the project put in the cloud: a single file we pushed, or a path inside our archive. */
+export function isOursInCloud(r: Pick<PathRecord, 'storageSha256' | 'archiveSha256' | 'origin'>, archive: Pick<ArchiveState, 'present'>): boolean {
+  return (r.storageSha256 !== null && r.origin === 'pushed') || (archive.present && r.archiveSha256 !== null);
+}
+
+/**
+ * The mass-delete guard: deleting `count` of the `pushed` files of a project stops for a confirmation
+ * above `massDeleteThreshold`, or, from 10 deletions on, above `massDeleteRatio` of what was pushed.
+ * The push planner and a deletion from the storage browser ask the same question.
+ */
+export function massDeleteGuard(count: number, pushed: number, settings: Pick<PlanSettings, 'massDeleteThreshold' | 'massDeleteRatio'>): { count: number; limit: number } | null {
+  const limit = settings.massDeleteThreshold;
+  const overRatio = count >= MASS_DELETE_RATIO_MIN && count > settings.massDeleteRatio * pushed;
+  if (count <= limit && !overRatio) return null;
+  return { count, limit: count > limit ? limit : Math.floor(settings.massDeleteRatio * pushed) };
+}
+
 function sumBytes(files: readonly LocalFile[]): number {
   let n = 0;
   for (const f of files) n += f.size;
@@ -114,8 +131,7 @@ export function planPush(input: PlanInput): PushPlan {
   let pushedCount = 0;
   let everPushed = archive.present;
   for (const r of records.values()) {
-    const ours = (r.storageSha256 !== null && r.origin === 'pushed') || (archive.present && r.archiveSha256 !== null);
-    if (ours) pushedCount++;
+    if (isOursInCloud(r, archive)) pushedCount++;
     if (r.storageSha256 !== null && r.origin === 'pushed') everPushed = true;
     if (local.has(r.path) || r.sha256 !== null) continue; // still there locally (or unsettled/unreadable: not a deletion)
     if (r.storageSha256 !== null && r.origin === 'pushed') storageDeletes.push(r.path);
@@ -128,9 +144,7 @@ export function planPush(input: PlanInput): PushPlan {
     : [];
 
   const deleteCount = storageDeletes.length + archiveOnly.length;
-  const limit = settings.massDeleteThreshold;
-  const overRatio = deleteCount >= MASS_DELETE_RATIO_MIN && deleteCount > settings.massDeleteRatio * pushedCount;
-  const massDelete = !input.deletionsConfirmed && (deleteCount > limit || overRatio) ? { count: deleteCount, limit: deleteCount > limit ? limit : Math.floor(settings.massDeleteRatio * pushedCount) } : null;
+  const massDelete = input.deletionsConfirmed ? null : massDeleteGuard(deleteCount, pushedCount, settings);
 
   const base = { changed, deletes: storageDeletes, massDelete };
 

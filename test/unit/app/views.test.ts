@@ -16,7 +16,7 @@ function sim(over: Partial<SimulationView> = {}): SimulationView {
   return {
     id: 7, projectId: 'p1', folder: 'case', mesh: '', script: 'fds6.9.1', cpu: 4, ram: 'standard', regular: true, status: 30, statusName: 'RUNNING', active: true,
     startedAt: null, endedAt: null, elapsedSeconds: null, cpuHours: null, cost: null, completedWithErrors: false, diagnosisSummary: null, vncUrl: null, sshCommand: null,
-    can: { softStop: true, hardStop: true, sync: true }, pending: null, watched: false, ...over,
+    can: { softStop: true, hardStop: true, sync: true }, pending: null, watched: false, progress: null, ...over,
   };
 }
 
@@ -30,7 +30,16 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
     const t = traySummary([project()], [sim(), sim({ id: 6, active: false, status: 10, statusName: 'COMPLETED' })], budget, false);
     expect(t.icon).toBe('running');
     expect(t.line).toMatch(/^1 simulation running/);
-    expect(t.running).toEqual([{ id: 7, label: '#7 case (running)' }]);
+    expect(t.running).toEqual([{ id: 7, label: '#7 case (running)', percent: null }]);
+  });
+
+  it('names the percent of running simulations when run insight knows it', () => {
+    const brief = (percent: number | null) => ({ percent, etaSeconds: 600, etaUncertaintySeconds: 60 });
+    const one = traySummary([project()], [sim({ progress: brief(42.7) })], budget, false);
+    expect(one.line).toBe('1 simulation running (42 %) · 412 of 500 API calls left this hour');
+    expect(one.running).toEqual([{ id: 7, label: '#7 case (running)', percent: 42.7 }]);
+    const two = traySummary([project()], [sim({ progress: brief(42.7) }), sim({ id: 8, progress: null }), sim({ id: 9, progress: brief(5) })], budget, false);
+    expect(two.line).toMatch(/^3 simulations running \(#7 42 %, #9 5 %\)/);
   });
 
   it('prefers attention (conflicts, errors, offline) over syncing and running', () => {

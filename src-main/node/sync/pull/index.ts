@@ -4,5 +4,6 @@ export type { PullClient, PullSettings, PullOptions, PullProgress, PullLog } fro
 export { broughtNew, pullComplete } from './result';
 export type { ConflictCode, PullConflict, PullFailure, PullFailureCode, PullResult, RefusalCode, Refused } from './result';
 export { pullText } from './messages';
+export { extractArchive, type ExtractResult } from './extract';
 export { planPull, isDefaultResult, isResultArchive, isSkipped, familyOfScript } from './selection';
 export type { PullPlan, Strategy, SolverFamily } from './selection';

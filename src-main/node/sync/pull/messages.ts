@@ -40,6 +40,7 @@ export const pullText = {
       default: return detail;
     }
   },
+  listedBefore: (): string => 'the files were listed before (storage browser): no lookup call; +1 call per file to download',
   damagedArchive: (archive: string, why: string): string => `${archive} could not be read completely (${why}): the archive itself is in the case folder`,
   activity: {
     pulled: (rel: string): string => `pulled ${rel}`,
