@@ -17,6 +17,7 @@ import type { TransferProgress } from './progress';
 import { type PullResult, pullText } from './pull';
 import { type LeftOut, leftOutSummary } from './left-out';
 import { scanTree } from './scanner';
+import { removeStaleTemps } from './stale-temp';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
 import { type WatchHandle, type Watcher, watchTree } from './watcher';
 
@@ -129,6 +130,7 @@ export class ProjectEngine {
   private deletionsConfirmed = false;
   private globalPaused = false;
   private closed = false;
+  private tempsSwept = false;
   private st: ProjectStatus;
 
   constructor(opts: EngineOptions) {
@@ -509,6 +511,11 @@ export class ProjectEngine {
   private async cycle(force: boolean, signal: AbortSignal): Promise<CycleResult> {
     if (this.closed) throw new Error('This project engine is closed.');
     if (this.isPaused && !force) throw new PausedError();
+    if (!this.tempsSwept) {
+      // a snapshot archive (as big as the case) left by a push that was killed (issue 16)
+      this.tempsSwept = true;
+      for (const name of await removeStaleTemps(join(this.opts.stateDir, 'tmp'), 'snapshot')) this.log('info', `removed ${name}, left by an interrupted push`);
+    }
     this.setState('scanning', 'Looking for changes', { progress: null });
     let scanned;
     try {

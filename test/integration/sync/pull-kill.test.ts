@@ -60,7 +60,9 @@ describe('kill -9 during a pull', () => {
     let finishedRuns = 0;
     for (const threshold of points) {
       emu.setFaults(threshold === 0 ? { transferBytesPerSec: 200_000 } : {});
-      const child = spawn(path.join(repo, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'pull-child.ts')], {
+      // node itself with tsx as a loader: the process killed is the one that pulls (the tsx command would
+      // be a wrapper whose node child goes on pulling after the kill)
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'pull-child.ts')], {
         cwd: repo,
         env: { ...process.env, PULL_EMU_URL: emu.url, PULL_KEY: KEY, PULL_PROJECT: project, PULL_INDEX: indexPath },
         stdio: ['ignore', 'pipe', 'pipe'],

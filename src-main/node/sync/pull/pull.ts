@@ -11,6 +11,7 @@ import { checkPortableName, RootedFolder } from '../../rooted-path';
 import { errorText, isNotFound } from '../cloud-port';
 import { sha256File } from '../hasher';
 import type { IndexStore } from '../index-store';
+import { ownerTag, removeStaleTemps } from '../stale-temp';
 import { extractArchive, type ExtractResult } from './extract';
 import { pullText } from './messages';
 import { placeFile, type PlaceOutcome } from './place';
@@ -327,8 +328,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const appArea = new RootedFolder(projectDir);
   const tmpRoot = appArea.join(`${appDir}/pull-tmp`);
   await appArea.parentForWrite(`${appDir}/pull-tmp/x`);
-  await removeStale(tmpRoot);
-  const runTmp = path.join(tmpRoot, `run-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  await removeStaleTemps(tmpRoot, 'run');
+  const runTmp = path.join(tmpRoot, `run-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);
   let done = 0;
   try {
@@ -455,21 +456,3 @@ async function isOurUnchangedInput(root: RootedFolder, rel: string, item: Storag
   }
 }
 
-/** Temp runs left by a crash (older than an hour) are removed; a concurrent run's folder is not. */
-async function removeStale(tmpRoot: string): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(tmpRoot);
-  } catch {
-    return;
-  }
-  const cutoff = Date.now() - 3600_000;
-  for (const e of entries) {
-    const p = path.join(tmpRoot, e);
-    try {
-      if ((await lstat(p)).mtimeMs < cutoff) await rm(p, { recursive: true, force: true });
-    } catch {
-      /* gone already */
-    }
-  }
-}
