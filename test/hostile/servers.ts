@@ -159,9 +159,10 @@ export interface Rewriter extends Loopback {
 
 /**
  * Forwards every request to `target` (the emulator's origin); a JSON reply for which `rewrite` returns
- * a value is replaced by that value (the envelope as parsed; return undefined to keep it).
+ * a value is replaced by that value (the envelope as parsed; return undefined to keep it). `answer`
+ * may answer a request itself instead (a JSON envelope; undefined forwards it).
  */
-export async function startRewriter(target: string, rewrite: (method: string, url: string, json: unknown) => unknown): Promise<Rewriter> {
+export async function startRewriter(target: string, rewrite: (method: string, url: string, json: unknown) => unknown, answer?: (method: string, url: string) => unknown): Promise<Rewriter> {
   const t = new URL(target);
   const calls: string[] = [];
   const l = await listen((req, res) => {
@@ -171,6 +172,12 @@ export async function startRewriter(target: string, rewrite: (method: string, ur
       const method = req.method ?? '';
       const url = req.url ?? '';
       if (url.includes('/api/')) calls.push(`${method} ${url}`);
+      const own = answer?.(method, url);
+      if (own !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(own));
+        return;
+      }
       const up = request({ host: t.hostname, port: t.port, path: url, method, headers: { ...req.headers, host: t.host } }, (reply) => {
         const chunks: Buffer[] = [];
         reply.on('data', (c: Buffer) => chunks.push(c));

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { CallBudget } from './budget';
 import { CloudHpcError, isCloudHpcError } from './errors';
 import { featureOf } from './features';
+import { ListingAllowance } from './listing-allowance';
 import { anySignal, ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
 import { readPages, type PageRows, type Paged } from './paging';
 import { registerSecret, safeLog, type LogSink } from './redact';
@@ -169,6 +170,11 @@ export class CloudHpcClient {
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
     this.transport = new ApiTransport({ baseUrl: this.baseUrl, apiKey: opts.apiKey.trim(), budget: this.budget, log: this.log, dispatcher: this.dispatcher, callTimeoutMs: opts.callTimeoutMs ?? 90_000, signal: opts.signal });
+  }
+
+  /** A fresh cap on the listing calls of one operation, derived from this client's budget. */
+  listingAllowance(): ListingAllowance {
+    return new ListingAllowance(() => this.budget.state());
   }
 
   /** Closes the connections this client opened. */
@@ -447,6 +453,7 @@ export class CloudHpcClient {
       what,
       endpoint,
       (page) => {
+        o.listing?.spend(endpoint, what);
         o.onPage?.();
         return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal, onCall: o.onCall });
       },

@@ -1,6 +1,7 @@
 // The API client's public surface: what the sync engine, simulations and UI may rely on.
 // The implementation (client.ts, budget.ts, transfer.ts, errors.ts) lives beside this file.
 // Everything here is plain Node: no electron import.
+import type { ListingAllowance } from './listing-allowance';
 
 /** Simulation status codes of cloudHPC (reference: "Simulation status codes"). */
 export const SimStatus = {
@@ -78,6 +79,8 @@ export interface CallOptions {
    * asks included, as the service counts them), so a result can say what it really cost.
    */
   onCall?: () => void;
+  /** The listing calls the whole operation may still make (see listing-allowance.ts); none: no cap. */
+  listing?: ListingAllowance;
 }
 
 export interface BudgetState {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { ListingAllowance } from '../../api/listing-allowance';
 import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
 import { caseFolder } from '../../project/case-folder';
 import { checkPortableName, RootedFolder } from '../../rooted-path';
@@ -27,6 +28,8 @@ export interface PullClient {
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
   listChildren(parentId: number, opts?: CallOptions & { onPage?: () => void }): Promise<{ items: StorageItem[]; calls: number }>;
+  /** A cap on the listing calls of one pull, derived from the budget (none: listings are capped per folder only). */
+  listingAllowance?(): ListingAllowance;
   /**
    * Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it.
    * `expectedSize` (the listed size) bounds the download and its deadline.
@@ -166,7 +169,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const appDir = opts.appDirName ?? '.cloudhpc-sync';
   let apiCalls = 0;
   // every request the service answered for this pull (retries and repeated link asks included)
-  const call: CallOptions = { priority: settings.priority, signal, onCall: () => { apiCalls++; } };
+  // the listing calls of the whole pull are capped by the budget (a storage that invents folders or pages)
+  const call: CallOptions = { priority: settings.priority, signal, onCall: () => { apiCalls++; }, listing: client.listingAllowance?.() };
 
   const local = await localTopLevel(projectDir, appDir);
   const cached = readJson<{ folder: string; id: number }>(index.getMeta(FOLDER_KEY));
@@ -219,7 +223,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const prefix = storageFolder === '' ? '' : `${storageFolder}/`;
   const items: StorageItem[] = [];
   if (opts.listed) {
-    items.push(...opts.listed.items);
+    for (const it of opts.listed.items) items.push(it);
   } else if (plan.strategy === 'by-name') {
     for (const name of plan.names) {
       try {
@@ -261,18 +265,24 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         if (fresh !== null && fresh !== id) top = await listAll(fresh);
       }
     }
-    items.push(...top);
+    // Iterative, one item at a time: a listing may be huge (never spread into push, never recursion).
+    const dirs: StorageItem[] = [];
+    const take = (level: StorageItem[]) => {
+      for (const it of level) {
+        items.push(it);
+        if (it.type === 'dir') dirs.push(it);
+      }
+    };
+    take(top);
     if (settings.pullEverything) {
-      const dirs = top.filter((i) => i.type === 'dir');
-      // A folder is listed once, whatever the replies say (a reply naming a folder inside itself cannot loop us).
+      // A folder is listed once, whatever the replies say (a reply naming a folder inside itself cannot
+      // loop us); the pull's listing allowance ends a tree that keeps growing (see api/listing-allowance.ts).
       const listed = new Set<number>(id !== null ? [id] : []);
-      while (dirs.length) {
-        const d = dirs.shift()!;
+      for (let next = 0; next < dirs.length; next++) {
+        const d = dirs[next]!;
         if (!d.name.startsWith(prefix) || listed.has(d.id)) continue;
         listed.add(d.id);
-        const sub = await listAll(d.id);
-        items.push(...sub);
-        dirs.push(...sub.filter((i) => i.type === 'dir'));
+        take(await listAll(d.id));
       }
     }
   }
