@@ -4,6 +4,7 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
+import { appFoldersIn } from '../project/case-folder';
 import type { Project } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
 import { type PushCloud, errorKind, errorText, isOffline } from './cloud-port';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   cloud: PushCloud;
   /** Folder for the project's own temp files (snapshot archives), outside the case folder. */
   stateDir: string;
+  /** The app's data folder: ignored (with stateDir) when the case holds it. */
+  appHome?: string;
   pull?: PullRunner;
   /** API calls left this hour (Infinity when unknown). */
   budgetLeft?: () => number;
@@ -131,6 +134,8 @@ export class ProjectEngine {
   private globalPaused = false;
   private closed = false;
   private tempsSwept = false;
+  /** The app's own folders inside this case (a case at the home folder holds the app's data). */
+  private readonly appDirs: string[];
   private st: ProjectStatus;
 
   constructor(opts: EngineOptions) {
@@ -139,7 +144,8 @@ export class ProjectEngine {
     this.index = opts.index;
     this.cloud = opts.cloud;
     this.now = opts.now ?? Date.now;
-    this.rules = this.loadRules() ?? new IgnoreRules();
+    this.appDirs = appFoldersIn(opts.project.localDir, [opts.appHome, opts.stateDir]);
+    this.rules = this.loadRules() ?? new IgnoreRules([], this.appDirs);
     const a = this.index.getMeta('engine.lastPushAt');
     const b = this.index.getMeta('engine.lastPullAt');
     this.st = {
@@ -279,7 +285,7 @@ export class ProjectEngine {
   /** The ignore rules now, or null when .cloudhpcignore cannot be used (the next scan fails with why). */
   private loadRules(): IgnoreRules | null {
     try {
-      return IgnoreRules.load(this.project.localDir);
+      return IgnoreRules.load(this.project.localDir, this.appDirs);
     } catch {
       return null;
     }
@@ -357,7 +363,7 @@ export class ProjectEngine {
   /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
   private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; leftOut: LeftOut[]; records: Map<string, PathRecord> }> {
     const root = this.project.localDir;
-    this.rules = IgnoreRules.load(root);
+    this.rules = IgnoreRules.load(root, this.appDirs);
     const scan = await scanTree(root, this.rules, signal);
     const cached = this.recordsCache;
     this.recordsCache = null; // the map is updated in place below; re-cached only when that completes

@@ -101,15 +101,24 @@ export class IgnoreRules {
   private readonly matcher: Ignore | null;
   readonly userPatterns: readonly string[];
 
-  constructor(userPatterns: readonly string[] = []) {
+  /** Folders of the app inside the case ('/'-separated, relative): never synced, whatever the patterns say. */
+  readonly appDirs: readonly string[];
+
+  constructor(userPatterns: readonly string[] = [], appDirs: readonly string[] = []) {
     this.userPatterns = userPatterns;
+    this.appDirs = appDirs;
     const real = userPatterns.filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
     this.matcher = real.length > 0 ? ignore().add([...userPatterns]) : null;
   }
 
   /** Reads <root>/.cloudhpcignore when present. Throws IgnoreFileError when it cannot be used (see readIgnoreFile). */
-  static load(root: string): IgnoreRules {
-    return new IgnoreRules(readIgnoreFile(root).split(/\r?\n/));
+  static load(root: string, appDirs: readonly string[] = []): IgnoreRules {
+    return new IgnoreRules(readIgnoreFile(root).split(/\r?\n/), appDirs);
+  }
+
+  private inAppDir(rel: string): boolean {
+    for (const d of this.appDirs) if (rel === d || rel.startsWith(`${d}/`)) return true;
+    return false;
   }
 
   /**
@@ -118,6 +127,7 @@ export class IgnoreRules {
    */
   ignoresEntry(rel: string, name: string, isDir: boolean): boolean {
     if (defaultIgnoresName(name, rel === name, isDir)) return true;
+    if (this.appDirs.length > 0 && this.inAppDir(rel)) return true;
     return this.matcher !== null && this.matcher.ignores(isDir ? `${rel}/` : rel);
   }
 
@@ -125,6 +135,7 @@ export class IgnoreRules {
   ignores(rel: string, isDir = false): boolean {
     if (rel === '' || rel === '.') return false;
     if (defaultIgnores(rel, isDir)) return true;
+    if (this.appDirs.length > 0 && this.inAppDir(rel)) return true;
     return this.matcher !== null && this.matcher.ignores(isDir ? `${rel}/` : rel);
   }
 }

@@ -108,6 +108,7 @@ export class SyncService {
       index,
       cloud: this.opts.cloud,
       stateDir: this.opts.registry.projectDir(projectId),
+      appHome: this.opts.registry.home,
       pull: this.pullRunner(),
       budgetLeft: this.opts.budgetLeft,
       log: this.opts.log,
