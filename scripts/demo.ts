@@ -15,6 +15,7 @@ import { writeFdsSample, writeOpenFoamSample } from '../emulator/samples';
 import { AppCore } from '../src-main/node/app/app-core';
 import { startHeadlessServer } from '../src-main/node/headless/server';
 import { readSandboxFacts, sandboxHelperPath, sandboxVerdict } from '../src-main/node/shell-policy/sandbox';
+import { stopWithParent } from '../bin/launch.js';
 import { ensureElectronSqlite } from './electron-native';
 
 const KEY = 'demo-api-key-0123456789';
@@ -64,6 +65,7 @@ function build(): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' }, headless: { type: 'boolean' }, 'time-scale': { type: 'string' } }, strict: true });
+  stopWithParent(); // `npm run demo` stopped with SIGTERM: npm's shell ends, and so does the demo
   const port = values.port ? Number(values.port) : 0;
   const timeScale = values['time-scale'] ? Number(values['time-scale']) : 10;
 
@@ -94,6 +96,10 @@ async function main(): Promise<void> {
     console.log('Starting the desktop app (Electron)…');
     // As `npm start` does: the project root as the app (package.json main), so build/ icons resolve.
     const child = spawn(electron.binary, [root, ...electron.args], { env, stdio: 'inherit' });
+    // SIGTERM (or Ctrl-C) stops the app too, then the demo: no Electron left behind
+    const pass = (sig: NodeJS.Signals) => () => { child.kill(sig); };
+    process.once('SIGINT', pass('SIGINT'));
+    process.once('SIGTERM', pass('SIGTERM'));
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
   } else {
     if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build();
