@@ -89,4 +89,20 @@ describe('a pull that fails says so, with the real cause', () => {
     expect(endless.sent).toBeLessThan(64 * 1024 * 1024);
     expect(readdirSync(dir).sort()).toEqual(['.cloudhpc-sync', 'room.fds']);
   }, 60_000);
+
+  it('the storage browser too: get of a file whose body never ends stops at its listed size; exit 6 with code too-large', async () => {
+    await emu.seedFile(KEY, 'browsed/results.csv', 'a,b\n1,2\n');
+    await emu.clock.advance(2);
+    // the storage root was listed by the pulls above: the service's listing cache is dropped, as a refresh does
+    expect((await fetch(`${emu.url}/user/delete-cache`, { method: 'DELETE', headers: { 'X-API-key': KEY } })).status).toBe(200);
+    const dest = join(root, 'got');
+    const before = endless.sent;
+    const r = await cliHere(['get', 'browsed/results.csv', dest, '--json'], env(`${rewriter.origin}${new URL(emu.url).pathname}`));
+    expect(r.code, r.stderr).toBe(EXIT.INCOMPLETE);
+    const out = JSON.parse(r.stdout) as PullJson;
+    expect(out.complete).toBe(false);
+    expect(out.failed.map((f) => [f.name, f.code])).toEqual([['results.csv', 'too-large']]);
+    expect(endless.sent - before).toBeLessThan(64 * 1024 * 1024);
+    expect(readdirSync(dest).filter((n) => n === 'results.csv')).toEqual([]);
+  }, 60_000);
 });
