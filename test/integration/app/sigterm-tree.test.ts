@@ -122,7 +122,7 @@ describe.skipIf(!linux)('SIGTERM stops the whole process tree', () => {
   it.skipIf(!built)('cloudhpc-sync serve', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sigterm-serve-'));
     temps.push(home);
-    const env = { ...process.env, CLOUDHPC_SYNC_HOME: home, CLOUDHPC_API_URL: 'http://127.0.0.1:9/api/v2' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CLOUDHPC_SYNC_HOME: home, CLOUDHPC_API_URL: 'http://127.0.0.1:9/api/v2' };
     delete env.CLOUDHPC_API_KEY;
     const child = await start(process.execPath, [join(root, 'bin', 'cloudhpc-sync.js'), 'serve', '--port', '0'], /\?token=/, env);
     const pids = tree(child.pid!);
