@@ -6,7 +6,7 @@
 // MIN_LISTING_CALLS), or DEFAULT_MAX_PAGES calls when the limit is unknown or there is none.
 import { CloudHpcError } from './errors';
 import { DEFAULT_MAX_PAGES } from './paging';
-import type { BudgetState } from './types';
+import type { BudgetState, ListingBudget } from './types';
 
 /** Never fewer than this many listing calls per operation (a small key still lists a normal case). */
 export const MIN_LISTING_CALLS = 10;
@@ -16,7 +16,7 @@ export function listingCap(b: Pick<BudgetState, 'known' | 'hourlyLimit'>): numbe
   return b.known && b.hourlyLimit > 0 ? Math.max(MIN_LISTING_CALLS, Math.floor(b.hourlyLimit / 4)) : DEFAULT_MAX_PAGES;
 }
 
-export class ListingAllowance {
+export class ListingAllowance implements ListingBudget {
   private used = 0;
 
   /** `budget` is read at each page: the limit becomes known with the first reply. */

@@ -1,7 +1,6 @@
 // The API client's public surface: what the sync engine, simulations and UI may rely on.
 // The implementation (client.ts, budget.ts, transfer.ts, errors.ts) lives beside this file.
 // Everything here is plain Node: no electron import.
-import type { ListingAllowance } from './listing-allowance';
 
 /** Simulation status codes of cloudHPC (reference: "Simulation status codes"). */
 export const SimStatus = {
@@ -80,7 +79,12 @@ export interface CallOptions {
    */
   onCall?: () => void;
   /** The listing calls the whole operation may still make (see listing-allowance.ts); none: no cap. */
-  listing?: ListingAllowance;
+  listing?: ListingBudget;
+}
+
+/** The listing calls of one operation (ListingAllowance): `spend` before each page throws once they are used up. */
+export interface ListingBudget {
+  spend(endpoint: string, what: string): void;
 }
 
 export interface BudgetState {

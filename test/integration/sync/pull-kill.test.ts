@@ -44,11 +44,21 @@ describe('kill -9 during a pull', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  const caseFiles = async (project: string): Promise<string[]> =>
-    (await readdir(project, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(project, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-      .filter((p) => !p.startsWith('.cloudhpc-sync/'));
+  // The case's files, the app's own folder left out (never walked: a pull removes its temp folders
+  // there, also those of a killed pull, while this looks).
+  const caseFiles = async (project: string): Promise<string[]> => {
+    const out: string[] = [];
+    for (const top of await readdir(project, { withFileTypes: true })) {
+      if (top.name === '.cloudhpc-sync') continue;
+      if (top.isFile()) out.push(top.name);
+      else if (top.isDirectory()) {
+        for (const e of await readdir(path.join(project, top.name), { recursive: true, withFileTypes: true })) {
+          if (e.isFile()) out.push(path.relative(project, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+        }
+      }
+    }
+    return out;
+  };
 
   it('leaves no torn file at 12 kill points and the next pull completes exactly', async () => {
     const project = path.join(root, 'case');
