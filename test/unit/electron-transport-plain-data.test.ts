@@ -33,6 +33,9 @@ const SAMPLES: { [K in RequestName]: ParamsOf<K> } = {
   syncSimulation: { id: 10030 }, watchSimulation: { id: null }, getLog: { id: 10030, fromOffset: 2048 },
   setSettings: { settings: { pollingShare: 0.33, notifications: { simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true }, closeToTray: false } },
   windowVisibility: { visible: false },
+  resolveDeletes: { projectId: 'p1', decision: 'restore' },
+  applyFix: { projectId: 'p1', fix: { kind: 'add-to-ignore', lines: ['*.out', 'processor*/'] } },
+  launchContext: { projectId: 'p1' },
 };
 
 let dir: string;

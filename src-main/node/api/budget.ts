@@ -154,6 +154,12 @@ export class CallBudget {
     this.changed();
   }
 
+  /** A call that provably never reached the service (connection refused, no route, DNS): not counted. */
+  release(ticket: CallTicket): void {
+    this.inflight.delete(ticket.seq);
+    this.changed();
+  }
+
   /**
    * The service's counter only grows within a window, and replies may arrive in any order: a value
    * lower than the known one by no more than the overlapping calls is an older reply (kept the

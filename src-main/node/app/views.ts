@@ -31,7 +31,7 @@ export function budgetView(s: BudgetState): BudgetView {
 export function reportView(r: PreflightReport): UiReport {
   return {
     solverFamily: FAMILY_LABEL[r.family] ?? r.family,
-    findings: r.findings.map((f) => ({ severity: f.severity, code: f.id, message: f.message, fix: f.fix, ...(f.path ? { path: f.path } : {}) })),
+    findings: r.findings.map((f) => ({ severity: f.severity, code: f.id, message: f.message, fix: f.fix, ...(f.path ? { path: f.path } : {}), ...(f.action ? { action: f.action } : {}) })),
     blocking: r.blocking,
     needsConfirmation: r.needsConfirmation,
   };
@@ -45,6 +45,8 @@ export function launchOptionsView(o: SimulationOptions): LaunchOptionsView {
     instanceHelp: { regular: INSTANCE_KINDS.regular, spot: INSTANCE_KINDS.spot },
     fetchedAt: new Date(o.fetchedAt).toISOString(),
     cached: o.cached,
+    stale: o.stale ?? false,
+    problem: o.problem ?? null,
   };
 }
 
@@ -100,7 +102,7 @@ function plural(n: number, word: string): string {
 export function traySummary(projects: ProjectView[], sims: SimulationView[], budget: BudgetView, offline: boolean): TraySummary {
   const running = sims.filter((s) => s.active);
   const syncing = projects.filter((p) => p.state === 'pushing' || p.state === 'pulling' || p.state === 'scanning');
-  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0);
+  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0 || p.attentions.some((a) => a.severity === 'error'));
   const conflicts = projects.reduce((n, p) => n + p.conflicts.length, 0);
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];
@@ -108,7 +110,7 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   if (running.length > 0) parts.push(`${plural(running.length, 'simulation')} running`);
   if (syncing.length > 0) parts.push(`syncing ${plural(syncing.length, 'project')}`);
   if (conflicts > 0) parts.push(plural(conflicts, 'conflict'));
-  else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need attention`);
+  else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need${attention.length === 1 ? 's' : ''} attention`);
   if (parts.length === 0) parts.push(projects.length === 0 ? 'No projects yet' : allPaused ? 'Sync paused' : `${plural(projects.length, 'project')} up to date`);
   if (budget.known && budget.hourlyLimit > 0) parts.push(budget.summary);
   const icon = attention.length > 0 || offline ? 'attention' : syncing.length > 0 ? 'syncing' : running.length > 0 ? 'running' : 'idle';

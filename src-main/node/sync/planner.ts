@@ -28,8 +28,8 @@ export interface PlanInput {
   settings: PlanSettings;
   /** API calls left this hour (Infinity when unknown or unlimited). */
   budgetLeft?: number;
-  /** The user confirmed the deletions of this batch (mass-delete guard). */
-  deletionsConfirmed?: boolean;
+  /** The user confirmed the deletions of this batch (mass-delete guard): all, or these paths (then any other deletion asks again). */
+  deletionsConfirmed?: boolean | ReadonlySet<string>;
 }
 
 /** What a push would cost, in the words the UI shows. */
@@ -52,11 +52,25 @@ export interface PushPlan extends PushCost {
   /** singles need our extracted archive out of the way first (view-by-path + delete). */
   deleteArchiveFirst: boolean;
   /** Set when the batch would delete more than the guard allows and the user has not confirmed. */
-  massDelete: { count: number; limit: number } | null;
+  massDelete: MassDelete | null;
+}
+
+/** Which rule of the mass-delete guard holds: over the count, over the share of the case (from 10 deletions), over half of the case. */
+export type MassDeleteRule = 'count' | 'share' | 'half';
+
+/** The deletions the guard holds back until the person confirms them (or restores the files). */
+export interface MassDelete {
+  count: number;
+  limit: number;
+  rule: MassDeleteRule;
+  /** Every path the push would delete (sorted). */
+  paths: string[];
 }
 
 const DELETE_CALLS = 2; // view-by-path + delete
 const MASS_DELETE_RATIO_MIN = 10; // the ratio rule only applies from this many deletions on
+/** Deleting more than half of the case always asks, however small the case (a setting ratio above it raises it; 1 = off). */
+const HALF_OF_CASE = 0.5;
 
 function sumBytes(files: readonly LocalFile[]): number {
   let n = 0;
@@ -105,7 +119,15 @@ export function planPush(input: PlanInput): PushPlan {
   const deleteCount = storageDeletes.length + archiveOnly.length;
   const limit = settings.massDeleteThreshold;
   const overRatio = deleteCount >= MASS_DELETE_RATIO_MIN && deleteCount > settings.massDeleteRatio * pushedCount;
-  const massDelete = !input.deletionsConfirmed && (deleteCount > limit || overRatio) ? { count: deleteCount, limit: deleteCount > limit ? limit : Math.floor(settings.massDeleteRatio * pushedCount) } : null;
+  const half = Math.max(HALF_OF_CASE, settings.massDeleteRatio);
+  const overHalf = deleteCount > 0 && deleteCount > half * pushedCount;
+  const deleted = [...storageDeletes, ...archiveOnly].sort();
+  const c = input.deletionsConfirmed;
+  const confirmed = c === true || (typeof c === 'object' && deleted.every((p) => c.has(p)));
+  const rule: MassDeleteRule | null = deleteCount > limit ? 'count' : overRatio ? 'share' : overHalf ? 'half' : null;
+  const massDelete = !confirmed && rule !== null
+    ? { count: deleteCount, limit: rule === 'count' ? limit : Math.floor((rule === 'share' ? settings.massDeleteRatio : half) * pushedCount), rule, paths: deleted }
+    : null;
 
   const base = { changed, deletes: storageDeletes, massDelete };
 

@@ -8,7 +8,7 @@ const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hour
 function project(over: Partial<ProjectView> = {}): ProjectView {
   return {
     id: 'p1', name: 'case', dir: '/x/case', storageFolder: 'case', state: 'idle', stateText: 'Up to date', paused: false, progress: null,
-    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', ...over,
+    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', attentions: [], massDelete: null, syncedAt: null, ...over,
   };
 }
 
@@ -37,7 +37,8 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
     const conflict = { id: 'c', path: 'a', cloudCopyPath: 'a (cloudHPC 2026-01-01 000000)', code: 'local-differs' as const, reason: 'r', detectedAt: '' };
     expect(traySummary([project({ conflicts: [conflict], state: 'pushing' })], [sim()], budget, false)).toMatchObject({ icon: 'attention' });
     expect(traySummary([project({ conflicts: [conflict] })], [], budget, false).line).toMatch(/1 conflict/);
-    expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project need attention/);
+    expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project needs attention/);
+    expect(traySummary([project({ state: 'error' }), project({ id: 'p2', state: 'error' })], [], budget, false).line).toMatch(/2 projects need attention/);
     expect(traySummary([project()], [], budget, true)).toMatchObject({ icon: 'attention', line: expect.stringMatching(/^Offline/) });
     expect(traySummary([project({ state: 'pushing' })], [], budget, false)).toMatchObject({ icon: 'syncing', line: expect.stringMatching(/syncing 1 project/) });
   });

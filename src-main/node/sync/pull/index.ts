@@ -6,3 +6,7 @@ export type { ConflictCode, PullConflict, PullResult, RefusalCode, Refused } fro
 export { pullText } from './messages';
 export { planPull, isDefaultResult, isResultArchive, isSkipped, familyOfScript } from './selection';
 export type { PullPlan, Strategy, SolverFamily } from './selection';
+// What a restore of deleted inputs reuses (sync/restore.ts): placing and extracting exactly as a pull does.
+export { extractArchive } from './extract';
+export { placeFile, type PlaceOutcome } from './place';
+export { PendingRecords } from './records';
