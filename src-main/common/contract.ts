@@ -101,7 +101,7 @@ export interface ConflictView {
   id: string;
   /** Relative path of the local file. */
   path: string;
-  /** Relative path of the cloud copy written beside it, e.g. "a (cloudHPC 2026-11-26 101500).txt". */
+  /** Relative path of the cloud copy written beside it, e.g. "a.cloudhpc-20261126-101500.txt". */
   cloudCopyPath: string;
   code: ConflictCode;
   /** The reason in words, for a person. */

@@ -10,6 +10,10 @@ export const log: Command = {
   summary: 'Show the output log of a simulation (--follow: as it grows) and what it shows went wrong',
   usage: `cloudhpc-sync log <id> [--follow] [--json]
   --follow   keep reading while the run is active (one API call per read, within the call budget)`,
+  examples: [
+    'cloudhpc-sync log 12345            # the output log with what went wrong, if anything',
+    'cloudhpc-sync log 12345 --follow   # as it grows, within the API budget',
+  ],
   boolFlags: ['follow'],
   async run(args, ctx, signal) {
     const id = simulationId(args, 'log');
