@@ -14,7 +14,12 @@ export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
 export const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 export interface Stack {
+  /** The emulator now (replaced by `emulatorUp`). */
   emu: Emulator;
+  /** Stops the emulator (the service becomes unreachable); with `persist`, its state stays for `emulatorUp`. */
+  emulatorDown(): Promise<void>;
+  /** Starts it again on the same port with the same data (`persist` only). */
+  emulatorUp(): Promise<void>;
   core: AppCore;
   server: HeadlessServer;
   work: string;
@@ -22,12 +27,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(o: { persist?: boolean; key?: string } = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
-  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'] });
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
+  const emuOpts = { keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], ...(o.persist ? { dataDir: join(work, 'emulator') } : {}) };
+  let emu: Emulator | null = await startEmulator(emuOpts);
+  const port = emu.port;
   const home = join(work, 'home');
   const cases = join(work, 'cases');
   await mkdir(home, { recursive: true });
@@ -35,7 +42,7 @@ export async function startStack(): Promise<Stack> {
   const core = await AppCore.create({
     transport: 'headless',
     home,
-    env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home },
+    env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home, ...(o.key ? { CLOUDHPC_API_KEY: o.key } : {}) },
     useKeychain: false,
     cliKeyFile: join(work, 'no-cli-key'),
     tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [10 * 60_000] },
@@ -43,14 +50,23 @@ export async function startStack(): Promise<Stack> {
   await core.start();
   const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });
   return {
-    emu, core, server, work, cases,
+    get emu() { return emu as Emulator; },
+    core, server, work, cases,
+    async emulatorDown() {
+      await emu?.stop();
+      emu = null;
+    },
+    async emulatorUp() {
+      if (!o.persist) throw new Error('emulatorUp needs startStack({ persist: true })');
+      emu = await startEmulator({ ...emuOpts, port });
+    },
     async stop() {
       const t0 = Date.now();
       await server.close();
       const t1 = Date.now();
       await core.stop();
       const t2 = Date.now();
-      await emu.stop();
+      await emu?.stop();
       if (process.env.E2E_TIMING) console.log(`stop: server ${t1 - t0} ms, core ${t2 - t1} ms, emulator ${Date.now() - t2} ms`);
       await rm(work, { recursive: true, force: true });
     },

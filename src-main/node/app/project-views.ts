@@ -19,8 +19,8 @@ export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflic
   const lastError = s.attention
     ? { message: s.attention.message, at: new Date().toISOString() }
     : s.lastError ? { message: `${s.lastError.message} ${s.lastError.action}`.trim(), at: new Date(s.lastError.at).toISOString() } : null;
-  let stateText = s.detail || (s.paused ? 'Paused' : 'Up to date');
-  if (conflicts.length > 0 && state === 'idle') stateText = `${stateText} · ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}`;
+  // Conflicts and problems are attentions of their own (with their fixes), not part of the state line.
+  const stateText = s.state === 'attention' ? 'Waiting for your decision on the deletions' : s.detail || (s.paused ? 'Paused' : 'Up to date');
   return {
     id: s.projectId,
     name,

@@ -75,7 +75,7 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     active,
     startedAt,
     endedAt,
-    elapsedSeconds: elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, now),
+    elapsedSeconds: runElapsed(elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, now), active ? run.seenRunningAt : null, now),
     cpuHours: s.cpuHours,
     cost: s.cost,
     completedWithErrors: run.outcome === 'completed with errors',
@@ -86,6 +86,16 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     pending: run.pending,
     watched: watched === s.id,
   };
+}
+
+/**
+ * The service's dates carry no time zone (and a test or demo service may run its own clock): while a
+ * run is active and its dates give nothing sensible (none, or a start "in the future"), the time since
+ * this app first saw it running is shown instead, so Running and Stopping never read "0 s".
+ */
+export function runElapsed(fromDates: number | null, seenRunningAt: number | null, now: number): number | null {
+  if (seenRunningAt === null || (fromDates !== null && fromDates > 0)) return fromDates;
+  return Math.max(0, Math.round((now - seenRunningAt) / 1000));
 }
 
 export function elapsedSeconds(startedAt: string | null, endedAt: string | null, now: number): number | null {

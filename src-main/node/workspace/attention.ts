@@ -9,7 +9,11 @@ import type { ProjectStatus } from '../sync/status';
 const iso = (t: number | null | undefined): string | null => (t === null || t === undefined ? null : new Date(t).toISOString());
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The deletions the guard holds, for the review dialog; `restoreCalls` is priced by the caller (it reads the index). */
+/**
+ * The deletions the guard holds, for the review dialog. "Delete from the cloud" costs what the held push
+ * costs (the planner priced it: files only in our not-yet-extracted archive cost nothing more than the
+ * new archive); `restoreCalls` is priced by the caller (it reads the index).
+ */
 export function massDeleteView(s: ProjectStatus, restoreCalls: number): MassDeleteView | null {
   const a = s.attention;
   if (!a || a.kind !== 'mass-delete') return null;
@@ -19,8 +23,7 @@ export function massDeleteView(s: ProjectStatus, restoreCalls: number): MassDele
     rule: a.rule,
     paths: a.paths.slice(0, MASS_DELETE_LISTED),
     more: Math.max(0, a.paths.length - MASS_DELETE_LISTED),
-    // view-by-path + delete per file, and the cache refresh (a file only in our archive costs nothing extra)
-    deleteCalls: a.count * 2 + 1,
+    deleteCalls: s.nextPush?.apiCalls ?? a.count * 2 + 1,
     restoreCalls,
   };
 }

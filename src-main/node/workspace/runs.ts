@@ -93,6 +93,8 @@ export class Runs {
   private readonly waiters = new Map<number, ((w: RunWaited) => void)[]>();
   /** The status each run was last reported with (a run is first reported once, whoever saw it first). */
   private readonly reported = new Map<number, number>();
+  /** When each run was first seen RUNNING here (local clock): an elapsed time that needs no service clock. */
+  private readonly seenRunning = new Map<number, number>();
   private readonly readers = new Set<LogReader>();
   private recCache: { at: number; list: SimulationRecord[] } | null = null;
   private readonly unsubs: (() => void)[] = [];
@@ -177,7 +179,8 @@ export class Runs {
     const e = this.ended.get(s.id);
     const rec = e ? undefined : this.record(s.id);
     const outcome = e?.outcome ?? (isOutcome(rec?.outcome) ? rec.outcome : null);
-    return { simulation: s, projectId: this.projectOf(s), outcome, cause: e?.cause ?? null, pending: this.pending.get(s.id) ?? null };
+    if (s.status === SimStatus.RUNNING && !this.seenRunning.has(s.id)) this.seenRunning.set(s.id, Date.now());
+    return { simulation: s, projectId: this.projectOf(s), outcome, cause: e?.cause ?? null, pending: this.pending.get(s.id) ?? null, seenRunningAt: this.seenRunning.get(s.id) ?? null };
   }
 
   /** A launched run the service has not listed yet, from its record. */

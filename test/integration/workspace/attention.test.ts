@@ -63,7 +63,7 @@ describe('the mass-delete guard, resolved where it is shown', () => {
     // typed: the attention with its fix, and the list of files with what each answer costs
     expect(ws!.attentions(pid)).toEqual([expect.objectContaining({ code: 'mass-delete', severity: 'error', fixes: [{ kind: 'review-deletes' }] })]);
     const m = ws!.massDelete(pid)!;
-    expect(m).toMatchObject({ count: 30, rule: 'share', more: 0, restoreCalls: 2 });
+    expect(m).toMatchObject({ count: 30, rule: 'share', more: 0, restoreCalls: 2, deleteCalls: (await ws!.previewPush(pid)).apiCalls });
     expect(m.paths).toEqual(Object.keys(probes).sort());
 
     const before = emu!.calls(KEY).total;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
-import { budgetView, elapsedSeconds, traySummary } from '../../../src-main/node/app/views';
+import { budgetView, elapsedSeconds, runElapsed, traySummary } from '../../../src-main/node/app/views';
 import { serviceDateIso } from '../../../src-main/node/simulation/run-summary';
 
 const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
@@ -45,6 +45,17 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
 
   it('knows when all syncing is paused', () => {
     expect(traySummary([project({ paused: true, state: 'paused' })], [], budget, false)).toMatchObject({ allPaused: true, line: expect.stringMatching(/^Sync paused/) });
+  });
+});
+
+describe('elapsed time of an active run', () => {
+  it('the dates when they make sense; else the time since this app saw it running (never a stuck "0 s")', () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+    expect(runElapsed(200, now - 50_000, now)).toBe(200);
+    expect(runElapsed(0, now - 50_000, now)).toBe(50); // a start "in the future" (another clock) clamps to 0
+    expect(runElapsed(null, now - 50_000, now)).toBe(50);
+    expect(runElapsed(0, null, now)).toBe(0);
+    expect(runElapsed(null, null, now)).toBeNull();
   });
 });
 
