@@ -17,6 +17,8 @@ import type { ChildCommand, ChildReply } from './lib/child-protocol';
 let client: CloudHpcClient | null = null;
 let service: SyncService | null = null;
 let script: string | null = null;
+/** The watcher backend the engine reported last ('@parcel/watcher' or 'chokidar, folders only'). */
+let backend = '';
 
 function needClient(): CloudHpcClient {
   if (!client) throw new Error('init first');
@@ -56,6 +58,10 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
           cloud: c,
           budgetLeft: () => c.budget.state().hourlyLeft,
           scriptOf: () => script,
+          log: (_level, message) => {
+            const m = /Watching .* \((.+)\)$/.exec(message);
+            if (m) backend = m[1] as string;
+          },
         });
       }
       return { ok: true };
@@ -95,6 +101,26 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
       const r = await svc.syncNow(cmd.projectId);
       return { ok: true, ms: performance.now() - t0, strategy: r.plan.strategy, plannedCalls: r.plan.apiCalls, uploaded: r.outcome?.uploaded.length ?? 0, detail: svc.status(cmd.projectId).detail };
     }
+    case 'ensure-pushed': {
+      // A first push as the user's "push" does it: waits for changing files to settle, resolves when pushed.
+      // ensurePushed resolves with its last (clean) cycle: what was pushed is read from the states on the way.
+      const svc = needService();
+      let pushing = '';
+      let strategy = 'none';
+      const off = svc.on('state', (s) => {
+        if (s.state !== 'pushing' || pushing) return;
+        pushing = s.detail;
+        strategy = s.nextPush?.strategy ?? 'unknown';
+      });
+      const t0 = performance.now();
+      try {
+        await svc.ensurePushed(cmd.projectId, { timeoutMs: cmd.timeoutMs });
+      } finally {
+        off();
+      }
+      const beside = Number(/and (\d+) large files? beside/.exec(pushing)?.[1] ?? (strategy === 'singles' ? /Pushing (\d+) file/.exec(pushing)?.[1] ?? 0 : 0));
+      return { ok: true, ms: performance.now() - t0, strategy, beside, detail: pushing };
+    }
     case 'watch-until-idle': {
       // A (re)start: watch, then wait for the first cycle to end in 'idle' after its scan.
       const svc = needService();
@@ -106,7 +132,7 @@ async function handle(cmd: ChildCommand): Promise<ChildReply> {
       const readyMs = performance.now() - t0;
       const s = await idle;
       off();
-      return { ok: true, ms: performance.now() - t0, readyMs, detail: s.detail, watch: s.watch };
+      return { ok: true, ms: performance.now() - t0, readyMs, detail: s.detail, watch: s.watch, backend };
     }
     case 'edit': {
       // The user's write, then the engine's "pushed" (the cycle that pushed it ends in idle/'Pushed').

@@ -75,7 +75,7 @@ function table(rows: Row[], m: Record<string, string | number>, quick: boolean, 
   lines.push('');
   lines.push('| benchmark | engine | baseline | ratio | API calls | goal | met? |');
   lines.push('|---|---|---|---|---|---|---|');
-  for (const r of rows) lines.push(`| ${cell(r.benchmark)} | ${cell(r.engine)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${cell(r.calls)} | ${cell(r.goal)} | ${r.met === 'yes' ? 'yes' : r.met === 'no' ? '**no**' : 'n/a'} |`);
+  for (const r of rows) lines.push(`| ${cell(r.benchmark)} | ${cell(r.engine)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${cell(r.calls)} | ${cell(r.goal)} | ${r.met === 'yes' ? 'yes' : r.met === 'no' ? '**no**' : r.met === 'invalid' ? '**invalid**' : 'n/a'} |`);
   const notes = rows.filter((r) => r.notes.length > 0);
   if (notes.length > 0) {
     lines.push('');

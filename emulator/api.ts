@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Core, KeyState } from './core';
 import { ApiError, MAX_JSON_BODY, TECHNICAL_PROBLEM, UNAUTHORIZED, parseJson, readBody, sendJson } from './http';
+import { fullForm, publicItem, shortForm } from './projections';
 import { signUrl } from './signing';
 import { SimulationError, type SimState } from './simulations';
-import { SORT_FIELDS, sortItems, type StorageItem, type StorageSortField } from './storage';
-import type { SimulationRecord } from './index';
+import { SORT_FIELDS, sortItems, type StorageSortField } from './storage';
 import { PathError, normaliseStoragePath } from './util';
 
 export const API_BASE = '/api/v2';
@@ -45,7 +45,8 @@ const AddBody = z.strictObject({
   script: z.string(),
   folder: z.string(),
   mesh: z.string().optional(),
-  nopre: intLike('nopre').optional(),
+  // "" is what the provider's bash client sends in interactive mode (checked below, by profile)
+  nopre: z.union([z.literal(''), intLike('nopre')]).optional(),
 });
 const StopBody = z.strictObject({ signal: z.enum(['SIGTSTP', 'SIGINT']) });
 const UploadBody = z.strictObject({ dirname: z.string(), filename: z.string(), contentType: z.string() });
@@ -92,8 +93,19 @@ function direction(raw: string | undefined): 'asc' | 'desc' {
   return raw;
 }
 
-function slice<T>(items: T[], pageNo: number, size: number): T[] {
-  return items.slice((pageNo - 1) * size, pageNo * size);
+/**
+ * One page of a listing. Past the last page the 'evidence' profile answers page 1 again (as the
+ * framework matching the service does); 'classic' answers an empty page.
+ */
+function pageOf<T>(c: Ctx, items: T[], pageNo: number): T[] {
+  const size = c.core.opts.pageSize;
+  const from = (pageNo - 1) * size;
+  if (from >= items.length && c.core.opts.profile === 'evidence') return items.slice(0, size);
+  return items.slice(from, from + size);
+}
+
+function patchOf(c: Ctx, id: number): Record<string, unknown> | undefined {
+  return c.core.faults.simulationPatch(id);
 }
 
 function numericId(raw: string | undefined): number {
@@ -112,20 +124,6 @@ function ownItemPath(c: Ctx, raw: string | undefined): string {
   const p = c.k.storage.pathOfId(numericId(raw));
   if (p === undefined) throw new ApiError(403, TECHNICAL_PROBLEM);
   return p;
-}
-
-// ---- projections ------------------------------------------------------------------------------
-export function shortForm(r: SimulationRecord): Omit<SimulationRecord, 'output'> {
-  const { output: _output, ...rest } = r;
-  return { ...rest, images: [...r.images] };
-}
-
-export function fullForm(r: SimulationRecord): SimulationRecord {
-  return { ...r, images: [...r.images] };
-}
-
-function publicItem(it: StorageItem): StorageItem {
-  return { ...it };
 }
 
 // ---- signed URLs ------------------------------------------------------------------------------
@@ -152,7 +150,8 @@ const routes: Route[] = [
       if (!o.rams.includes(b.ram)) throw new ApiError(400, `ram "${b.ram}" is not available; choose one of ${o.rams.join(', ')}.`);
       if (!o.scripts.includes(b.script)) throw new ApiError(400, `script "${b.script}" is not available; see /simulation/view-scripts.`);
       const nopre = b.nopre ?? 0;
-      if (nopre !== 0 && nopre !== 1) throw new ApiError(400, 'nopre must be 0 (SPOT) or 1 (REGULAR).');
+      if (nopre === '' && o.profile !== 'evidence') throw new ApiError(400, 'Invalid request body: nopre: nopre must be an integer (number or string), got "".');
+      if (nopre !== '' && nopre !== 0 && nopre !== 1) throw new ApiError(400, 'nopre must be 0 (SPOT) or 1 (REGULAR).');
       const folder = storagePath(b.folder, 'folder');
       if (folder === '') throw new ApiError(400, 'folder is required: the storage folder of the case.');
       if ((await c.k.storage.kindOf(folder)) !== 'dir') throw new ApiError(400, `FOLDER ${folder} not detected in the storage.`);
@@ -200,11 +199,27 @@ const routes: Route[] = [
         const cmp = va < vb ? -1 : va > vb ? 1 : a.id - b.id;
         return dir === 'asc' ? cmp : -cmp;
       });
-      return slice(sims, p, c.core.opts.pageSize).map(shortForm);
+      return pageOf(c, sims, p).map((r) => shortForm(r, patchOf(c, r.id)));
     },
   },
-  { method: 'GET', pattern: /^\/simulation\/view-short\/([^/]+)$/, name: 'GET /simulation/view-short/{id}', handle: async (c) => shortForm(ownSim(c, c.params[0]).record) },
-  { method: 'GET', pattern: /^\/simulation\/view\/([^/]+)$/, name: 'GET /simulation/view/{id}', handle: async (c) => fullForm(ownSim(c, c.params[0]).record) },
+  {
+    method: 'GET',
+    pattern: /^\/simulation\/view-short\/([^/]+)$/,
+    name: 'GET /simulation/view-short/{id}',
+    handle: async (c) => {
+      const r = ownSim(c, c.params[0]).record;
+      return shortForm(r, patchOf(c, r.id));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/simulation\/view\/([^/]+)$/,
+    name: 'GET /simulation/view/{id}',
+    handle: async (c) => {
+      const r = ownSim(c, c.params[0]).record;
+      return fullForm(r, patchOf(c, r.id));
+    },
+  },
   {
     method: 'POST',
     pattern: /^\/storage\/upload-url$/,
@@ -262,6 +277,7 @@ const routes: Route[] = [
       c.k.viewUrlCalls++;
       c.core.changed();
       if (c.k.viewUrlCalls <= c.core.opts.emptyMediaLinkCalls) return { mediaLink: '' };
+      if (c.k.storage.isFresh(p, c.core.opts.mediaLinkDelaySeconds * 1000)) return { mediaLink: '' };
       return { mediaLink: issueUrl(c, 'GET', p, '') };
     },
   },
@@ -278,7 +294,7 @@ const routes: Route[] = [
       const id = numericId(idRaw);
       const parent = snap.items.find((it) => it.id === id);
       if (!parent || parent.type !== 'dir') throw new ApiError(403, TECHNICAL_PROBLEM);
-      return slice(sortItems(snap.children.get(parent.name) ?? [], field, dir), p, c.core.opts.pageSize).map(publicItem);
+      return pageOf(c, sortItems(snap.children.get(parent.name) ?? [], field, dir), p).map(publicItem);
     },
   },
   {
@@ -291,7 +307,7 @@ const routes: Route[] = [
       const dir = direction(dirRaw);
       const p = page(pageRaw);
       const snap = await c.k.storage.listing();
-      return slice(sortItems(snap.children.get('') ?? [], field, dir), p, c.core.opts.pageSize).map(publicItem);
+      return pageOf(c, sortItems(snap.children.get('') ?? [], field, dir), p).map(publicItem);
     },
   },
   {
@@ -340,6 +356,11 @@ function apiKeyOf(req: IncomingMessage): string | undefined {
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The matching framework's text: "%1$s rate limit reached (%2$d requests per %3$s)". */
+export function rateLimitText(which: 'hourly' | 'daily', limits: { hourly: number; daily: number }): string {
+  return which === 'hourly' ? `Hourly rate limit reached (${limits.hourly} requests per hour)` : `Daily rate limit reached (${limits.daily} requests per day)`;
+}
+
 /** Handles one request under /api/v2. `sub` is the path after the base, e.g. "/simulation/add". */
 export async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, sub: string): Promise<void> {
   const method = req.method ?? 'GET';
@@ -355,8 +376,14 @@ export async function handleApi(core: Core, req: IncomingMessage, res: ServerRes
   const nowMs = core.clock.nowMs();
   const taken = k.counter.take(nowMs, endpoint);
   core.changed();
+  const evidence = core.opts.profile === 'evidence';
   if (!taken.ok) {
     req.resume();
+    if (evidence) {
+      // the matching framework: 403, its own text, the counters as they are, no Retry-After
+      sendJson(res, 403, { errors: [rateLimitText(taken.which, k.counter.limits)] }, k.counter.headers(nowMs));
+      return;
+    }
     const retry = Math.max(1, Math.ceil(core.clock.realSeconds(taken.retryAfterSimSeconds)));
     sendJson(res, 429, { errors: ['Too many requests: API call limit reached, try again later.'] }, { ...k.counter.headers(nowMs), 'retry-after': String(retry) });
     return;
@@ -374,6 +401,7 @@ export async function handleApi(core: Core, req: IncomingMessage, res: ServerRes
   try {
     if (!match) throw new ApiError(404, `Unknown API endpoint: ${method} ${API_BASE}${sub}`);
     if ('methodMismatch' in match) throw new ApiError(405, `Method ${method} is not allowed on ${API_BASE}${sub}.`);
+    if (k.denied.has(match.route.name)) throw new ApiError(403, UNAUTHORIZED);
     await core.tickUnlessBusy();
     let cached: Promise<unknown> | undefined;
     const ctx: Ctx = {
@@ -397,6 +425,8 @@ export async function handleApi(core: Core, req: IncomingMessage, res: ServerRes
       status = 500;
       body = { errors: [TECHNICAL_PROBLEM] };
     }
+    // the service's framework answers every error of the application with 403 and its text
+    if (evidence) status = 403;
   }
   if (core.faults.dropReply(`${method} ${sub}`)) {
     req.socket.destroy();

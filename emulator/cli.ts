@@ -1,9 +1,9 @@
 // `npm run emulator -- --port <n> --api-key <key> [--time-scale <x>] [--rate-limit <calls per hour>]
-//  [--data <dir>] [--control] [--host <addr>]`: runs the emulator in the foreground.
+//  [--data <dir>] [--control] [--host <addr>] [--profile evidence|classic]`: runs the emulator in the foreground.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
 
-const usage = 'usage: npm run emulator -- --port <n> --api-key <key> [--time-scale <x>] [--rate-limit <calls per hour>] [--daily-limit <calls per day>] [--data <dir>] [--control] [--host <addr>]';
+const usage = 'usage: npm run emulator -- --port <n> --api-key <key> [--time-scale <x>] [--rate-limit <calls per hour>] [--daily-limit <calls per day>] [--data <dir>] [--control] [--host <addr>] [--profile evidence|classic]';
 
 function fail(msg: string): never {
   process.stderr.write(`cloudHPC emulator: ${msg}\n${usage}\n`);
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
         'daily-limit': { type: 'string' },
         data: { type: 'string' },
         control: { type: 'boolean' },
+        profile: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   if (keys.length === 0) fail('--api-key is required');
   const hourlyLimit = num('rate-limit', values['rate-limit'], 500);
   const dailyLimit = num('daily-limit', values['daily-limit'], 0);
+  const profile = values.profile ?? 'evidence';
+  if (profile !== 'evidence' && profile !== 'classic') fail(`--profile must be evidence or classic, got "${profile}"`);
   const emu = await startEmulator({
     port: num('port', values.port, 0),
     host: values.host ?? '127.0.0.1',
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     timeScale: num('time-scale', values['time-scale'], 1),
     dataDir: values.data,
     control: values.control ?? false,
+    profile,
   }).catch((e: Error) => fail(e.message));
   process.stdout.write(`cloudHPC emulator listening on ${emu.url}\n`);
   let stopping = false;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Core } from './core';
 import { ApiError, MAX_JSON_BODY, parseJson, readBody, sendJson } from './http';
-import { fullForm } from './api';
+import { fullForm } from './projections';
 import { PathError, normaliseStoragePath } from './util';
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -20,6 +20,7 @@ const FaultsBody = z.strictObject({
   expireNextUrls: z.number().int().min(0).optional(),
   transferBytesPerSec: z.number().min(0).optional(),
   seed: z.number().int().optional(),
+  simulationPatches: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 const AdvanceBody = z.strictObject({ seconds: z.number().min(0).max(10 * 365 * 86400) });
 const SeedBody = z.strictObject({ path: z.string(), text: z.string().optional(), base64: z.string().optional() });

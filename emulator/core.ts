@@ -3,7 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { EmulatorOptions, SimulationStartEvent } from './index';
+import type { EmulatorOptions, EmulatorProfile, SimulationStartEvent } from './types';
 import { SimClock } from './clock';
 import { Faults } from './faults';
 import { DEFAULT_CPUS, DEFAULT_RAMS, DEFAULT_SCRIPTS } from './options';
@@ -20,6 +20,8 @@ export interface KeyState {
   storage: KeyStorage;
   counter: CallCounter;
   viewUrlCalls: number;
+  /** Route names this key may not use (answered 403 "Unauthorized."). */
+  denied: Set<string>;
 }
 
 interface PersistedKey {
@@ -43,7 +45,9 @@ interface PersistedState {
 export interface ResolvedOptions {
   host: string;
   port: number;
+  profile: EmulatorProfile;
   pageSize: number;
+  mediaLinkDelaySeconds: number;
   urlTtlSeconds: number;
   cacheTtlSeconds: number;
   emptyMediaLinkCalls: number;
@@ -112,10 +116,15 @@ export class Core {
       seen.add(k.key);
     }
     const d = o.durations ?? {};
+    const profile: EmulatorProfile = o.profile ?? 'evidence';
+    if (profile !== 'evidence' && profile !== 'classic') throw new Error(`cloudHPC emulator: unknown profile "${String(profile)}" (evidence or classic)`);
+    const evidence = profile === 'evidence';
     const opts: ResolvedOptions = {
       host: o.host ?? '127.0.0.1',
       port: o.port ?? 0,
-      pageSize: Math.max(1, o.pageSize ?? 20),
+      profile,
+      pageSize: Math.max(1, o.pageSize ?? (evidence ? 100 : 20)),
+      mediaLinkDelaySeconds: Math.max(0, o.mediaLinkDelaySeconds ?? (evidence ? 1 : 0)),
       urlTtlSeconds: o.urlTtlSeconds ?? 900,
       cacheTtlSeconds: o.cacheTtlSeconds ?? 600,
       emptyMediaLinkCalls: o.emptyMediaLinkCalls ?? 0,
@@ -158,16 +167,17 @@ export class Core {
       const storage = new KeyStorage(root, {
         nextId: () => core.nextStorageId++,
         nowMs: () => core.clock.nowMs(),
+        urlNowMs: () => core.clock.urlNowMs(),
         cacheTtlMs: opts.cacheTtlSeconds * 1000,
         changed: () => core.changed(),
       });
-      const counter = new CallCounter({ hourly: k.hourlyLimit ?? 500, daily: k.dailyLimit ?? 0 });
+      const counter = new CallCounter({ hourly: k.hourlyLimit ?? 500, daily: k.dailyLimit ?? 0 }, evidence ? 'sliding' : 'fixed');
       const pk = saved?.keys[keyId];
       if (pk) {
         for (const [p, m] of pk.items) storage.items.set(p, m);
         counter.state = pk.counter;
       }
-      const ks: KeyState = { key: k.key, keyId, userId: userId++, bucket: `cloudhpc-${keyId}`, storage, counter, viewUrlCalls: pk?.viewUrlCalls ?? 0 };
+      const ks: KeyState = { key: k.key, keyId, userId: userId++, bucket: `cloudhpc-${keyId}`, storage, counter, viewUrlCalls: pk?.viewUrlCalls ?? 0, denied: new Set(k.deniedEndpoints ?? []) };
       core.keys.set(k.key, ks);
       core.byKeyId.set(keyId, ks);
       core.byBucket.set(ks.bucket, ks);

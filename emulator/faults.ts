@@ -1,6 +1,6 @@
 // Fault injection: latency, HTTP 500s, replies dropped after processing, transfers cut mid-body,
 // URLs issued already expired, throttled transfers. Shares are drawn from a seeded RNG.
-import type { FaultConfig } from './index';
+import type { FaultConfig } from './types';
 import { seededRandom } from './util';
 
 export class Faults {
@@ -14,7 +14,8 @@ export class Faults {
   }
 
   set(cfg: FaultConfig): void {
-    this.cfg = { ...cfg };
+    this.cfg = { ...cfg, simulationPatches: cfg.simulationPatches ? structuredClone(cfg.simulationPatches) : undefined };
+    if (!this.cfg.simulationPatches) delete this.cfg.simulationPatches;
     this.rng = seededRandom(cfg.seed ?? 1);
     this.expireLeft = Math.max(0, Math.floor(cfg.expireNextUrls ?? 0));
     this.dropFor = [...(cfg.dropReplyFor ?? [])];
@@ -60,6 +61,11 @@ export class Faults {
     if (this.expireLeft <= 0) return false;
     this.expireLeft--;
     return true;
+  }
+
+  /** Fields to replace in the replies about simulation `id` (the simulationPatches fault). */
+  simulationPatch(id: number): Record<string, unknown> | undefined {
+    return this.cfg.simulationPatches?.[String(id)];
   }
 
   get bytesPerSec(): number | undefined {

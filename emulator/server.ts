@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Emulator, EmulatorOptions } from './index';
+import type { Emulator, EmulatorOptions } from './types';
 import { Core } from './core';
 import { API_BASE, handleApi } from './api';
 import { handleTransfer } from './transfers';
@@ -88,6 +88,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url: `${origin}${API_BASE}`,
     origin,
     port,
+    profile: core.opts.profile,
     clock: { now: () => core.clock.now(), advance },
     setFaults: (f) => core.faults.set(f),
     calls: (key) => core.keyFor(key).counter.counts(core.clock.nowMs()),

@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FileDigest, SimulationRecord, SimulationStartEvent } from './index';
+import type { FileDigest, SimulationRecord, SimulationStartEvent } from './types';
 import { SimulationStatus } from './status';
 import { createArchive, extractArchiveSafely } from './archive';
 import { extractZipSafely } from './zip';
@@ -88,7 +88,7 @@ export class SimulationEngine {
     return this.sims.find((s) => s.keyId === keyId && s.record.id === id);
   }
 
-  add(keyId: string, userId: number, input: { cpu: number; ram: string; script: string; folder: string; mesh: string; nopre: number }): SimulationRecord {
+  add(keyId: string, userId: number, input: { cpu: number; ram: string; script: string; folder: string; mesh: string; nopre: number | '' }): SimulationRecord {
     const now = this.host.nowMs();
     const record: SimulationRecord = {
       id: this.nextId++,

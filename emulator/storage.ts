@@ -4,13 +4,16 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { FileDigest } from './index';
+import type { FileDigest } from './types';
 import { formatIsoSeconds, joinStorage, storageBasename, storageDirname } from './util';
 
 export interface ItemMeta {
   id: number;
   /** ISO date (simulated clock) when the item was created. */
   created: string;
+  /** When a file was last written, on the simulated clock and on the signed-URL clock (ms); absent for files found on disk. */
+  writtenSimMs?: number;
+  writtenUrlMs?: number;
 }
 
 export interface StorageItem {
@@ -35,6 +38,8 @@ export class StorageConflictError extends Error {}
 export interface StorageContext {
   nextId(): number;
   nowMs(): number;
+  /** The signed-URL clock (wall time plus explicit advances). */
+  urlNowMs(): number;
   cacheTtlMs: number;
   changed(): void;
 }
@@ -170,12 +175,23 @@ export class KeyStorage {
     if ((await this.kindOf(path)) === 'dir') throw new StorageConflictError(`"${path}" is a folder.`);
     await fsp.rename(tmpFile, this.abs(path));
     const existing = this.items.get(path);
-    if (existing) {
-      existing.created = formatIsoSeconds(new Date(atMs ?? this.ctx.nowMs()));
-      this.ctx.changed();
-      return existing;
-    }
-    return this.ensureMeta(path, atMs);
+    const m = existing ?? this.ensureMeta(path, atMs);
+    m.created = formatIsoSeconds(new Date(atMs ?? this.ctx.nowMs()));
+    m.writtenSimMs = atMs ?? this.ctx.nowMs();
+    m.writtenUrlMs = this.ctx.urlNowMs();
+    this.ctx.changed();
+    return m;
+  }
+
+  /**
+   * A file written less than `ms` ago on both clocks (simulated, and wall time plus advances): the
+   * service has not prepared its download link yet. Results written in the simulated past are not fresh.
+   */
+  isFresh(path: string, ms: number): boolean {
+    if (ms <= 0) return false;
+    const m = this.items.get(path);
+    if (!m || m.writtenSimMs === undefined || m.writtenUrlMs === undefined) return false;
+    return this.ctx.nowMs() - m.writtenSimMs < ms && this.ctx.urlNowMs() - m.writtenUrlMs < ms;
   }
 
   async remove(path: string): Promise<void> {

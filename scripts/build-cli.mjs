@@ -20,7 +20,7 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Native addons (and ws's optional native helpers): required at run time, never bundled. */
-export const NATIVE_EXTERNALS = ['better-sqlite3', 'keytar', 'bufferutil', 'utf-8-validate'];
+export const NATIVE_EXTERNALS = ['better-sqlite3', 'keytar', '@parcel/watcher', 'bufferutil', 'utf-8-validate'];
 
 export const BUNDLES = [
   { name: 'cli', outfile: 'out/cli/cloudhpc-sync.cjs', contents: "import { runCli } from './src-main/cli/main';\nrunCli();\n" },

@@ -31,8 +31,10 @@ export async function benchTree(ctx: Ctx): Promise<Row[]> {
     try {
       await prep.send({ cmd: 'init', url: emu.url, apiKey: API_KEY, home });
       projectId = (await prep.send({ cmd: 'add-project', dir, storageFolder: 'benchtree' })).projectId as string;
-      const r = await prep.send({ cmd: 'sync-now', projectId });
+      const c0 = totalCalls(emu);
+      const r = await prep.send({ cmd: 'ensure-pushed', projectId, timeoutMs: 3_600_000 });
       prepMs = r.ms as number;
+      if (totalCalls(emu) - c0 < 1 || r.strategy === 'none') throw new Error(`the initial push of the tree did nothing (${r.strategy}, ${totalCalls(emu) - c0} calls)`);
       ctx.log(`  initial push of the tree: ${fmtSeconds(prepMs)} (${r.strategy})`);
     } finally {
       await prep.stop();
@@ -62,7 +64,7 @@ export async function benchTree(ctx: Ctx): Promise<Row[]> {
         read.push(child.sample().rchar - before.rchar);
         ms.push(r.ms as number);
         readyMs.push(r.readyMs as number);
-        watchMode = String(r.watch);
+        watchMode = `${r.watch}${r.backend ? `: ${r.backend}` : ''}`;
         // One more cycle while watching: what each periodic full rescan (default every 5 min) costs.
         const a = child.sample();
         const c2 = totalCalls(emu);
@@ -112,25 +114,27 @@ export async function benchTree(ctx: Ctx): Promise<Row[]> {
       notes: [
         `Re-hashed files (index records rewritten; the engine exposes no hash counter): ${hashedMax} of ${records}; bytes read during the restart: ${fmtBytes(Math.max(...read))} (tree: ${fmtBytes(tree.bytes)}).`,
         `Initial push of the tree (preparation): ${fmtSeconds(prepMs)}.`,
-        `"Time to idle" is from watch() to the first idle state: the watcher's initial walk (chokidar), then one scan cycle. The rescan is one syncNow() cycle while watching (no watcher start-up).`,
+        `"Time to idle" is from watch() to the first idle state with the watcher live: the watcher's start (one watch per folder) and the first scan cycle run at the same time. The rescan is one syncNow() cycle while watching (no watcher start-up).`,
         ...(tree.files < 100_000 ? [`--quick: ${tree.files} files, not 100,000 — scaled linearly the time to idle would be about ${fmtSeconds(s.median * scale)}; the time goal is judged on the full run only.`] : []),
       ],
       data: { files: tree.files, bytes: tree.bytes, ms: s, watcherReadyMs: sr, calls, hashed, readBytes: read, records, prepMs },
     });
     if (idle) {
       const cpu60 = idle.cpu * (60 / idle.seconds);
+      // The periodic full rescan (default every 5 min) averaged over its period, included in the goal.
+      const withRescan = cpu60 + rescanCpu.median / 5;
       rows.push({
         id: '5',
         benchmark: `5. Idle ${Math.round(idle.seconds)} s watching the ${tree.files.toLocaleString('en-US')}-file tree`,
-        engine: `RSS ${fmtBytes(idle.rssMax)} (peak since start ${fmtBytes(idle.hwm)}); CPU ${idle.cpu.toFixed(2)} s${idle.seconds < 59 ? ` (×${(60 / idle.seconds).toFixed(1)} = ${cpu60.toFixed(2)} s per 60 s)` : ''}`,
+        engine: `RSS ${fmtBytes(idle.rssMax)} (peak since start ${fmtBytes(idle.hwm)}); CPU ${idle.cpu.toFixed(2)} s${idle.seconds < 59 ? ` (×${(60 / idle.seconds).toFixed(1)} = ${cpu60.toFixed(2)} s per 60 s)` : ''}; with the periodic rescan averaged ${withRescan.toFixed(2)} s per 60 s`,
         baseline: '—',
         ratio: '—',
         calls: `${idle.calls}`,
-        goal: 'RSS < 250 MB; CPU < 1 s per 60 s',
-        met: met(idle.rssMax < IDLE_RSS_GOAL && cpu60 < IDLE_CPU_GOAL_S),
+        goal: 'RSS < 250 MB; CPU < 1 s per 60 s (periodic rescan included, averaged)',
+        met: met(idle.rssMax < IDLE_RSS_GOAL && withRescan < IDLE_CPU_GOAL_S),
         notes: [
           'RSS is the largest VmRSS sampled each second in the window; the peak since start (VmHWM) includes the initial scan.',
-          `Not in the window: the periodic full rescan (default every 5 min) costs ${rescanCpu.median.toFixed(2)} s CPU each (median, see 4b), i.e. about ${(rescanCpu.median / 5).toFixed(2)} s per minute on average.`,
+          `The periodic full rescan (default every 5 min, not in the window) costs ${rescanCpu.median.toFixed(2)} s CPU each (median, see 4b), i.e. ${(rescanCpu.median / 5).toFixed(2)} s per minute on average: with the window, ${withRescan.toFixed(2)} s per minute (what the goal is judged on).`,
           ...(tree.files < 100_000 ? ['--quick: smaller tree; RSS grows with the number of watched files.'] : []),
         ],
         data: { ...idle, cpuPer60s: cpu60, files: tree.files },

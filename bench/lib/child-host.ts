@@ -1,7 +1,8 @@
 // Starts the engine child (bench/engine-child.ts) and talks to it. The child is bundled once per run
 // with esbuild (installed with tsx and vite) into the run's temp folder and started with plain
 // `node`, like the app's bundled main process: no TypeScript loader thread inflates its RSS. Only
-// the native better-sqlite3 stays outside the bundle, imported by absolute path. If esbuild is not
+// the native modules (better-sqlite3, @parcel/watcher) stay outside the bundle, imported by absolute
+// path (bundled, @parcel/watcher could not find its prebuilt binary and the chokidar fallback would run). If esbuild is not
 // available the child runs through tsx instead (its loader adds a few tens of MB of RSS; the report
 // says which).
 import { type ChildProcess, fork } from 'node:child_process';
@@ -33,7 +34,7 @@ export async function prepareLauncher(tmpDir: string): Promise<Launcher> {
   try {
     const esbuild = (await import('esbuild')) as unknown as EsbuildModule;
     const req = createRequire(join(repo, 'package.json'));
-    const native = ['better-sqlite3', 'keytar'];
+    const native = ['better-sqlite3', 'keytar', '@parcel/watcher'];
     const outfile = join(tmpDir, 'engine-child.mjs');
     await esbuild.build({
       entryPoints: [entry],

@@ -6,6 +6,7 @@ export type ChildCommand =
   | { cmd: 'upload-each'; root: string; files: string[]; storageFolder: string; concurrency: number }
   | { cmd: 'add-project'; dir: string; storageFolder: string; settings?: Record<string, unknown> }
   | { cmd: 'sync-now'; projectId: string }
+  | { cmd: 'ensure-pushed'; projectId: string; timeoutMs: number }
   | { cmd: 'watch-until-idle'; projectId: string; timeoutMs: number }
   | { cmd: 'edit'; path: string; content: string; timeoutMs: number }
   | { cmd: 'note-sim-running'; projectId: string }
@@ -27,4 +28,8 @@ export interface ChildReply {
   detail?: string;
   kind?: string;
   watch?: string;
+  /** Large files the push sent beside its archive. */
+  beside?: number;
+  /** Watcher backend in use (from the engine's log). */
+  backend?: string;
 }

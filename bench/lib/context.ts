@@ -32,7 +32,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   largeFile: 2 * GiB,
   largeRuns: 3,
-  largeSnapshotRuns: 1,
+  largeSnapshotRuns: 3,
   caseFiles: 5000,
   caseBig: [50 * MiB, 100 * MiB, 200 * MiB],
   caseRuns: 3,
@@ -74,7 +74,8 @@ export interface Ctx {
   log(message: string): void;
 }
 
-export type Met = 'yes' | 'no' | 'n/a';
+/** 'invalid': the row could not prove its work was done (nothing in storage, no call): never a goal met. */
+export type Met = 'yes' | 'no' | 'n/a' | 'invalid';
 
 export interface Row {
   id: string;

@@ -16,6 +16,8 @@
 // Suggested IPC channels: `cloudhpc:req:<name>` (invoke/handle) and `cloudhpc:evt:<name>` (send).
 // REQUEST_NAMES / EVENT_NAMES below let the preload and the server build those tables at run time.
 
+import type { InsightWarningView, RunInsightView } from './insight';
+
 // ---------------------------------------------------------------------------------------------
 // Errors and replies
 
@@ -279,6 +281,8 @@ export interface SimulationView {
   pending: 'soft-stop' | 'hard-stop' | 'sync' | null;
   /** True while the UI watches it (faster polling, log follow). */
   watched: boolean;
+  /** Run insight: percent and ETA on the solver's clock while it is known (see RunProgressBriefView). */
+  progress: RunProgressBriefView | null;
 }
 
 export interface BudgetView {
@@ -310,9 +314,19 @@ export interface TraySummary {
   icon: TrayIconState;
   /** One line: tooltip in Electron, summary bar in the browser. */
   line: string;
-  /** Running simulations for the tray menu (soft/hard stop items). */
-  running: { id: number; label: string }[];
+  /** Running simulations for the tray menu (soft/hard stop items); percent from run insight, when known. */
+  running: { id: number; label: string; percent: number | null }[];
   allPaused: boolean;
+}
+
+/** A feature the API key may not use: the service answered "Unauthorized." there while the key works. */
+export interface UnavailableFeatureView {
+  /** In words: "downloads", "the list of simulations"… */
+  feature: string;
+  /** The service's own text. */
+  message: string;
+  /** ISO 8601. */
+  since: string;
 }
 
 export interface AppState {
@@ -328,6 +342,8 @@ export interface AppState {
   tray: TraySummary;
   /** The simulation the UI watches, if any. */
   watchedSimulation: number | null;
+  /** Features the key may not use (everything else goes on). */
+  unavailableFeatures: UnavailableFeatureView[];
   /** `npm run demo` only: the embedded emulator's key, shown and pre-filled in onboarding (never a real key). */
   demoKey: string | null;
 }
@@ -345,6 +361,8 @@ export interface Settings {
     resultsPulled: boolean;
     conflict: boolean;
     keyRejected: boolean;
+    /** Run insight: a run may be diverging, has stopped advancing, or its solver crashed. */
+    simulationWarning: boolean;
   };
   /** Electron only. */
   startAtLogin: boolean;
@@ -463,7 +481,7 @@ export interface LogChunk {
   completedWithErrors: boolean;
 }
 
-export type NotificationKind = 'simulation-ended' | 'results-pulled' | 'conflict' | 'key-rejected' | 'error' | 'info';
+export type NotificationKind = 'simulation-ended' | 'simulation-warning' | 'results-pulled' | 'conflict' | 'key-rejected' | 'error' | 'info';
 
 export interface NotificationPayload {
   kind: NotificationKind;
@@ -471,7 +489,26 @@ export interface NotificationPayload {
   body: string;
   projectId?: string;
   simulationId?: number;
+  /** 'simulation-warning': what was seen and the options (soft stop, SYNC, open the log). */
+  warning?: InsightWarningView;
   at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run insight (issue 12): progress with ETA, cost so far and at the end, convergence charts and early
+// warnings of a run, built by the core from the log reads it already makes (no API call of its own).
+// The views are in ./insight.ts (RunInsightView); the requests and events below carry them:
+// - getRunInsight { id } → RunInsightView (no API call: what was read so far);
+// - event runInsight: the RunInsightView of the watched run after each read of its log;
+// - SimulationView.progress and TraySummary.running[].percent: percent and ETA of every followed run;
+// - notification kind 'simulation-warning' with the warning (setting notifications.simulationWarning).
+
+/** Percent and ETA of a run on its solver's clock, for lists and the tray. */
+export interface RunProgressBriefView {
+  percent: number | null;
+  /** Remaining wall-clock seconds, null until the log showed the solver clock moving. */
+  etaSeconds: number | null;
+  etaUncertaintySeconds: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +560,8 @@ export interface Requests {
   watchSimulation: { params: { id: number | null }; result: null };
   /** Output log from fromOffset (fetched within the budget; may answer cached text). */
   getLog: { params: { id: number; fromOffset: number }; result: LogChunk };
+  /** Run insight of a known simulation: what its log read so far shows (no API call). */
+  getRunInsight: { params: { id: number }; result: RunInsightView };
 
   // Issue 11: resolving attentions where they are shown, and a launch dialog that knows the case.
   /** The mass-delete guard's two answers: delete the listed files from the cloud, or restore them locally from it. */
@@ -551,6 +590,8 @@ export interface Events {
   simulationChanged: { simulation: SimulationView; previousStatus: number | null };
   transferProgress: { projectId: string; progress: TransferProgressView };
   logAppended: LogChunk;
+  /** Run insight of the watched simulation, after each read of its log. */
+  runInsight: RunInsightView;
   notification: NotificationPayload;
   keyRejected: { message: string };
 }
@@ -585,12 +626,14 @@ export const REQUEST_NAMES = [
   'pushNow', 'pullNow', 'resolveConflict', 'openPath',
   'dropFiles', 'confirmDrop', 'cancelDrop',
   'launchOptions', 'preflight', 'launchSimulation', 'stopSimulation', 'syncSimulation', 'watchSimulation', 'getLog',
+  'getRunInsight',
   'getSettings', 'setSettings', 'windowVisibility',
   'resolveDeletes', 'applyFix', 'launchContext',
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [
   'state', 'projectState', 'simulationChanged', 'transferProgress', 'logAppended', 'notification', 'keyRejected',
+  'runInsight',
 ] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists cover the maps exactly.

@@ -141,7 +141,10 @@ export function formatSolverTime(v: number | null, unit: RunWindowView['unit'] |
   return num;
 }
 
-/** One line for a terminal or a tray tooltip: "42 % · 12.6 s of 30 s · ETA ≈ 25 min (± 3 min) · € 0.42 so far". */
+/**
+ * One line for a terminal or a tray tooltip: "42 % · 12.6 s of 30 s · ETA ≈ 25 min (± 3 min) · ≈ € 0.42 so far"
+ * (vCPU hours so far while no price is known).
+ */
 export function progressLine(v: Pick<RunInsightView, 'progress' | 'cost'>): string {
   const p = v.progress;
   const parts: string[] = [];
@@ -151,6 +154,7 @@ export function progressLine(v: Pick<RunInsightView, 'progress' | 'cost'>): stri
     if (p.window) parts.push(`${formatSolverTime(p.solverTime, p.window.unit)} of ${formatSolverTime(p.window.end, p.window.unit)}`);
     parts.push(`ETA ${formatEta(p)}`);
   }
-  if (v.cost.costSoFar !== null) parts.push(`${v.cost.costFromService ? '' : '≈ '}€ ${v.cost.costSoFar.toFixed(2)} so far`);
+  if (v.cost.costSoFar !== null) parts.push(`${v.cost.costFromService ? '' : '≈ '}€ ${v.cost.costSoFar.toFixed(v.cost.costSoFar > 0 && v.cost.costSoFar < 0.01 ? 4 : 2)} so far`);
+  else if (v.cost.cpuHoursSoFar !== null) parts.push(`${v.cost.cpuHoursSoFar.toFixed(v.cost.cpuHoursSoFar < 1 ? 3 : 2)} vCPU h so far`);
   return parts.join(' · ');
 }

@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { startEmulator, type Emulator } from '../../emulator/index';
+import type { Browser, Page } from '@playwright/test';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index';
 import { AppCore } from '../../src-main/node/app/app-core';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/node/headless/server';
+import { realScheduler } from '../../src-main/node/simulation/scheduler';
 
 export const RIGHT_KEY = 'e2e-right-key-0123456789';
 export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
@@ -27,12 +28,30 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(o: { persist?: boolean; key?: string } = {}): Promise<Stack> {
+export interface StackOptions {
+  durations?: EmulatorOptions['durations'];
+  /**
+   * The core reads the time from the emulator's (frozen, test-moved) clock, its timers stay real: run
+   * insight then measures the solver's pace in simulated time, as the app does in real time.
+   */
+  emulatorClock?: boolean;
+  /** Endpoints the service refuses to this key ("Unauthorized." there only). */
+  deniedEndpoints?: string[];
+  /** Keep the emulator's state on disk, so `emulatorDown` / `emulatorUp` can take it away and bring it back. */
+  persist?: boolean;
+  /** The key given to the app through CLOUDHPC_API_KEY (no onboarding). */
+  key?: string;
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
-  const emuOpts = { keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000 }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], ...(o.persist ? { dataDir: join(work, 'emulator') } : {}) };
+  const emuOpts: EmulatorOptions = {
+    keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: o.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], durations: o.durations,
+    ...(o.persist ? { dataDir: join(work, 'emulator') } : {}),
+  };
   let emu: Emulator | null = await startEmulator(emuOpts);
   const port = emu.port;
   const home = join(work, 'home');
@@ -46,6 +65,7 @@ export async function startStack(o: { persist?: boolean; key?: string } = {}): P
     useKeychain: false,
     cliKeyFile: join(work, 'no-cli-key'),
     tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [10 * 60_000] },
+    scheduler: o.emulatorClock ? { now: () => (emu as Emulator).clock.now().getTime(), after: realScheduler().after } : undefined,
   });
   await core.start();
   const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });
@@ -71,6 +91,15 @@ export async function startStack(o: { persist?: boolean; key?: string } = {}): P
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page whose script errors and console errors are collected (a journey ends expecting none). */
+export async function watchedPage(browser: Browser): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return { page, consoleErrors };
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

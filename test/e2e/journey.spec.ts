@@ -34,7 +34,7 @@ test.afterAll(async () => {
 
 const simRow = (): ReturnType<Page['locator']> => page.getByTestId('simulation-row').first();
 const card = (): ReturnType<Page['locator']> => page.getByTestId('project-details');
-const run = (): ReturnType<Page['locator']> => page.getByTestId('run-details');
+const run = (): ReturnType<Page['locator']> => page.getByTestId('run-pane');
 
 test('onboarding: a wrong key is refused with a clear message, the right one is stored', async () => {
   await page.goto(stack.server.url);
@@ -140,7 +140,7 @@ test('launch: the pre-flight refuses a broken case, then the fixed case launches
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(page.getByTestId('toast').filter({ hasText: 'Simulation launched' })).toBeVisible();
   await expect(simRow()).toHaveAttribute('data-status', 'PENDING');
-  await expect(run().getByTestId('run-status')).toHaveText('Pending');
+  await expect(run().getByTestId('status-badge')).toHaveAttribute('data-status', 'PENDING');
   expect(stack.emu.simulations(RIGHT_KEY)).toHaveLength(1);
 });
 
@@ -150,7 +150,7 @@ test('status changes while the clock moves; the log follows the run', async () =
   await expect(page.getByTestId('tray-summary')).toContainText('1 simulation running');
   await expect(page.getByTestId('tray-summary')).toHaveAttribute('data-icon', /running|syncing/);
   // the elapsed time goes on while it runs (never a stuck "0 s")
-  const elapsed = run().getByTestId('run-elapsed');
+  const elapsed = run().getByTestId('progress-elapsed').or(run().getByTestId('run-elapsed'));
   const first = await elapsed.textContent();
   await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).not.toBe(first);
   await expect(elapsed).not.toHaveText('0 s');
@@ -159,7 +159,7 @@ test('status changes while the clock moves; the log follows the run', async () =
   await expect(page.getByTestId('toast')).toHaveCount(0, { timeout: 15_000 });
   await publishScreenshot(await shot(page, 'screenshot-for-readme'));
 
-  await run().getByRole('button', { name: 'Log…' }).click();
+  await run().getByRole('button', { name: 'Log', exact: true }).click();
   const viewer = page.getByTestId('log-viewer');
   await expect(viewer).toBeVisible();
   await expect(viewer.getByTestId('log-text')).not.toBeEmpty();
@@ -187,7 +187,7 @@ test('soft stop, results pulled, a conflict listed, the tray-equivalent summary 
   await expect(confirm).toContainText('saves and uploads its results');
   await confirm.getByRole('button', { name: 'Soft stop' }).click();
   await expect(simRow()).toHaveAttribute('data-status', 'STOPPING', { timeout: 20_000 });
-  await expect(run().getByTestId('run-elapsed')).not.toHaveText('0 s');
+  await expect(run().getByTestId('progress-elapsed').or(run().getByTestId('run-elapsed'))).not.toHaveText(/^0 s$/);
   await stack.emu.clock.advance(25);
   await expect(simRow()).toHaveAttribute('data-status', 'STOPPED', { timeout: 20_000 });
   await shot(page, '08-simulations-stopped');

@@ -111,7 +111,7 @@ test('simulations, a running one, and its log', async () => {
   await expect(page.getByTestId('simulation-row').first()).toHaveAttribute('data-status', 'RUNNING', { timeout: 20_000 });
   await stack.emu.clock.advance(30);
   await check('simulations');
-  await page.getByTestId('run-details').getByRole('button', { name: 'Log…' }).click();
+  await page.getByTestId('run-details').getByRole('button', { name: 'Log', exact: true }).click();
   await expect(page.getByTestId('log-viewer').getByTestId('log-text')).not.toBeEmpty();
   await check('log');
   await page.keyboard.press('Escape');

@@ -37,7 +37,7 @@ describe('the bundled command line in an installed layout', () => {
     expect(() => createRequire(layout.bundle).resolve('tsx')).toThrow(/Cannot find module 'tsx'/);
     const text = readFileSync(layout.bundle, 'utf8');
     const required = new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] as string).filter((m) => !m.startsWith('node:') && !builtinModules.includes(m)));
-    expect(required).toEqual(new Set(['better-sqlite3', 'keytar', 'bufferutil', 'utf-8-validate']));
+    expect(required).toEqual(new Set(['better-sqlite3', 'keytar', '@parcel/watcher', 'bufferutil', 'utf-8-validate']));
     expect(text).not.toMatch(/\bimport\("keytar"\)/);
   });
 

@@ -110,7 +110,7 @@ describe('window security', () => {
 });
 
 describe('tray', () => {
-  const summary: TraySummary = { icon: 'running', line: '2 simulations running · 412 of 500 API calls left this hour', running: [{ id: 10030, label: 'caseA #10030 (RUNNING)' }, { id: 10031, label: 'caseB #10031' }], allPaused: false };
+  const summary: TraySummary = { icon: 'running', line: '2 simulations running · 412 of 500 API calls left this hour', running: [{ id: 10030, label: 'caseA #10030 (RUNNING)', percent: null }, { id: 10031, label: 'caseB #10031', percent: null }], allPaused: false };
 
   it('always has Open, then each running simulation with soft/hard stop, pause all and quit', () => {
     const m = trayMenuModel(summary);
@@ -125,6 +125,11 @@ describe('tray', () => {
     expect(trayMenuModel({ ...summary, running: [], allPaused: true }).flatMap((i) => (i.kind === 'action' ? [i.action.type] : []))).toEqual(['open', 'resume-all', 'quit']);
   });
 
+  it('a running simulation with a known percent shows it in its menu label', () => {
+    const m = trayMenuModel({ ...summary, running: [{ id: 10030, label: '#10030 caseA (running)', percent: 42.7 }, { id: 10031, label: '#10031 caseB (running)', percent: null }] });
+    expect(m.filter((i) => i.kind === 'submenu').map((s) => s.label)).toEqual(['#10030 caseA (running) · 42 %', '#10031 caseB (running)']);
+  });
+
   it('icon per state from build/tray, tooltip within the Windows limit', () => {
     expect(['idle', 'syncing', 'attention', 'running'].map((s) => trayIconFile(s as TraySummary['icon']))).toEqual(['tray/idle.png', 'tray/syncing.png', 'tray/attention.png', 'tray/running.png']);
     expect(trayTooltip(summary)).toBe('cloudHPC Sync: 2 simulations running · 412 of 500 API calls left this hour');
@@ -133,15 +138,17 @@ describe('tray', () => {
 });
 
 describe('desktop notifications', () => {
-  const on = { simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true };
+  const on = { simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true, simulationWarning: true };
   const ended: NotificationPayload = { kind: 'simulation-ended', title: 'caseA #10030 completed with errors', body: 'COMPLETED, but the log shows a solver failure', simulationId: 10030, at: '2026-11-26T10:00:00Z' };
 
-  it('shows the four kinds unless turned off, nothing else', () => {
+  it('shows the five kinds unless turned off, nothing else', () => {
     expect(desktopNotification(ended, on)).toEqual({ title: 'caseA #10030 completed with errors', body: 'COMPLETED, but the log shows a solver failure' });
     expect(desktopNotification(ended, { ...on, simulationEnded: false })).toBeNull();
     expect(desktopNotification({ ...ended, kind: 'results-pulled' }, { ...on, resultsPulled: false })).toBeNull();
     expect(desktopNotification({ ...ended, kind: 'conflict' }, on)).not.toBeNull();
     expect(desktopNotification({ ...ended, kind: 'key-rejected' }, { ...on, keyRejected: false })).toBeNull();
     expect(desktopNotification({ ...ended, kind: 'info' }, on)).toBeNull();
+    expect(desktopNotification({ ...ended, kind: 'simulation-warning' }, on)).not.toBeNull();
+    expect(desktopNotification({ ...ended, kind: 'simulation-warning' }, { ...on, simulationWarning: false })).toBeNull();
   });
 });

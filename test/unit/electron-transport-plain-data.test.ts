@@ -30,8 +30,8 @@ const SAMPLES: { [K in RequestName]: ParamsOf<K> } = {
   preflight: { projectId: 'p1', options: { cpu: 4, ram: 'standard', script: 'openfoam-v2306', mesh: '', regular: true } },
   launchSimulation: { projectId: 'p1', options: { cpu: 8, ram: 'high', script: 'fds-6.9', mesh: 'meshes/base', regular: false }, acceptWarnings: true },
   stopSimulation: { id: 10030, mode: 'hard', confirmed: true },
-  syncSimulation: { id: 10030 }, watchSimulation: { id: null }, getLog: { id: 10030, fromOffset: 2048 },
-  setSettings: { settings: { pollingShare: 0.33, notifications: { simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true }, closeToTray: false } },
+  syncSimulation: { id: 10030 }, watchSimulation: { id: null }, getLog: { id: 10030, fromOffset: 2048 }, getRunInsight: { id: 10030 },
+  setSettings: { settings: { pollingShare: 0.33, notifications: { simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true, simulationWarning: true }, closeToTray: false } },
   windowVisibility: { visible: false },
   resolveDeletes: { projectId: 'p1', decision: 'restore' },
   applyFix: { projectId: 'p1', fix: { kind: 'add-to-ignore', lines: ['*.out', 'processor*/'] } },
@@ -77,7 +77,7 @@ describe('plain data across contextBridge', () => {
     const state = reactive(structuredClone(SAMPLES.setSettings));
     expect(() => structuredClone(state)).toThrow(/could not be cloned/);
     // Spreading copies one level only: the nested object is still a Proxy.
-    const form = settingsForm({ baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.33, pullAll: true, extractArchives: true, notifications: { simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true }, startAtLogin: false, closeToTray: true });
+    const form = settingsForm({ baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.33, pullAll: true, extractArchives: true, notifications: { simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true, simulationWarning: true }, startAtLogin: false, closeToTray: true });
     expect(() => structuredClone({ settings: { ...form.s } })).toThrow(/could not be cloned/);
   });
 
@@ -91,9 +91,9 @@ describe('plain data across contextBridge', () => {
 
   it('the Settings page\'s save ({ ...s } of a $state settings object) goes through', async () => {
     const { bridge, received } = cloningBridge();
-    const form = settingsForm({ baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.5, pullAll: false, extractArchives: true, notifications: { simulationEnded: false, resultsPulled: true, conflict: true, keyRejected: true }, startAtLogin: true, closeToTray: false });
+    const form = settingsForm({ baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.5, pullAll: false, extractArchives: true, notifications: { simulationEnded: false, resultsPulled: true, conflict: true, keyRejected: true, simulationWarning: true }, startAtLogin: true, closeToTray: false });
     await electronTransport(bridge).request('setSettings', { settings: { ...form.s, pollingShare: Number(form.s.pollingShare) } });
-    expect(received.get('setSettings')).toEqual({ settings: { baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.5, pullAll: false, extractArchives: true, notifications: { simulationEnded: false, resultsPulled: true, conflict: true, keyRejected: true }, startAtLogin: true, closeToTray: false } });
+    expect(received.get('setSettings')).toEqual({ settings: { baseUrl: 'https://cloud.cfdfeaservice.it/api/v2', pollingShare: 0.5, pullAll: false, extractArchives: true, notifications: { simulationEnded: false, resultsPulled: true, conflict: true, keyRejected: true, simulationWarning: true }, startAtLogin: true, closeToTray: false } });
   });
 
   it('has the headless transport\'s JSON semantics: undefined members dropped, a missing params object becomes {}', () => {

@@ -5,9 +5,13 @@
 // Counting: the service's x-ratelimit-* headers are the truth. Between replies the budget counts
 // the calls it let through itself: a call in flight, or one that ended without a reply (connection
 // lost: the service may have counted it), counts as used until a reply to a call sent later carries
-// fresh headers. The service's counter only grows within a window, so replies that overtake each
-// other never roll the count back: a lower value is taken only when it is lower by more than the
-// calls that overlapped that one (then the service has reset its window).
+// fresh headers. Replies that overtake each other never roll the count back: a lower value is
+// taken only when it is lower by more than the calls that overlapped that one.
+//
+// Windows slide: the service counts the calls of the last 60 minutes (and 24 hours), so a call
+// frees its slot 60 minutes after it was made, not at the full hour. The budget keeps the time of
+// each of its own calls and ages the last reported count by the own calls that have left the
+// window since; calls made by others (the web app, another machine) are only learnt from replies.
 import type { BudgetState, Priority } from './types';
 import { CloudHpcError } from './errors';
 
@@ -18,8 +22,10 @@ export interface CallBudgetOptions {
   reserveMin?: number;
   /** Clock (epoch ms), injectable for tests. */
   now?: () => number;
-  /** How long background waits after a refusal that carries no Retry-After and no known window. Default 60 s. */
+  /** How long background first waits after a refusal that neither Retry-After nor its own calls explain. Default 60 s. */
   refusalPauseMs?: number;
+  /** A call's slot is taken as free this long after its 60 minutes (the service logs it a little later than we send it). Default 5 s. */
+  slideMarginMs?: number;
 }
 
 export interface CallTicket {
@@ -27,6 +33,8 @@ export interface CallTicket {
   readonly priority: Priority;
   /** Calls in flight when this one was let through. */
   readonly overlapAtIssue: number;
+  /** When it was let through (budget clock). */
+  readonly at: number;
 }
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -46,11 +54,29 @@ function headerNumber(h: HeaderBag, name: string): number | null {
   return Number.isFinite(n) && n >= 0 ? Math.floor(n) : null;
 }
 
-function nextHour(t: number): number {
-  return (Math.floor(t / 3_600_000) + 1) * 3_600_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Index of the first element of sorted `a` greater than `x`. */
+function upperBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
-function nextDay(t: number): number {
-  return (Math.floor(t / 86_400_000) + 1) * 86_400_000;
+
+/** One window (hourly or daily) as the service reported it, aged by the budget's own calls since. */
+interface Window {
+  span: number;
+  limit: number;
+  /** `used` from the last reply taken as true. */
+  used: number;
+  /** When that reply came (budget clock), or null before any. */
+  at: number | null;
 }
 
 export class CallBudget {
@@ -58,23 +84,23 @@ export class CallBudget {
   private readonly reserveMin: number;
   private readonly now: () => number;
   private readonly refusalPauseMs: number;
+  private readonly slideMarginMs: number;
 
   private known = false;
-  private hourlyLimit = 0;
-  private hourlyUsedHeader = 0;
-  private dailyLimit = 0;
-  private dailyUsedHeader = 0;
-  private hourEnd: number | null = null;
-  private dayEnd: number | null = null;
+  private readonly hourly: Window = { span: HOUR, limit: 0, used: 0, at: null };
+  private readonly daily: Window = { span: DAY, limit: 0, used: 0, at: null };
+  /** Times (budget clock) of the calls this budget let through in the last day, oldest first. */
+  private readonly own: number[] = [];
 
   private issued = 0;
   private readonly inflight = new Set<number>();
   /** Calls that ended without a reply (seq → last seq issued then): counted until a later call replies. */
   private readonly unconfirmed = new Map<number, number>();
-  /** After an assumed reset (window passed, pause over) background goes one call at a time until a reply confirms. */
+  /** After a pause whose end no own call explains, background goes one call at a time until a reply confirms. */
   private probing = false;
   private pausedUntilMs: number | null = null;
-  private usedAtRefusal: number | null = null;
+  /** Consecutive refusals without a reply in between (the blind pause doubles). */
+  private refusals = 0;
 
   private readonly waiters: Waiter[] = [];
   private readonly listeners = new Set<(s: BudgetState) => void>();
@@ -86,6 +112,7 @@ export class CallBudget {
     this.reserveMin = opts.reserveMin ?? 5;
     this.now = opts.now ?? Date.now;
     this.refusalPauseMs = opts.refusalPauseMs ?? 60_000;
+    this.slideMarginMs = opts.slideMarginMs ?? 5_000;
   }
 
   /**
@@ -95,7 +122,6 @@ export class CallBudget {
    */
   acquire(priority: Priority = 'background', signal?: AbortSignal): Promise<CallTicket> {
     if (signal?.aborted) return Promise.reject(new CloudHpcError({ kind: 'cancelled', endpoint: 'budget' }));
-    this.roll();
     if (priority === 'user' || (this.waiters.length === 0 && this.backgroundMayGo())) {
       return Promise.resolve(this.issue(priority));
     }
@@ -135,20 +161,17 @@ export class CallBudget {
     } else {
       const t = this.now();
       this.known = true;
-      if (hl !== null) this.hourlyLimit = hl;
-      if (dl !== null) this.dailyLimit = dl;
-      const hourlyBefore = this.hourlyUsedHeader;
-      if (hu !== null) this.hourlyUsedHeader = CallBudget.merge(this.hourlyUsedHeader, hu, overlapping);
-      if (du !== null) this.dailyUsedHeader = CallBudget.merge(this.dailyUsedHeader, du, overlapping);
+      if (hl !== null) this.hourly.limit = hl;
+      if (dl !== null) this.daily.limit = dl;
+      if (hu !== null) this.take(this.hourly, hu, overlapping, t);
+      if (du !== null) this.take(this.daily, du, overlapping, t);
       for (const [seq, issuedThen] of this.unconfirmed) if (ticket.seq > issuedThen) this.unconfirmed.delete(seq);
-      if (this.hourEnd === null || t >= this.hourEnd) this.hourEnd = nextHour(t);
-      if (this.dayEnd === null || t >= this.dayEnd) this.dayEnd = nextDay(t);
       this.probing = false;
-      const reset = hu !== null && this.hourlyUsedHeader < hourlyBefore;
-      if (this.pausedUntilMs !== null && reset && this.usedAtRefusal !== null && this.leftAboveReserve()) {
-        // fresh numbers show the service reset its counter since the refusal: resume
+      // a reply that shows room ends a run of refusals (a refusal's own reply shows a full window)
+      if (![this.hourly, this.daily].some((w) => w.limit > 0 && this.aged(w, t) >= w.limit)) this.refusals = 0;
+      if (this.pausedUntilMs !== null && this.leftAboveReserve()) {
+        // fresh numbers show room again (slots freed, or another window): resume
         this.pausedUntilMs = null;
-        this.usedAtRefusal = null;
       }
     }
     this.changed();
@@ -161,56 +184,91 @@ export class CallBudget {
   }
 
   /**
-   * The service's counter only grows within a window, and replies may arrive in any order: a value
-   * lower than the known one by no more than the overlapping calls is an older reply (kept the
-   * higher); lower by more means the service reset its window.
+   * A reported count becomes the window's truth unless it is lower than the aged count by no more
+   * than the calls that overlapped this one (then it is an older reply that overtook a newer one).
    */
-  private static merge(known: number, seen: number, overlapping: number): number {
-    if (seen >= known) return seen;
-    if (known - seen <= overlapping) return known;
-    return seen;
+  private take(w: Window, seen: number, overlapping: number, t: number): void {
+    const current = this.aged(w, t);
+    if (seen < current && current - seen <= overlapping) return;
+    w.used = seen;
+    w.at = t;
+  }
+
+  /** The window's count at `t`: the last reported one minus the own calls that have left the window since. */
+  private aged(w: Window, t: number): number {
+    if (w.at === null) return w.used;
+    const from = w.at - w.span;
+    const to = t - w.span - this.slideMarginMs;
+    if (to <= from) return w.used;
+    const left = upperBound(this.own, to) - upperBound(this.own, from);
+    return Math.max(0, w.used - left);
   }
 
   /**
    * The service refused a call for its rate limit. Background work pauses until `retryAfterMs`
-   * passes, or else until the hour window ends (when the limit is known), or else for a minute.
+   * passes (then one call goes as a probe), or else until enough of the budget's own calls leave the
+   * window, or else (no own call explains the count) for a minute, doubling on each refusal in a row
+   * up to 15 minutes, then a probe. A refused call is not counted by the service, so a probe that is
+   * refused again costs nothing.
    */
-  refused(retryAfterMs: number | null): void {
+  refused(retryAfterMs: number | null, ticket?: CallTicket): void {
     const t = this.now();
-    let wait = retryAfterMs;
-    if (wait === null || wait < 0) {
-      wait = this.known && this.hourEnd !== null && this.hourEnd > t ? this.hourEnd - t : this.refusalPauseMs;
+    if (ticket) {
+      // the refused call itself was not counted by the service: it frees no slot later
+      const i = upperBound(this.own, ticket.at) - 1;
+      if (i >= 0 && this.own[i] === ticket.at) this.own.splice(i, 1);
     }
-    const until = t + Math.max(wait, 1_000);
-    this.pausedUntilMs = Math.max(this.pausedUntilMs ?? 0, until);
-    this.usedAtRefusal = this.known ? this.hourlyUsedHeader : null;
-    if (this.known && this.hourlyLimit > 0) this.hourlyUsedHeader = Math.max(this.hourlyUsedHeader, this.hourlyLimit);
+    // the refusal's own headers were read already; when they do not show a full window, the hourly one is
+    const full = [this.hourly, this.daily].some((w) => w.limit > 0 && this.aged(w, t) >= w.limit);
+    if (this.known && !full && this.hourly.limit > 0) {
+      this.hourly.used = this.hourly.limit;
+      this.hourly.at = t;
+    }
+    let until: number;
+    if (retryAfterMs !== null && retryAfterMs >= 0) {
+      // the service names the moment; what it will count then is unknown: one probe first
+      until = t + retryAfterMs;
+      this.probing = true;
+    } else {
+      const freed = this.freeAt(t);
+      if (freed !== null) until = freed;
+      else {
+        until = t + Math.min(this.refusalPauseMs * 2 ** this.refusals, 15 * 60_000);
+        this.probing = true;
+      }
+    }
+    this.refusals += 1;
+    this.pausedUntilMs = Math.max(this.pausedUntilMs ?? 0, t + 1_000, until);
     this.changed();
   }
 
   /** When a background call may go again if it had to wait now (epoch ms), or null. */
   resumeAt(): number | null {
-    return this.pausedUntilMs;
+    return this.pausedUntilMs ?? (this.leftAboveReserve() ? null : this.freeAt(this.now()));
   }
 
   state(): BudgetState {
-    this.roll();
-    const hourlyUsed = this.known ? this.hourlyUsedHeader + this.extra() : this.extra();
-    const dailyUsed = this.known ? this.dailyUsedHeader + this.extra() : this.extra();
-    const hourlyLeft = this.known && this.hourlyLimit > 0 ? Math.max(0, this.hourlyLimit - hourlyUsed) : Infinity;
-    const reserve = this.known ? this.reserveFor(this.hourlyLimit) : 0;
-    const pausedUntil = this.pausedUntilMs ?? (this.waiters.length > 0 && this.known && !this.leftAboveReserve() ? this.windowEnd() : null);
+    const t = this.now();
+    const extra = this.extra();
+    const hourlyUsed = this.aged(this.hourly, t) + extra;
+    const dailyUsed = this.aged(this.daily, t) + extra;
+    const hourlyLimit = this.hourly.limit;
+    const dailyLimit = this.daily.limit;
+    const hourlyLeft = this.known && hourlyLimit > 0 ? Math.max(0, hourlyLimit - hourlyUsed) : Infinity;
+    const reserve = this.known ? this.reserveFor(hourlyLimit) : 0;
+    const pausedUntil = this.pausedUntilMs ?? (this.waiters.length > 0 && this.known && !this.leftAboveReserve() ? this.freeAt(t) : null);
     let summary: string;
     if (!this.known) summary = 'API call limit not known yet';
-    else if (this.hourlyLimit === 0) summary = 'No hourly API call limit';
-    else summary = `${hourlyLeft} of ${this.hourlyLimit} API calls left this hour`;
-    if (this.known && this.dailyLimit > 0) summary += ` (${Math.max(0, this.dailyLimit - dailyUsed)} of ${this.dailyLimit} today)`;
+    else if (hourlyLimit === 0) summary = 'No hourly API call limit';
+    else summary = `${hourlyLeft} of ${hourlyLimit} API calls left this hour`;
+    if (this.known && dailyLimit > 0) summary += ` (${Math.max(0, dailyLimit - dailyUsed)} of ${dailyLimit} today)`;
     if (pausedUntil !== null) summary += `; background work paused until ${new Date(pausedUntil).toISOString().slice(11, 16)} UTC`;
+    else if (this.waiters.length > 0 && this.known && !this.leftAboveReserve()) summary += '; background work waits for calls to free up';
     return {
       known: this.known,
-      hourlyLimit: this.hourlyLimit,
+      hourlyLimit,
       hourlyUsed,
-      dailyLimit: this.dailyLimit,
+      dailyLimit,
       dailyUsed,
       reserve,
       hourlyLeft,
@@ -234,8 +292,14 @@ export class CallBudget {
   // ---- internals
 
   private issue(priority: Priority): CallTicket {
-    const t: CallTicket = { seq: ++this.issued, priority, overlapAtIssue: this.inflight.size };
+    const now = this.now();
+    const t: CallTicket = { seq: ++this.issued, priority, overlapAtIssue: this.inflight.size, at: now };
     this.inflight.add(t.seq);
+    // keep the list sorted even if the clock stepped back
+    if (this.own.length > 0 && this.own[this.own.length - 1]! > now) this.own.splice(upperBound(this.own, now), 0, now);
+    else this.own.push(now);
+    const cut = upperBound(this.own, now - DAY - this.slideMarginMs - HOUR);
+    if (cut > 0) this.own.splice(0, cut);
     return t;
   }
 
@@ -248,19 +312,35 @@ export class CallBudget {
     return Math.min(Math.max(this.reserveMin, Math.ceil(limit * this.reserveFraction)), Math.floor(limit / 2));
   }
 
-  private leftAboveReserve(): boolean {
-    if (!this.known) return true;
-    const extra = this.extra();
-    if (this.hourlyLimit > 0 && this.hourlyLimit - (this.hourlyUsedHeader + extra) <= this.reserveFor(this.hourlyLimit)) return false;
-    if (this.dailyLimit > 0 && this.dailyLimit - (this.dailyUsedHeader + extra) <= this.reserveFor(this.dailyLimit)) return false;
-    return true;
+  /** Calls the window may still take before only the reserve is left (Infinity without a limit). */
+  private roomIn(w: Window, t: number): number {
+    if (!this.known || w.limit <= 0) return Infinity;
+    return w.limit - (this.aged(w, t) + this.extra()) - this.reserveFor(w.limit);
   }
 
-  private windowEnd(): number | null {
-    // the daily window matters only when the day's budget is the one that is short
-    const extra = this.extra();
-    if (this.dailyLimit > 0 && this.dailyLimit - (this.dailyUsedHeader + extra) <= this.reserveFor(this.dailyLimit)) return this.dayEnd;
-    return this.hourEnd;
+  private leftAboveReserve(): boolean {
+    const t = this.now();
+    return this.roomIn(this.hourly, t) > 0 && this.roomIn(this.daily, t) > 0;
+  }
+
+  /**
+   * When enough of the budget's own calls will have left the windows for background work to go
+   * again, or null when its own calls cannot explain the count (others used the calls).
+   */
+  private freeAt(t: number): number | null {
+    let at = t;
+    for (const w of [this.hourly, this.daily]) {
+      const room = this.roomIn(w, t);
+      if (room > 0) continue;
+      if (w.at === null) return null;
+      // own calls counted in the last report that are still in the window at t, oldest first
+      const start = upperBound(this.own, Math.max(w.at - w.span, t - w.span - this.slideMarginMs));
+      const end = upperBound(this.own, w.at);
+      const need = 1 - room;
+      if (end - start < need) return null;
+      at = Math.max(at, this.own[start + need - 1]! + w.span + this.slideMarginMs + 1);
+    }
+    return at;
   }
 
   private backgroundMayGo(): boolean {
@@ -268,34 +348,12 @@ export class CallBudget {
     if (this.pausedUntilMs !== null) {
       if (t < this.pausedUntilMs) return false;
       this.pausedUntilMs = null;
-      this.probing = true;
     }
     if (this.probing) return this.inflight.size === 0;
     return this.leftAboveReserve();
   }
 
-  /** When a window has passed, assume the service reset its counter; a probe call confirms. */
-  private roll(): void {
-    const t = this.now();
-    if (this.hourEnd !== null && t >= this.hourEnd) {
-      this.hourlyUsedHeader = 0;
-      this.hourEnd = nextHour(t);
-      this.forgetUnconfirmed();
-    }
-    if (this.dayEnd !== null && t >= this.dayEnd) {
-      this.dailyUsedHeader = 0;
-      this.dayEnd = nextDay(t);
-      this.forgetUnconfirmed();
-    }
-  }
-
-  private forgetUnconfirmed(): void {
-    this.unconfirmed.clear();
-    this.probing = true;
-  }
-
   private changed(): void {
-    this.roll();
     while (this.waiters.length > 0 && this.backgroundMayGo()) {
       const w = this.waiters.shift()!;
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
@@ -314,7 +372,7 @@ export class CallBudget {
     }
   }
 
-  /** Wakes waiters when a pause or a window ends. */
+  /** Wakes waiters when a pause ends or own calls leave the window. */
   private schedule(): void {
     if (this.waiters.length === 0) {
       if (this.timer) clearTimeout(this.timer);
@@ -322,7 +380,7 @@ export class CallBudget {
       return;
     }
     const t = this.now();
-    const candidates = [this.pausedUntilMs, this.leftAboveReserve() ? null : this.windowEnd()].filter((x): x is number => x !== null && x > t);
+    const candidates = [this.pausedUntilMs, this.leftAboveReserve() ? null : this.freeAt(t)].filter((x): x is number => x !== null && x > t);
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
     if (this.timer && this.timerAt === at) return;

@@ -1,19 +1,38 @@
 // CloudHpcClient: one typed method per endpoint of the cloudHPC API v2 reference, plus the storage
 // transfers. Every method costs API calls from the shared CallBudget; the cost is in its comment.
+// What it does because of what the provider's own clients show (see README): listings never trust
+// a page count or size (paging.ts), downloads go through view-url → mediaLink with download/{id} as
+// the fallback, "Unauthorized." on one endpoint only makes that feature unavailable (the key is
+// rejected only when view-cpu is refused), lists are validated row by row, and the service's clock
+// offset is learnt from a run we created (service-clock.ts).
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { CallBudget } from './budget';
 import { CloudHpcError, isCloudHpcError } from './errors';
-import { ApiTransport, makeDispatcher, type ApiRequest } from './http';
+import { featureOf } from './features';
+import { ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
+import { readPages, type PageRows, type Paged } from './paging';
 import { registerSecret, safeLog, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, isRetryable, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry';
-import { parseReply, schemas } from './schemas';
+import { SimulationSchema, StorageItemSchema, parseReply, parseRows, schemas, type BadRow } from './schemas';
+import { ServiceClock } from './service-clock';
 import { downloadToFile, uploadFile, type DownloadOptions, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
-import type { CallOptions, CloudHpcClientOptions, NewSimulation, Priority, Simulation, StopSignal, StorageItem } from './types';
+import type { CallOptions, NewSimulation, Priority, Simulation, StopSignal, StorageItem, UnavailableFeature } from './types';
 
 export const DEFAULT_BASE_URL = 'https://cloud.cfdfeaservice.it/api/v2';
 
-export interface ClientOptions extends CloudHpcClientOptions {
+const VIEW_CPU = 'GET /simulation/view-cpu';
+
+export interface ClientOptions {
+  /** Default https://cloud.cfdfeaservice.it/api/v2 */
+  baseUrl?: string;
+  apiKey: string;
+  /** Shared by the whole app; one is created when not given. */
+  budget?: CallBudget;
+  /** The service's clock offset, shared by the whole app; one is created when not given. */
+  serviceClock?: ServiceClock;
+  /** Optional log sink; never receives the key or a signed URL's query string. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Connect timeout of API calls and transfers. Default 15 s. */
   connectTimeoutMs?: number;
   /** API calls fail when no byte arrives for this long. Default 60 s. */
@@ -33,6 +52,8 @@ export interface ClientOptions extends CloudHpcClientOptions {
   snapshotMaxAgeMs?: number;
   /** A ready-made undici dispatcher (default: one with the timeouts, through the environment's proxy if any). */
   dispatcher?: Dispatcher;
+  /** A listing that has not ended after this many pages fails (it would use up the budget). Default 500. */
+  maxListingPages?: number;
 }
 
 export type SortOrder = 'asc' | 'desc';
@@ -53,9 +74,27 @@ export interface FolderListing {
   calls: number;
 }
 
-export interface DownloadByIdOptions extends DownloadOptions {
-  /** Use view-url (mediaLink) instead of download/{id}. */
-  viaViewUrl?: boolean;
+export interface ListingOptions<T> extends CallOptions {
+  /** Called with each page's new rows; true ends the listing (e.g. the folder looked for is found). */
+  visit?: (fresh: T[]) => boolean;
+  /** Called before each page is asked for (one API call each), also when the listing then fails. */
+  onPage?: () => void;
+}
+
+/** Every child of one storage level, all pages, and what it cost. */
+export interface ChildListing {
+  items: StorageItem[];
+  calls: number;
+}
+
+export type DownloadByIdOptions = DownloadOptions;
+
+/** How download links are asked for: view-url → mediaLink (every provider client), or download/{id}. */
+export type DownloadRoute = 'view-url' | 'download';
+
+/** Failures of one download route that make the other worth a try. */
+function otherRouteMayWork(e: unknown): e is CloudHpcError {
+  return isCloudHpcError(e) && (e.kind === 'feature-unavailable' || e.kind === 'bad-reply' || (e.kind === 'server' && (e.detail ?? '').startsWith('mediaLink empty')));
 }
 
 interface SimSnapshot {
@@ -89,6 +128,18 @@ export class CloudHpcClient {
   private readonly sleep: Sleep;
   private readonly opts: ClientOptions;
   private snapshot: SimSnapshot | null = null;
+  /** The service's clock offset (shared when given). */
+  readonly serviceClock: ServiceClock;
+  /** view-cpu answered this session: the key itself works. */
+  private keyOk = false;
+  private keyCheck: Promise<void> | null = null;
+  private readonly unavailable = new Map<string, UnavailableFeature>();
+  private readonly featureListeners = new Set<(f: UnavailableFeature[]) => void>();
+  /** The download route that worked last (remembered for the session). */
+  private route: DownloadRoute | null = null;
+  /** Largest page seen per kind of listing: a shorter page is the last one. */
+  private readonly fullPage = new Map<'storage' | 'simulations', number>();
+  private readonly reportedRows = new Set<string>();
 
   constructor(opts: ClientOptions) {
     if (typeof opts.apiKey !== 'string' || opts.apiKey.trim() === '') {
@@ -99,6 +150,7 @@ export class CloudHpcClient {
     this.opts = opts;
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.budget = opts.budget ?? new CallBudget();
+    this.serviceClock = opts.serviceClock ?? new ServiceClock();
     this.log = safeLog(opts.log as LogSink | undefined);
     this.ownDispatcher = !opts.dispatcher;
     this.dispatcher = opts.dispatcher ?? makeDispatcher({ connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs });
@@ -110,6 +162,22 @@ export class CloudHpcClient {
   /** Closes the connections this client opened. */
   async close(): Promise<void> {
     if (this.ownDispatcher) await this.dispatcher.close();
+  }
+
+  /** Endpoints the key may not use (the service answered "Unauthorized." there while view-cpu works). */
+  unavailableFeatures(): UnavailableFeature[] {
+    return [...this.unavailable.values()];
+  }
+
+  /** Called with the new list whenever a feature becomes unavailable or available again. */
+  onFeaturesChange(fn: (features: UnavailableFeature[]) => void): () => void {
+    this.featureListeners.add(fn);
+    return () => this.featureListeners.delete(fn);
+  }
+
+  /** Which download route the session uses now (null before the first download). */
+  get downloadRoute(): DownloadRoute | null {
+    return this.route;
   }
 
   // ---- options for a new simulation (1 call each)
@@ -152,14 +220,16 @@ export class CloudHpcClient {
     if (sim.regular !== undefined) body.nopre = sim.regular ? 1 : 0;
     const maxIdBefore = await this.freshMaxSimulationId({ priority, signal: o.signal });
     const start = Date.now();
+    const sentAt = Date.now();
     let attempt = 0;
     for (;;) {
       attempt += 1;
       try {
-        const reply = await this.transport.once({ method: 'POST', path: '/simulation/add', endpoint, body, priority, signal: o.signal });
+        const reply = await this.send({ method: 'POST', path: '/simulation/add', endpoint, body, priority, signal: o.signal });
         const id = parseReply(schemas.simulationId, reply.value, endpoint, reply.status);
         this.log('info', `simulation ${id} added for folder ${sim.folder}`);
         this.noteSimulationId(id);
+        this.serviceClock.noteCreated(id, sentAt);
         return id;
       } catch (e) {
         if (!isCloudHpcError(e)) throw e;
@@ -170,6 +240,7 @@ export class CloudHpcClient {
           if (found !== null) {
             this.log('info', `${endpoint}: simulation ${found} was created by the lost try; not sending again`);
             this.noteSimulationId(found);
+            this.serviceClock.noteCreated(found, sentAt);
             return found;
           }
           if (e.kind === 'bad-reply') throw e;
@@ -198,30 +269,65 @@ export class CloudHpcClient {
     return this.call({ method: 'PUT', path: `/simulation/sync/${checkId(id, endpoint)}`, endpoint }, schemas.ack, { priority: 'user', ...o });
   }
 
-  /** GET /simulation/index-short/{field}/{order}/{page} — one page of every simulation. 1 call. */
-  async indexShort(page = 1, field = 'id', order: SortOrder = 'desc', o: CallOptions = {}): Promise<Simulation[]> {
-    const list = await this.get(
+  /**
+   * GET /simulation/index-short/{field}/{order}/{page} — one page of every simulation, validated row
+   * by row (a damaged row is skipped and reported once). 1 call.
+   */
+  async indexShortPage(page = 1, field = 'id', order: SortOrder = 'desc', o: CallOptions = {}): Promise<PageRows<Simulation>> {
+    const endpoint = 'GET /simulation/index-short/{field}/{order}/{page}';
+    const badIds: number[] = [];
+    const r = await this.getRows(
       `/simulation/index-short/${seg(checkField(field))}/${order === 'asc' ? 'asc' : 'desc'}/${seg(Math.max(1, Math.floor(page)))}`,
-      'GET /simulation/index-short/{field}/{order}/{page}',
-      schemas.simulationList,
+      endpoint,
+      SimulationSchema,
       o,
+      (b) => {
+        if (b.id !== null) badIds.push(b.id);
+      },
     );
     if (page === 1 && field === 'id' && order === 'desc') {
-      this.snapshot = { maxId: list.reduce((m, s) => Math.max(m, s.id), 0), at: Date.now() };
+      this.snapshot = { maxId: Math.max(0, ...r.rows.map((s) => s.id), ...badIds), at: Date.now() };
     }
-    return list;
+    this.serviceClock.noteSeen(r.rows);
+    return r;
+  }
+
+  /** One page of every simulation (index-short), the rows that passed validation. 1 call. */
+  async indexShort(page = 1, field = 'id', order: SortOrder = 'desc', o: CallOptions = {}): Promise<Simulation[]> {
+    return (await this.indexShortPage(page, field, order, o)).rows;
+  }
+
+  /**
+   * Every simulation, newest first, page after page until the listing ends (see paging.ts), or
+   * until `visit` says stop. Cost: the pages read (`calls`).
+   */
+  listSimulations(o: ListingOptions<Simulation> = {}): Promise<Paged<Simulation>> {
+    return this.paged(
+      'simulations',
+      'your simulations',
+      'GET /simulation/index-short/{field}/{order}/{page}',
+      (page) => {
+        o.onPage?.();
+        return this.indexShortPage(page, 'id', 'desc', o);
+      },
+      o.visit,
+    );
   }
 
   /** GET /simulation/view-short/{id}. 1 call. */
-  viewShort(id: number, o: CallOptions = {}): Promise<Simulation> {
+  async viewShort(id: number, o: CallOptions = {}): Promise<Simulation> {
     const endpoint = 'GET /simulation/view-short/{id}';
-    return this.get(`/simulation/view-short/${checkId(id, endpoint)}`, endpoint, schemas.simulation, o);
+    const s = await this.get(`/simulation/view-short/${checkId(id, endpoint)}`, endpoint, schemas.simulation, o);
+    this.serviceClock.noteSeen([s]);
+    return s;
   }
 
   /** GET /simulation/view/{id} — full form with the output log. 1 call. */
-  view(id: number, o: CallOptions = {}): Promise<Simulation> {
+  async view(id: number, o: CallOptions = {}): Promise<Simulation> {
     const endpoint = 'GET /simulation/view/{id}';
-    return this.get(`/simulation/view/${checkId(id, endpoint)}`, endpoint, schemas.simulation, o);
+    const s = await this.get(`/simulation/view/${checkId(id, endpoint)}`, endpoint, schemas.simulation, o);
+    this.serviceClock.noteSeen([s]);
+    return s;
   }
 
   // ---- storage
@@ -242,15 +348,49 @@ export class CloudHpcClient {
     return this.call({ method: 'POST', path: '/storage/view-by-path', endpoint: 'POST /storage/view-by-path', body: { path } }, schemas.storageItem, o);
   }
 
-  /** GET /storage/download/{id} — a URL to fetch the file from. 1 call. */
-  downloadUrl(id: number, o: CallOptions = {}): Promise<string> {
+  /**
+   * A signed URL to fetch storage file `id` from. As every provider client: GET view-url/{id} →
+   * mediaLink (asked again while it is empty, see viewUrl); when the key may not use view-url, its
+   * reply does not fit, or the link never comes, GET download/{id} instead. The route that worked is
+   * remembered for the session, so each later file costs one call (plus empty-link retries).
+   */
+  async downloadUrl(id: number, o: CallOptions = {}): Promise<string> {
+    const first: DownloadRoute = this.route ?? 'view-url';
+    const second: DownloadRoute = first === 'view-url' ? 'download' : 'view-url';
+    try {
+      const url = await this.linkVia(first, id, o);
+      this.route = first;
+      return url;
+    } catch (e) {
+      if (!otherRouteMayWork(e)) throw e;
+      this.log('info', `${e.endpoint}: ${e.kind} (${e.detail ?? e.serviceText ?? ''}); downloads try ${second === 'download' ? 'download/{id}' : 'view-url'}`);
+      let url: string;
+      try {
+        url = await this.linkVia(second, id, o);
+      } catch (e2) {
+        throw otherRouteMayWork(e2) ? e : e2;
+      }
+      this.route = second;
+      // downloads still work: the refused route is not a feature the person misses
+      if (e.kind === 'feature-unavailable') this.markAvailable(e.endpoint);
+      return url;
+    }
+  }
+
+  private linkVia(route: DownloadRoute, id: number, o: CallOptions): Promise<string> {
+    return route === 'view-url' ? this.viewUrl(id, o) : this.storageDownloadUrl(id, o);
+  }
+
+  /** GET /storage/download/{id} — a URL to fetch the file from (the reply's shape is not documented: bare, {url} or {mediaLink}). 1 call. */
+  storageDownloadUrl(id: number, o: CallOptions = {}): Promise<string> {
     const endpoint = 'GET /storage/download/{id}';
     return this.get(`/storage/download/${checkId(id, endpoint)}`, endpoint, schemas.downloadUrl, o);
   }
 
   /**
    * GET /storage/view-url/{id} — the file's mediaLink. An empty link is asked again with backoff
-   * starting at `mediaLinkDelayMs` (2 s) and doubling, `mediaLinkTries` times in all. 1 call per try.
+   * starting at `mediaLinkDelayMs` (2 s, as the provider's clients) and doubling, `mediaLinkTries`
+   * times in all. 1 call per try.
    */
   async viewUrl(id: number, o: CallOptions = {}): Promise<string> {
     const endpoint = 'GET /storage/view-url/{id}';
@@ -268,22 +408,46 @@ export class CloudHpcClient {
     }
   }
 
-  /** GET /storage/index/... — one page of the storage root or of one folder (`parentId`). 1 call. */
-  storageIndex(page = 1, so: StorageIndexOptions = {}): Promise<StorageItem[]> {
+  /** GET /storage/index/... — one page of the storage root or of one folder (`parentId`), row by row. 1 call. */
+  storageIndexPage(page = 1, so: StorageIndexOptions = {}): Promise<PageRows<StorageItem>> {
     const field = seg(checkField(so.field ?? 'name'));
     const order = so.order === 'desc' ? 'desc' : 'asc';
     const p = seg(Math.max(1, Math.floor(page)));
     const path = so.parentId === undefined ? `/storage/index/${field}/${order}/${p}` : `/storage/index/${field}/${order}/parent_id/${checkId(so.parentId, 'GET /storage/index')}/${p}`;
     const endpoint = so.parentId === undefined ? 'GET /storage/index/{field}/{order}/{page}' : 'GET /storage/index/{field}/{order}/parent_id/{id}/{page}';
-    return this.get(path, endpoint, schemas.storageList, { priority: so.priority, signal: so.signal });
+    return this.getRows(path, endpoint, StorageItemSchema, { priority: so.priority, signal: so.signal });
+  }
+
+  /** One page of the storage root or of one folder, the rows that passed validation. 1 call. */
+  async storageIndex(page = 1, so: StorageIndexOptions = {}): Promise<StorageItem[]> {
+    return (await this.storageIndexPage(page, so)).rows;
+  }
+
+  /**
+   * Every child of one storage level (the root when `parentId` is undefined), all pages until the
+   * listing ends (see paging.ts). Cost: the pages read, returned as `calls`.
+   */
+  async listChildren(parentId: number | undefined, o: ListingOptions<StorageItem> = {}): Promise<ChildListing> {
+    const what = parentId === undefined ? 'your storage' : `storage folder ${parentId}`;
+    const endpoint = parentId === undefined ? 'GET /storage/index/{field}/{order}/{page}' : 'GET /storage/index/{field}/{order}/parent_id/{id}/{page}';
+    const r = await this.paged(
+      'storage',
+      what,
+      endpoint,
+      (page) => {
+        o.onPage?.();
+        return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal });
+      },
+      o.visit,
+    );
+    return { items: r.items, calls: r.calls };
   }
 
   /**
    * Lists a storage folder by path, walking from the root (there is no list-by-path call): for each
    * path segment, the pages of its parent are read until the folder is found; then every page of
    * the folder. Cost: the pages read, returned as `calls` (a folder of N items at depth D costs about
-   * D + ceil(N / pageSize) + 1 calls). A page shorter than the first, an empty page or a page
-   * repeating the previous one ends a listing.
+   * D + ceil(N / pageSize) calls, +1 when the last page is full).
    */
   async listFolder(path: string, o: CallOptions = {}): Promise<FolderListing> {
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
@@ -292,22 +456,22 @@ export class CloudHpcClient {
     let folder: StorageItem | null = null;
     for (const part of parts) {
       let found: StorageItem | null = null;
-      await this.pages(parentId, o, () => (calls += 1), (items) => {
-        found = items.find((i) => i.type === 'dir' && i.basename === part) ?? null;
-        return found !== null;
+      const level = await this.listChildren(parentId, {
+        ...o,
+        visit: (items) => {
+          found = items.find((i) => i.type === 'dir' && i.basename === part) ?? null;
+          return found !== null;
+        },
       });
+      calls += level.calls;
       if (found === null) {
         throw new CloudHpcError({ kind: 'not-found-or-forbidden', endpoint: 'GET /storage/index', userMessage: `The folder "${path}" is not in your cloudHPC storage.` });
       }
       folder = found;
       parentId = (found as StorageItem).id;
     }
-    const items: StorageItem[] = [];
-    await this.pages(parentId, o, () => (calls += 1), (page) => {
-      items.push(...page);
-      return false;
-    });
-    return { items, folder, calls };
+    const all = await this.listChildren(parentId, o);
+    return { items: all.items, folder, calls: calls + all.calls };
   }
 
   /** DELETE /storage/delete/{id} — a file or a folder. 1 call; a retry after a lost reply that finds the item gone counts as done. */
@@ -318,7 +482,7 @@ export class CloudHpcClient {
       return await withRetry(
         async () => {
           try {
-            const r = await this.transport.once({ method: 'DELETE', path: `/storage/delete/${checkId(id, endpoint)}`, endpoint, priority: o.priority ?? 'background', signal: o.signal });
+            const r = await this.send({ method: 'DELETE', path: `/storage/delete/${checkId(id, endpoint)}`, endpoint, priority: o.priority ?? 'background', signal: o.signal });
             return parseReply(schemas.ack, r.value, endpoint, r.status);
           } catch (e) {
             if (isCloudHpcError(e) && ((e.kind === 'network' && e.outcomeUnknown) || e.kind === 'server')) uncertain = true;
@@ -349,10 +513,9 @@ export class CloudHpcClient {
     return downloadToFile(this.transferDeps(), url, destPath, o);
   }
 
-  /** Downloads a storage file by id: 1 call for the URL (download/{id}, or view-url tries), then the transfer. */
+  /** Downloads a storage file by id: 1 call for the link (see downloadUrl), then the transfer. */
   async downloadFile(id: number, destPath: string, o: DownloadByIdOptions = {}): Promise<TransferResult> {
-    const co: CallOptions = { priority: o.priority, signal: o.signal };
-    const url = o.viaViewUrl ? await this.viewUrl(id, co) : await this.downloadUrl(id, co);
+    const url = await this.downloadUrl(id, { priority: o.priority, signal: o.signal });
     return this.downloadToFile(url, destPath, o);
   }
 
@@ -372,11 +535,77 @@ export class CloudHpcClient {
     };
   }
 
+  /**
+   * One attempt of one API call. "Unauthorized." from any endpoint but view-cpu is told apart here:
+   * one view-cpu (unless it answered this session and the endpoint is already known refused)
+   * decides between a refused key (`unauthorized`) and an endpoint this key may not use
+   * (`feature-unavailable`, remembered and reported; everything else goes on).
+   */
+  private async send(req: ApiRequest): Promise<ApiReply> {
+    try {
+      const r = await this.transport.once(req);
+      if (req.endpoint === VIEW_CPU) this.keyOk = true;
+      else if (this.unavailable.has(req.endpoint)) this.markAvailable(req.endpoint);
+      return r;
+    } catch (e) {
+      if (isCloudHpcError(e, 'unauthorized')) {
+        if (req.endpoint === VIEW_CPU) this.keyOk = false;
+        else throw await this.refusedEndpoint(e, req);
+      }
+      throw e;
+    }
+  }
+
+  private async refusedEndpoint(e: CloudHpcError, req: ApiRequest): Promise<CloudHpcError> {
+    if (!this.keyOk || !this.unavailable.has(req.endpoint)) {
+      try {
+        await (this.keyCheck ??= this.viewCpu({ priority: req.priority, signal: req.signal })
+          .then(() => undefined)
+          .finally(() => (this.keyCheck = null)));
+      } catch (k) {
+        // view-cpu refused too: the key itself is rejected (or the check failed for another reason)
+        return isCloudHpcError(k) ? k : e;
+      }
+    }
+    const feature = featureOf(req.endpoint);
+    const f = new CloudHpcError({
+      kind: 'feature-unavailable',
+      endpoint: e.endpoint,
+      httpStatus: e.httpStatus,
+      serviceMessage: e.serviceMessage,
+      feature,
+      userMessage: `Your API key works, but cloudHPC does not let it use ${feature}: ask cloudHPC support to enable it for your key. Everything else keeps working.`,
+    });
+    this.markUnavailable(f, feature);
+    return f;
+  }
+
+  private markUnavailable(e: CloudHpcError, feature: string): void {
+    if (!this.unavailable.has(e.endpoint)) this.log('warn', `${e.endpoint}: the key may not use ${feature} ("${e.serviceText ?? ''}"); the rest goes on`);
+    this.unavailable.set(e.endpoint, { feature, endpoint: e.endpoint, serviceText: e.serviceText ?? 'Unauthorized.', since: this.unavailable.get(e.endpoint)?.since ?? Date.now() });
+    this.featuresChanged();
+  }
+
+  private markAvailable(endpoint: string): void {
+    if (this.unavailable.delete(endpoint)) this.featuresChanged();
+  }
+
+  private featuresChanged(): void {
+    const list = this.unavailableFeatures();
+    for (const fn of this.featureListeners) {
+      try {
+        fn(list);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
   /** An idempotent call, retried with backoff. */
   private call<S extends z.ZodType>(req: Omit<ApiRequest, 'priority' | 'signal'>, schema: S, o: CallOptions): Promise<z.output<S>> {
     const priority = o.priority ?? 'background';
     return withRetry(async () => {
-      const r = await this.transport.once({ ...req, priority, signal: o.signal });
+      const r = await this.send({ ...req, priority, signal: o.signal });
       return parseReply(schema, r.value, req.endpoint, r.status);
     }, this.retryContext({ ...o, priority }));
   }
@@ -385,20 +614,31 @@ export class CloudHpcClient {
     return this.call({ method: 'GET', path, endpoint }, schema, o);
   }
 
-  /** Reads pages of a storage level until `visit` says stop or the listing ends. */
-  private async pages(parentId: number | undefined, o: CallOptions, counted: () => void, visit: (items: StorageItem[]) => boolean): Promise<void> {
-    let firstLen = -1;
-    let prevKey = '';
-    for (let page = 1; page < 100_000; page++) {
-      counted();
-      const items = await this.storageIndex(page, { parentId, priority: o.priority, signal: o.signal });
-      const key = items.map((i) => i.id).join(',');
-      if (items.length === 0 || key === prevKey) return;
-      if (visit(items)) return;
-      if (firstLen < 0) firstLen = items.length;
-      if (items.length < firstLen) return;
-      prevKey = key;
-    }
+  /** A GET of a list, validated row by row; damaged rows are skipped and reported once each. */
+  private getRows<S extends z.ZodType>(path: string, endpoint: string, row: S, o: CallOptions, seen?: (b: BadRow) => void): Promise<PageRows<z.output<S>>> {
+    const priority = o.priority ?? 'background';
+    return withRetry(async () => {
+      const r = await this.send({ method: 'GET', path, endpoint, priority, signal: o.signal });
+      return parseRows(row, r.value, endpoint, r.status, (b) => {
+        seen?.(b);
+        this.reportRow(endpoint, b);
+      });
+    }, this.retryContext({ ...o, priority }));
+  }
+
+  private reportRow(endpoint: string, b: BadRow): void {
+    const key = `${endpoint}#${b.id ?? `@${b.index}`}:${b.problem}`;
+    if (this.reportedRows.has(key)) return;
+    if (this.reportedRows.size > 1_000) this.reportedRows.clear();
+    this.reportedRows.add(key);
+    this.log('warn', `${endpoint}: skipped a damaged row (${b.id !== null ? `id ${b.id}` : `row ${b.index + 1}`}: ${b.problem}); the rest of the page is used`);
+  }
+
+  /** All pages of one listing, with the session's knowledge of the page size. */
+  private async paged<T extends { id: number }>(kind: 'storage' | 'simulations', what: string, endpoint: string, fetchPage: (page: number) => Promise<PageRows<T>>, visit?: (fresh: T[]) => boolean): Promise<Paged<T>> {
+    const r = await readPages(fetchPage, { what, endpoint, maxPages: this.opts.maxListingPages, knownPageSize: this.fullPage.get(kind) ?? 0, visit });
+    if (r.pageSize > (this.fullPage.get(kind) ?? 0)) this.fullPage.set(kind, r.pageSize);
+    return { items: r.items, calls: r.calls, end: r.end };
   }
 
   /** The highest simulation id that existed before now: from a fresh index-short listing, else 1 call. */

@@ -1,7 +1,8 @@
 // One API call over HTTP: asks the budget, sends with X-API-key through undici (connect and idle
 // timeouts; a proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY when set), tells the budget how it
 // ended, and turns the reply into a value or a CloudHpcError. The `errors` key of the envelope is
-// checked first (as the provider's clients do), then the HTTP status.
+// checked first (as the provider's clients do), then the HTTP status; the kind of a failure comes
+// from the rate-limit headers and the service's text as much as from the status (see classifyFailure).
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { CallBudget, CallTicket, HeaderBag } from './budget';
 import { CloudHpcError, abortReason } from './errors';
@@ -116,19 +117,52 @@ function firstError(errors: unknown): string {
   return '';
 }
 
-/** Decides the error kind of an `errors` envelope or a bare failure status. */
-export function classifyFailure(status: number, serviceMessage: string | null, endpoint: string, retryAfterMs: number | null): CloudHpcError {
-  const m = (serviceMessage ?? '').toLowerCase();
+/** The service's texts we recognise (its framework answers every error with HTTP 403). */
+const UNAUTHORIZED_TEXT = /^\s*unauthori[sz]ed\.?\s*$|invalid (api )?key/i;
+const TECHNICAL_PROBLEM_TEXT = /technical problem has occurred/i;
+const RATE_LIMIT_TEXT = /rate.?limit|too many (requests|calls)|limit (exceeded|reached)|(requests|calls)? per (hour|day)/i;
+
+/** True when the rate-limit headers of a reply show a window used up (`used >= limit`, limit 0 = none). */
+export function limitReached(headers: HeaderBag | null | undefined): boolean {
+  if (!headers) return false;
+  const n = (name: string): number | null => {
+    const v = headers[name];
+    const t = Array.isArray(v) ? v[0] : v;
+    if (t === undefined || t.trim() === '') return null;
+    const x = Number(t);
+    return Number.isFinite(x) ? x : null;
+  };
+  for (const w of ['hourly', 'daily']) {
+    const limit = n(`x-ratelimit-${w}-limit`);
+    const used = n(`x-ratelimit-${w}-used`);
+    if (limit !== null && limit > 0 && used !== null && used >= limit) return true;
+  }
+  return false;
+}
+
+/**
+ * Decides the error kind of an `errors` envelope or a bare failure status. The service answers
+ * every error with 403 and a text, so the text and the headers decide, the status only helps:
+ * - the rate limit: the headers first (a window used up), then 429, then the text;
+ * - "Unauthorized." (or 401): `unauthorized` here; the client tells a refused key from an endpoint
+ *   the key may not use (feature-unavailable) with view-cpu;
+ * - 5xx: `server`; anything else: `not-found-or-forbidden`, with the service's text shown.
+ */
+export function classifyFailure(status: number, serviceMessage: string | null, endpoint: string, retryAfterMs: number | null, headers?: HeaderBag | null): CloudHpcError {
+  const m = serviceMessage ?? '';
+  const known = UNAUTHORIZED_TEXT.test(m) || TECHNICAL_PROBLEM_TEXT.test(m);
   let kind: CloudHpcError['kind'];
   let userMessage: string | undefined;
-  if (status === 429 || /rate.?limit|too many (requests|calls)|limit (exceeded|reached)|calls? per (hour|day)/.test(m)) kind = 'rate-limited';
-  else if (status === 401 || /unauthori[sz]ed|invalid (api )?key|api.?key/.test(m)) kind = 'unauthorized';
+  if (!known && (limitReached(headers) || status === 429 || RATE_LIMIT_TEXT.test(m))) kind = 'rate-limited';
+  else if (status === 401 || UNAUTHORIZED_TEXT.test(m)) kind = 'unauthorized';
   else if (status >= 500) kind = 'server';
-  else if (status === 400 || status === 422) {
+  else if (status >= 200 && status < 300 && !serviceMessage) kind = 'bad-reply';
+  else {
     kind = 'not-found-or-forbidden';
-    userMessage = serviceMessage ? `cloudHPC refused the request: ${serviceMessage}` : 'cloudHPC refused the request as invalid: check the values and try again.';
-  } else if (status >= 200 && status < 300 && !serviceMessage) kind = 'bad-reply';
-  else kind = 'not-found-or-forbidden';
+    if (serviceMessage && !TECHNICAL_PROBLEM_TEXT.test(m)) userMessage = 'cloudHPC refused the request: check what it says, correct it and try again.';
+    else if (!serviceMessage && (status === 400 || status === 422)) userMessage = 'cloudHPC refused the request as invalid: check the values and try again.';
+    else if (serviceMessage) userMessage = 'This item may not exist any more or may not be yours (or cloudHPC had a problem): refresh the list and try again.';
+  }
   return new CloudHpcError({ kind, endpoint, httpStatus: status, serviceMessage, userMessage, retryAfterMs });
 }
 
@@ -202,9 +236,9 @@ export class ApiTransport {
     const envelope = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
     let failure: CloudHpcError | null = null;
     if (envelope && 'errors' in envelope && envelope.errors !== null && envelope.errors !== undefined && !(Array.isArray(envelope.errors) && envelope.errors.length === 0)) {
-      failure = classifyFailure(status, firstError(envelope.errors) || null, endpoint, retryAfterMs);
+      failure = classifyFailure(status, firstError(envelope.errors) || null, endpoint, retryAfterMs, headers);
     } else if (status >= 300 || status < 200) {
-      failure = classifyFailure(status, null, endpoint, retryAfterMs);
+      failure = classifyFailure(status, null, endpoint, retryAfterMs, headers);
       if (failure.kind === 'not-found-or-forbidden' && status >= 300 && status < 400) {
         failure = new CloudHpcError({ kind: 'bad-reply', endpoint, httpStatus: status, detail: `unexpected redirect (HTTP ${status})` });
       }
@@ -217,7 +251,7 @@ export class ApiTransport {
       });
     }
     if (failure) {
-      if (failure.kind === 'rate-limited') this.opts.budget.refused(retryAfterMs);
+      if (failure.kind === 'rate-limited') this.opts.budget.refused(retryAfterMs, ticket);
       this.opts.log(failure.kind === 'rate-limited' ? 'info' : 'warn', `${endpoint} → HTTP ${status} ${failure.kind}${failure.serviceMessage ? `: ${failure.serviceMessage}` : ''}`);
       throw failure;
     }

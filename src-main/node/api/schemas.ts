@@ -1,9 +1,12 @@
 // Validation of cloudHPC replies at the boundary (zod). Tolerant where the service is known to
-// vary: numbers sent as strings, "" for empty, extra fields (ignored). Strict where a wrong shape
-// would do harm: ids must be JSON numbers, signed URLs must be http(s). A reply that does not fit
-// becomes CloudHpcError 'bad-reply' naming the endpoint; `undefined` never flows into the app.
+// vary: numbers sent as strings, "" (its framework's NULL) for empty, extra fields (ignored).
+// Strict where a wrong shape would do harm: ids must be JSON numbers, signed URLs must be http(s).
+// Lists are validated row by row (parseRows): a damaged row is skipped and reported, never hides
+// its page. A reply that does not fit becomes CloudHpcError 'bad-reply' naming the endpoint;
+// `undefined` never flows into the app.
 import { z } from 'zod';
 import type { Simulation, StorageItem } from './types';
+import type { PageRows } from './paging';
 import { CloudHpcError } from './errors';
 
 /** An id: a non-negative integer sent as a JSON number (a string id is refused). */
@@ -142,6 +145,42 @@ export const schemas = {
     z.object({ mediaLink: HttpUrl }).transform((o) => o.mediaLink),
   ]),
 } as const;
+
+/** A row of a list that did not fit its schema. */
+export interface BadRow {
+  /** Its position in the reply (0-based). */
+  index: number;
+  /** Its id when it had a usable one. */
+  id: number | null;
+  /** Which field, and why. */
+  problem: string;
+}
+
+/**
+ * Parses a list reply row by row: rows that fit are kept, each damaged one is passed to `bad` and
+ * skipped. A reply that is not a list at all is a 'bad-reply'.
+ */
+export function parseRows<S extends z.ZodType>(row: S, value: unknown, endpoint: string, httpStatus: number | null, bad: (b: BadRow) => void): PageRows<z.output<S>> {
+  if (!Array.isArray(value)) {
+    throw new CloudHpcError({ kind: 'bad-reply', endpoint, httpStatus, detail: 'reply does not fit the expected shape: a list was expected' });
+  }
+  const rows: z.output<S>[] = [];
+  value.forEach((v: unknown, index) => {
+    const r = row.safeParse(v);
+    if (r.success) {
+      rows.push(r.data);
+      return;
+    }
+    const issue = r.error.issues[0];
+    const rawId = v !== null && typeof v === 'object' ? (v as { id?: unknown }).id : undefined;
+    bad({
+      index,
+      id: typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : null,
+      problem: `${issue && issue.path.length > 0 ? issue.path.join('.') : 'row'}: ${issue?.message ?? 'invalid'}`,
+    });
+  });
+  return { rows, raw: value.length };
+}
 
 /** Parses `value` with `schema`, or throws CloudHpcError 'bad-reply' naming the endpoint. */
 export function parseReply<S extends z.ZodType>(schema: S, value: unknown, endpoint: string, httpStatus: number | null = null): z.output<S> {

@@ -107,14 +107,20 @@ export interface TransferOptions {
   priority?: Priority;
 }
 
-export type ErrorKind = 'unauthorized' | 'not-found-or-forbidden' | 'rate-limited' | 'network' | 'server' | 'bad-reply' | 'transfer' | 'cancelled';
+/**
+ * `unauthorized`: the key itself is refused (view-cpu answered "Unauthorized."). `feature-unavailable`:
+ * the key works but may not use one endpoint ("Unauthorized." there only).
+ */
+export type ErrorKind = 'unauthorized' | 'feature-unavailable' | 'not-found-or-forbidden' | 'rate-limited' | 'network' | 'server' | 'bad-reply' | 'transfer' | 'cancelled';
 
-export interface CloudHpcClientOptions {
-  /** Default https://cloud.cfdfeaservice.it/api/v2 */
-  baseUrl?: string;
-  apiKey: string;
-  /** Shared by the whole app; one is created when not given. */
-  budget?: import('./budget').CallBudget;
-  /** Optional log sink; never receives the key or a signed URL's query string. */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+/** An endpoint the key may not use, as the service said it. */
+export interface UnavailableFeature {
+  /** In words: "downloads", "the list of simulations"… */
+  feature: string;
+  /** "GET /storage/view-url/{id}" style. */
+  endpoint: string;
+  /** The service's text (plain). */
+  serviceText: string;
+  /** When it was first refused (epoch ms). */
+  since: number;
 }

@@ -13,6 +13,7 @@ import { isRequestName } from '../../common/contract';
 import type { LogSink } from '../api/redact';
 import type { SafeStorageLike } from '../keystore';
 import { checkStorageName, suggestStorageName } from '../project';
+import { notificationText } from '../simulation/insight/warnings';
 import type { Scheduler } from '../simulation/scheduler';
 import { pullText } from '../sync/pull';
 import { Workspace, type RunInfo, type RunTuning } from '../workspace';
@@ -23,7 +24,7 @@ import { openTarget } from './open-path';
 import { projectView } from './project-views';
 import { RunLogs } from './run-logs';
 import { parseParams } from './validate';
-import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary } from './views';
+import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary, unavailableFeatureView } from './views';
 
 export interface AppCoreOptions {
   transport: 'electron' | 'headless';
@@ -144,6 +145,20 @@ export class AppCore implements CoreEndpoint {
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
         this.stateChanged();
       }),
+      ws.on('runInsight', ({ id }) => {
+        if (id === this.watched) this.emit('runInsight', ws.runs.insight(id));
+        this.stateChanged();
+      }),
+      ws.on('runWarning', ({ run, warning }) => {
+        if (!this.settings.get().notifications.simulationWarning) return;
+        const s = run.simulation;
+        const text = notificationText(s.id, warning);
+        this.emit('notification', {
+          kind: 'simulation-warning', title: text.title, body: text.body, simulationId: s.id, warning,
+          ...(run.projectId ? { projectId: run.projectId } : {}),
+          at: now(),
+        });
+      }),
       ws.on('runDiagnosed', ({ run }) => {
         this.emit('simulationChanged', { simulation: this.simView(run), previousStatus: run.simulation.status });
         this.stateChanged();
@@ -173,6 +188,7 @@ export class AppCore implements CoreEndpoint {
         this.log('warn', `${what}: ${toContractError(error).message}`);
         this.stateChanged();
       }),
+      ws.on('featuresChanged', () => this.stateChanged()),
       ws.on('polled', () => this.stateChanged()),
       ws.api.budget.onChange(() => this.stateChanged()),
     ];
@@ -244,7 +260,7 @@ export class AppCore implements CoreEndpoint {
   // ---- views
 
   private simView(run: RunInfo): SimulationView {
-    return simulationView(run, this.watched);
+    return simulationView(run, this.watched, this.workspace.api.serviceClock, Date.now(), this.workspace.runs.progressBrief(run.simulation.id));
   }
 
   private projectViewOf(id: string): ProjectView | null {
@@ -277,6 +293,7 @@ export class AppCore implements CoreEndpoint {
       offline: offline && !this.offline.offline ? { offline: true, since: null, message: 'cloudHPC cannot be reached.' } : this.offline,
       tray,
       watchedSimulation: this.watched,
+      unavailableFeatures: ws.api.unavailableFeatures().map(unavailableFeatureView),
       demoKey: this.demoKey,
     };
   }
@@ -408,6 +425,7 @@ export class AppCore implements CoreEndpoint {
         ws.api.requireClient();
         return this.logs.get(id, fromOffset);
       },
+      getRunInsight: async ({ id }) => ws.runs.insight(id),
       resolveDeletes: async ({ projectId, decision }) => {
         const r = await ws.resolveDeletes(projectId, decision);
         if (r && r.failed.length > 0) {

@@ -26,6 +26,7 @@ export class AppError extends Error {
 
 const cloudKinds: Record<CloudHpcError['kind'], ErrorCode> = {
   unauthorized: 'key-rejected',
+  'feature-unavailable': 'not-allowed',
   'not-found-or-forbidden': 'not-found',
   'rate-limited': 'rate-limited',
   network: 'offline',

@@ -62,6 +62,7 @@ export const paramSchemas = {
   syncSimulation: z.object({ id: simId }).strict(),
   watchSimulation: z.object({ id: simId.nullable() }).strict(),
   getLog: z.object({ id: simId, fromOffset: z.number().int().nonnegative() }).strict(),
+  getRunInsight: z.object({ id: simId }).strict(),
   getSettings: empty,
   setSettings: z.object({ settings: SettingsPatchSchema }).strict(),
   windowVisibility: z.object({ visible: z.boolean() }).strict(),

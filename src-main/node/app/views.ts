@@ -1,10 +1,11 @@
 // Pure builders of what the UI shows from the workspace's typed data: budget line, tray summary,
 // simulation views, pre-flight reports, launch options, conflicts.
 import type {
-  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, SimulationView, TraySummary,
+  BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, RunProgressBriefView, SimulationView, TraySummary, UnavailableFeatureView,
 } from '../../common/contract';
 import { statusName } from '../../common/contract';
-import { ACTIVE_STATUSES, type BudgetState } from '../api/types';
+import type { ServiceClock } from '../api/service-clock';
+import { ACTIVE_STATUSES, type BudgetState, type UnavailableFeature } from '../api/types';
 import { availability } from '../simulation/control';
 import { INSTANCE_KINDS, explainRam, type SimulationOptions } from '../simulation/options';
 import type { PreflightReport } from '../simulation/preflight';
@@ -54,7 +55,13 @@ export function conflictView(c: PullConflict): ConflictView {
   return { id: c.id, path: c.path, cloudCopyPath: c.copy, code: c.code, reason: c.reason, detectedAt: new Date(c.at).toISOString() };
 }
 
-export function simulationView(run: RunInfo, watched: number | null, now = Date.now()): SimulationView {
+/** A feature the key may not use ("Unauthorized." on that endpoint only), with the service's own text. */
+export function unavailableFeatureView(f: UnavailableFeature): UnavailableFeatureView {
+  return { feature: f.feature, message: f.serviceText, since: new Date(f.since).toISOString() };
+}
+
+/** `clock`: the service's clock (its dates carry no time zone), for elapsed times. */
+export function simulationView(run: RunInfo, watched: number | null, clock: Pick<ServiceClock, 'elapsedSeconds'>, now = Date.now(), progress: RunProgressBriefView | null = null): SimulationView {
   const s = run.simulation;
   const startedAt = serviceDateIso(s.idate);
   const endedAt = serviceDateIso(s.edate);
@@ -75,7 +82,9 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     active,
     startedAt,
     endedAt,
-    elapsedSeconds: runElapsed(elapsedSeconds(startedAt, active ? null : endedAt ?? startedAt, now), active ? run.seenRunningAt : null, now),
+    // the service's dates have no time zone: edate − idate, or now − idate once its clock offset is known;
+    // until then, the time since this app saw it running
+    elapsedSeconds: runElapsed(clock.elapsedSeconds(s, active, now), active ? run.seenRunningAt : null, now),
     cpuHours: s.cpuHours,
     cost: s.cost,
     completedWithErrors: run.outcome === 'completed with errors',
@@ -85,6 +94,7 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
     can: { softStop: can.softStop, hardStop: can.hardStop, sync: can.sync },
     pending: run.pending,
     watched: watched === s.id,
+    progress: active ? progress : null,
   };
 }
 
@@ -96,13 +106,6 @@ export function simulationView(run: RunInfo, watched: number | null, now = Date.
 export function runElapsed(fromDates: number | null, seenRunningAt: number | null, now: number): number | null {
   if (seenRunningAt === null || (fromDates !== null && fromDates > 0)) return fromDates;
   return Math.max(0, Math.round((now - seenRunningAt) / 1000));
-}
-
-export function elapsedSeconds(startedAt: string | null, endedAt: string | null, now: number): number | null {
-  if (!startedAt) return null;
-  const end = endedAt ? Date.parse(endedAt) : now;
-  const s = Math.round((end - Date.parse(startedAt)) / 1000);
-  return Number.isFinite(s) ? Math.max(0, s) : null;
 }
 
 function plural(n: number, word: string): string {
@@ -117,7 +120,10 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];
   if (offline) parts.push('Offline');
-  if (running.length > 0) parts.push(`${plural(running.length, 'simulation')} running`);
+  if (running.length > 0) {
+    const pct = running.filter((s) => s.progress?.percent != null).map((s) => `${running.length > 1 ? `#${s.id} ` : ''}${Math.floor(s.progress!.percent!)} %`);
+    parts.push(`${plural(running.length, 'simulation')} running${pct.length > 0 ? ` (${pct.join(', ')})` : ''}`);
+  }
   if (syncing.length > 0) parts.push(`syncing ${plural(syncing.length, 'project')}`);
   if (conflicts > 0) parts.push(plural(conflicts, 'conflict'));
   else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need${attention.length === 1 ? 's' : ''} attention`);
@@ -127,7 +133,7 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   return {
     icon,
     line: parts.join(' · '),
-    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})` })),
+    running: running.map((s) => ({ id: s.id, label: `#${s.id} ${s.folder} (${s.statusName.toLowerCase()})`, percent: s.progress?.percent ?? null })),
     allPaused,
   };
 }

@@ -14,6 +14,10 @@ export const ProjectSettingsSchema = z.object({
   massDeleteRatio: z.number().min(0).max(1).default(0.3),
   /** Prefer single-file uploads when the change set costs at most this many API calls. */
   maxSingleCalls: z.number().int().min(0).max(1000).default(5),
+  /** Files at least this large go beside the push's archive as single uploads (bytes). */
+  largeFileBytes: z.number().int().min(1).default(16 * 1024 * 1024),
+  /** At most this many single uploads beside one archive (each costs an API call). */
+  maxBeside: z.number().int().min(0).max(100).default(8),
   /** Full rescan period while watching (ms); also the fallback when the watcher fails. */
   rescanIntervalMs: z.number().int().min(1000).default(300_000),
   /** Sync is paused for this project. */

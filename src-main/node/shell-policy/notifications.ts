@@ -1,9 +1,10 @@
-// Which core notifications become desktop notifications: the four kinds the user can turn off in
-// settings (simulation ended, results pulled, conflict, key rejected). Other kinds stay in the window.
+// Which core notifications become desktop notifications: the kinds the user can turn off in settings
+// (simulation ended, simulation warning, results pulled, conflict, key rejected). Other kinds stay in the window.
 import type { NotificationKind, NotificationPayload, Settings } from '../../common/contract';
 
 const settingFor: Partial<Record<NotificationKind, keyof Settings['notifications']>> = {
   'simulation-ended': 'simulationEnded',
+  'simulation-warning': 'simulationWarning',
   'results-pulled': 'resultsPulled',
   conflict: 'conflict',
   'key-rejected': 'keyRejected',

@@ -1,6 +1,7 @@
 // The tray menu and icon as data, built from the core's TraySummary: the shell turns it into an
 // Electron Menu. "Open" is always there (Linux desktops differ on what a click does); each running
-// simulation gets soft and hard stop; pause/resume all syncing; quit.
+// simulation (with its percent when run insight knows it) gets soft and hard stop; pause/resume all
+// syncing; quit. The tooltip is the summary line (it names the running runs' percent).
 import type { TrayIconState, TraySummary } from '../../common/contract';
 
 export type TrayAction =
@@ -41,7 +42,7 @@ export function trayMenuModel(summary: TraySummary): TrayItem[] {
     for (const r of summary.running.slice(0, 20)) {
       items.push({
         kind: 'submenu',
-        label: r.label,
+        label: r.percent !== null && Number.isFinite(r.percent) ? `${r.label} · ${Math.floor(r.percent)} %` : r.label,
         items: [
           { kind: 'action', label: 'Soft stop (write results, then stop)', action: { type: 'stop', id: r.id, mode: 'soft' }, enabled: true },
           { kind: 'action', label: 'Hard stop…', action: { type: 'stop', id: r.id, mode: 'hard' }, enabled: true },

@@ -359,8 +359,9 @@ export class SimulationTracker {
     for (let page = 1; page <= this.maxPages; page++) {
       this.callTimes.push(this.sched.now());
       const list = await this.client.indexShort(page, 'id', 'desc', this.opts());
+      // past the last page the service may send page 1 again: a page of ids already seen ends it
+      if (list.length === 0 || list.every((s) => all.some((a) => a.id === s.id))) break;
       all = all.concat(list);
-      if (list.length === 0) break;
       const minId = Math.min(...list.map((s) => s.id));
       // a tracked active simulation older than this page: read the next page (rare)
       const missing = [...this.sims.values()].some((s) => ACTIVE_STATUSES.includes(s.status) && s.id < minId) || [...this.expected].some((id) => id < minId);

@@ -15,7 +15,8 @@ export interface UploadResult {
 }
 
 export interface PushCloud {
-  uploadFile(localPath: string, target: UploadTarget, o?: TransferOptions): Promise<UploadResult>;
+  /** `sha256: false` skips hashing the bytes sent (default: hashed). */
+  uploadFile(localPath: string, target: UploadTarget, o?: TransferOptions & { sha256?: boolean }): Promise<UploadResult>;
   viewByPath(path: string, o?: CallOptions): Promise<StorageItem>;
   deleteStorage(id: number, o?: CallOptions): Promise<boolean>;
   deleteCache(o?: CallOptions): Promise<boolean>;

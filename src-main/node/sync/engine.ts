@@ -12,13 +12,13 @@ import { IgnoreRules } from './ignore-rules';
 import type { IndexStore, PathRecord } from './index-store';
 import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
-import { type LocalFile, type PushPlan, planPush } from './planner';
+import { type LocalFile, type PushPlan, UNHASHED, planPush } from './planner';
 import type { TransferProgress } from './progress';
 import type { PullResult } from './pull';
 import type { RestoreResult, RestoreRunner } from './restore';
 import { scanTree } from './scanner';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
-import { type WatchHandle, watchTree } from './watcher';
+import { type WatchHandle, type Watcher, watchTree } from './watcher';
 
 /** Options of one pull, given per call (never by editing the saved settings). */
 export interface PullRequest {
@@ -50,6 +50,8 @@ export interface EngineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Real-time clock (mtime comparisons, retry schedules). */
   now?: () => number;
+  /** Watcher backends, tried in order (default: @parcel/watcher, then chokidar on folders only). */
+  watchers?: readonly Watcher[];
 }
 
 /** Outcome of one scan+push cycle. */
@@ -87,6 +89,8 @@ export class PausedError extends Error {
 }
 
 const HASH_CONCURRENCY = 8;
+/** Rescan period when no watcher can run (limits reached). */
+const POLLING_RESCAN_MS = 30_000;
 /** Index meta key: runs submitted and not yet seen running or ended (each may extract our next archive). */
 export const PENDING_RUNS = 'runs.pending';
 const OFFLINE_RETRY_MS = [2_000, 5_000, 10_000, 30_000, 60_000];
@@ -295,11 +299,11 @@ export class ProjectEngine {
 
   // ---- watching ----
 
-  /** Starts watching (chokidar) with periodic full rescans; the first cycle runs at once. */
+  /** Starts watching (one watch per folder) with periodic full rescans; the first cycle runs at once. */
   async startWatching(): Promise<void> {
     if (this.watcher || this.closed) return;
     const s = this.project.settings;
-    this.watcher = watchTree({
+    const handle = watchTree({
       root: this.project.localDir,
       rules: () => this.rules,
       onChange: (rel) => {
@@ -310,13 +314,16 @@ export class ProjectEngine {
         this.watcher = null;
         this.log('warn', message);
         this.set({ watch: 'polling', notice: message });
-        this.startRescans(Math.min(s.rescanIntervalMs, 30_000));
+        this.startRescans(Math.min(s.rescanIntervalMs, POLLING_RESCAN_MS));
       },
-    });
+      onInfo: (message) => this.log('info', message),
+    }, this.opts.watchers);
+    this.watcher = handle;
     this.set({ watch: 'watching' });
-    await this.watcher.ready;
-    this.startRescans(s.rescanIntervalMs);
+    // The first scan runs while the watcher starts (the native one walks the tree on its own thread).
     this.schedule(0);
+    const backend = await handle.ready;
+    if (backend !== 'failed') this.startRescans(s.rescanIntervalMs);
   }
 
   private startRescans(ms: number): void {
@@ -377,15 +384,26 @@ export class ProjectEngine {
         local.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, sha256: r.sha256 });
       } else if (!this.isSettled(st)) {
         pending.push(path);
+      } else if (st.size >= this.settings.largeFileBytes && (!r || (r.storageSha256 === null && r.archiveSha256 === null))) {
+        // Large, and nothing of it in the cloud: it is sent whatever its hash, which the upload computes.
+        local.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, sha256: UNHASHED });
       } else {
         toHash.push([path, st, r]);
       }
     }
     const updates: PathRecord[] = [];
     const q = new PQueue({ concurrency: HASH_CONCURRENCY });
+    let stopped: unknown = null; // a cancelled hash (pause, close) ends the scan once the queue is idle
     for (const [path, st, r] of toHash) {
       void q.add(async () => {
-        const h = await hashSettled(join(root, path), st, signal);
+        if (stopped !== null) return;
+        let h: Awaited<ReturnType<typeof hashSettled>>;
+        try {
+          h = await hashSettled(join(root, path), st, signal);
+        } catch (e) {
+          stopped ??= e;
+          return;
+        }
         if (h.kind === 'ok') {
           local.set(path, { path, size: h.size, mtimeMs: h.mtimeMs, sha256: h.sha256 });
           const base = r ?? { path, size: null, mtimeMs: null, sha256: null, origin: 'local' as const, storageSha256: null, archiveSha256: null, remoteSize: null, remoteTime: null, updatedAt: 0 };
@@ -401,6 +419,7 @@ export class ProjectEngine {
       });
     }
     await q.onIdle();
+    if (stopped !== null) throw stopped;
 
     // Vanished paths: only what is really gone (ENOENT), never what a scan could not read.
     const vanished: PathRecord[] = [];
@@ -447,7 +466,7 @@ export class ProjectEngine {
     return { local, pending, unreadable, records };
   }
 
-  private plan(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
+  private planNow(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
     return planPush({
       local,
       records,
@@ -458,11 +477,27 @@ export class ProjectEngine {
     });
   }
 
+  /** The plan; a large file left unhashed by the scan that the plan would archive is hashed first. */
+  private async plan(local: Map<string, LocalFile>, records: Map<string, PathRecord>, pending: string[], signal: AbortSignal): Promise<PushPlan> {
+    const plan = this.planNow(local, records);
+    const toHash = plan.strategy === 'snapshot' ? plan.uploads.filter((f) => f.sha256 === UNHASHED) : [];
+    if (toHash.length === 0) return plan;
+    for (const f of toHash) {
+      const h = await hashSettled(join(this.project.localDir, f.path), f, signal);
+      if (h.kind === 'ok') local.set(f.path, { ...f, sha256: h.sha256 });
+      else {
+        local.delete(f.path);
+        if (h.kind === 'moved') pending.push(f.path);
+      }
+    }
+    return this.planNow(local, records);
+  }
+
   /** Scans and plans without any API call: what the next push would do and cost. */
   previewPush(): Promise<PushPlan> {
     return this.mutex.run(async () => {
-      const { local, records } = await this.scanLocal();
-      const plan = this.plan(local, records);
+      const { local, records, pending } = await this.scanLocal();
+      const plan = await this.plan(local, records, pending, this.abort.signal);
       this.set({ nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason } });
       return plan;
     });
@@ -496,7 +531,7 @@ export class ProjectEngine {
       throw e;
     }
     const { local, pending, unreadable, records } = scanned;
-    const plan = this.plan(local, records);
+    const plan = await this.plan(local, records, pending, signal);
     const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
     this.set({ nextPush, pendingFiles: pending.length });
 
@@ -521,7 +556,7 @@ export class ProjectEngine {
       return { plan, outcome: null, pending, unreadable, clean };
     }
 
-    this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
+    this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)${plan.beside.length ? ` and ${plan.beside.length} large file${plan.beside.length === 1 ? '' : 's'} beside it` : ''}` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
     await mkdir(this.opts.stateDir, { recursive: true });
     let outcome: PushOutcome;
     try {
@@ -531,6 +566,7 @@ export class ProjectEngine {
         index: this.index,
         cloud: this.cloud,
         tmpDir: join(this.opts.stateDir, 'tmp'),
+        cacheDir: join(this.opts.stateDir, 'snapshot-cache'),
         signal,
         onProgress: (p) => this.set({ progress: p }),
         log: (level, m) => this.log(level, m),

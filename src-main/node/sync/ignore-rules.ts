@@ -36,7 +36,7 @@ export const DEFAULT_IGNORES: readonly string[] = [
 // milliseconds, and the `ignore` package is several times slower). Names at any depth; folder-only
 // names; names that only count at the project root. Kept equivalent to DEFAULT_IGNORES (unit-tested).
 const DEFAULT_NAME_RE = /~$|^\..*\.sw[pox]$|^\.#|^#.*#$|^\.DS_Store$|^\._|^Thumbs\.db$|^ehthumbs\.db$|^desktop\.ini$|\.cloudhpc-tmp$/;
-const DEFAULT_DIR_NAMES: ReadonlySet<string> = new Set(['.git', '.svn', '.hg', '$RECYCLE.BIN', APP_DIR_NAME]);
+export const DEFAULT_DIR_NAMES: ReadonlySet<string> = new Set(['.git', '.svn', '.hg', '$RECYCLE.BIN', APP_DIR_NAME]);
 const DEFAULT_ROOT_FILES: ReadonlySet<string> = new Set([IGNORE_FILE, ARCHIVE_NAME]);
 
 /** The defaults for one entry whose parent folders are known not to be ignored. */

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { type PushCloud, errorText, isNotFound, isOffline, errorKind } from './cloud-port';
 import { lstat } from 'node:fs/promises';
-import { sameStat } from './hasher';
+import { sameStat, trustedMtime } from './hasher';
 import type { IndexStore } from './index-store';
 import { ARCHIVE_NAME, parentDir, baseName, storagePath } from './paths';
-import type { LocalFile, PushPlan } from './planner';
+import { type LocalFile, type PushPlan, UNHASHED } from './planner';
 import { ProgressMeter, type TransferProgress } from './progress';
 import { buildSnapshot } from './snapshot';
 
@@ -21,6 +21,8 @@ export interface PushContext {
   cloud: PushCloud;
   /** Where snapshot archives are built (outside the case folder). */
   tmpDir: string;
+  /** The member cache of the last archive (outside the case folder): rebuilds copy unchanged members from it. */
+  cacheDir?: string;
   signal?: AbortSignal;
   concurrency?: number;
   onProgress?: (p: TransferProgress, phase: 'building' | 'uploading' | 'deleting') => void;
@@ -62,7 +64,10 @@ export async function executePush(ctx: PushContext, plan: PushPlan): Promise<Pus
     }
 
     if (plan.strategy === 'snapshot') {
-      remoteChanged = (await pushSnapshot(ctx, plan, out)) || remoteChanged;
+      const sent = await pushSnapshot(ctx, plan, out);
+      remoteChanged = sent || remoteChanged;
+      // Large files go after the archive that no longer holds them (never beside an older archive).
+      if (sent && plan.beside.length > 0) remoteChanged = (await pushSingles(ctx, plan.beside, out)) || remoteChanged;
     } else {
       remoteChanged = (await pushSingles(ctx, plan.uploads, out)) || remoteChanged;
     }
@@ -130,11 +135,12 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
   const { index } = ctx;
   await mkdir(ctx.tmpDir, { recursive: true });
   const tmp = join(ctx.tmpDir, `snapshot-${process.pid}-${Date.now()}.tar.gz`);
-  const meterBuild = new ProgressMeter(plan.uploads.length, plan.bytes);
+  const meterBuild = new ProgressMeter(plan.uploads.length, plan.uploads.reduce((n, f) => n + f.size, 0));
   const built = await buildSnapshot(ctx.root, plan.uploads, tmp, {
     signal: ctx.signal,
-    onProgress: (bytesOut) => {
-      meterBuild.partial('snapshot', bytesOut);
+    cacheDir: ctx.cacheDir,
+    onProgress: (bytesIn) => {
+      meterBuild.partial('snapshot', bytesIn);
       ctx.onProgress?.(meterBuild.snapshot(), 'building');
     },
   });
@@ -178,7 +184,7 @@ async function pushSnapshot(ctx: PushContext, plan: PushPlan, out: PushOutcome):
     ctx.onProgress?.({ ...meter.snapshot(), filesDone: snap.files.length, filesTotal: snap.files.length, bytesDone: snap.size, bytesTotal: snap.size, etaSeconds: 0 }, 'uploading');
     return true;
   } finally {
-    await rm(snap.file, { force: true });
+    if (!snap.cached) await rm(snap.file, { force: true });
   }
 }
 
@@ -200,24 +206,30 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
           return;
         }
         const dir = parentDir(f.path);
+        // A file left unhashed by the scan (large, new) is hashed on its way up: one read, no pass before.
+        const unhashed = f.sha256 === UNHASHED;
         const res = await cloud.uploadFile(abs, { dirname: dir ? storagePath(ctx.storageFolder, dir) : ctx.storageFolder, filename: baseName(f.path), contentType: 'application/octet-stream' }, {
           priority: 'background',
           signal: ctx.signal,
+          sha256: true,
           onProgress: (p) => {
             meter.partial(f.path, p.bytes);
             ctx.onProgress?.(meter.snapshot(), 'uploading');
           },
         });
+        const sha = unhashed ? res.sha256 : f.sha256;
         changed = true;
         const after = await lstat(abs).catch(() => null);
-        if (!after || !sameStat(after, f) || (res.sha256 !== null && res.sha256 !== f.sha256)) {
+        // An unhashed file is recorded with the hash of the bytes sent, if it did not move meanwhile.
+        if (!after || !sameStat(after, f) || sha === null || (res.sha256 !== null && res.sha256 !== sha)) {
           // The bytes sent are not the settled version: not recorded, so the next batch sends it again.
           out.torn.push(f.path);
           meter.fileFailed(f.path);
           return;
         }
         index.transaction(() => {
-          index.patch(f.path, { storageSha256: f.sha256, origin: 'pushed' });
+          if (unhashed) index.patch(f.path, { size: f.size, mtimeMs: trustedMtime(f.mtimeMs, Date.now()), sha256: sha, storageSha256: sha, origin: 'pushed' });
+          else index.patch(f.path, { storageSha256: f.sha256, origin: 'pushed' });
           index.addActivity('pushed', `Pushed ${f.path}`, f.path);
         });
         out.uploaded.push(f.path);

@@ -6,6 +6,8 @@
 import type { KeyStatus } from '../../common/contract';
 import { CallBudget } from '../api/budget';
 import { CloudHpcClient } from '../api/client';
+import { ServiceClock } from '../api/service-clock';
+import type { UnavailableFeature } from '../api/types';
 import { isCloudHpcError } from '../api/errors';
 import type { LogSink } from '../api/redact';
 import { ApiKeyManager, backendLabel, type SafeStorageLike } from '../keystore';
@@ -28,6 +30,8 @@ export interface ApiAccessOptions {
   onOffline: (message: string | null) => void;
   /** The service refused the stored key. */
   onKeyRejected: (message: string) => void;
+  /** The list of endpoints this key may not use changed ("Unauthorized." on one endpoint only). */
+  onFeaturesChanged?: (features: UnavailableFeature[]) => void;
 }
 
 /** Where the key in use came from, for people (`--verbose`, settings). */
@@ -41,6 +45,8 @@ export interface KeySource {
 
 export class ApiAccess {
   readonly budget = new CallBudget();
+  /** The service's clock offset, learnt from a run we created; shared by every client. */
+  readonly serviceClock = new ServiceClock();
   /** What the engines hold: always reaches the current client. */
   readonly cloud: CloudHpcClient;
   private keys: ApiKeyManager | null = null;
@@ -48,6 +54,7 @@ export class ApiAccess {
   private client: CloudHpcClient | null = null;
   private statusCache: KeyStatus | null = null;
   private offline = false;
+  private unsubFeatures: (() => void) | null = null;
 
   constructor(private readonly o: ApiAccessOptions) {
     this.cloud = this.proxy();
@@ -92,7 +99,14 @@ export class ApiAccess {
     } catch (err) {
       this.o.log('warn', `API key could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (key) this.client = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, log: this.o.log });
+    this.unsubFeatures?.();
+    this.unsubFeatures = null;
+    if (key) {
+      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.o.log });
+      this.client = c;
+      this.unsubFeatures = c.onFeaturesChange((list) => this.o.onFeaturesChanged?.(list));
+    }
+    this.o.onFeaturesChanged?.([]);
     this.statusCache = null;
     return this.client !== null;
   }
@@ -142,7 +156,16 @@ export class ApiAccess {
     return s;
   }
 
-  /** A failed call: offline on a network failure, key rejected on Unauthorized. */
+  /** Endpoints the current key may not use (the client learns them; everything else keeps working). */
+  unavailableFeatures(): UnavailableFeature[] {
+    return this.client?.unavailableFeatures() ?? [];
+  }
+
+  /**
+   * A failed call: offline on a network failure, key rejected when the key check itself is refused
+   * (the client reports "Unauthorized." on one endpoint only as 'feature-unavailable': that feature is
+   * listed and syncing goes on).
+   */
   noteFailure(err: unknown): void {
     if (!isCloudHpcError(err)) return;
     if (err.kind === 'network') this.setOffline(err.userMessage);
@@ -162,6 +185,8 @@ export class ApiAccess {
   }
 
   async close(): Promise<void> {
+    this.unsubFeatures?.();
+    this.unsubFeatures = null;
     await this.client?.close();
     this.client = null;
   }
@@ -170,6 +195,7 @@ export class ApiAccess {
     return new Proxy({} as CloudHpcClient, {
       get: (_t, prop) => {
         if (prop === 'budget') return this.budget;
+        if (prop === 'serviceClock') return this.serviceClock;
         if (prop === 'baseUrl') return this.baseUrl();
         const c = this.requireClient();
         const v: unknown = Reflect.get(c, prop, c);

@@ -1,6 +1,7 @@
 // What the workspace tells its front ends (AppCore → the UI's contract events; the CLI → lines or
 // JSON). Typed payloads only: nobody reads a sentence to learn what happened.
-import type { Simulation } from '../api/types';
+import type { InsightWarningView } from '../../common/insight';
+import type { Simulation, UnavailableFeature } from '../api/types';
 import type { ControlAction } from '../simulation/control';
 import type { Diagnosis, Outcome } from '../simulation/diagnosis';
 import type { Finished } from '../simulation/tracker';
@@ -39,6 +40,10 @@ export interface WorkspaceEvents {
   runEnded: { run: RunInfo; finished: Finished };
   /** The diagnosis of a run whose runEnded came without one. */
   runDiagnosed: { run: RunInfo; finished: Finished };
+  /** A run's insight changed: a log read was fed to it, or its status changed (`runs.insight(id)` gives the view). */
+  runInsight: { id: number; projectId: string | null; status: number };
+  /** Once per warning and run: what the log shows (may be diverging, stopped advancing, crashed). */
+  runWarning: { run: RunInfo; warning: InsightWarningView };
   /** A pull finished (whatever asked for it). */
   resultsPulled: { projectId: string; reason: PullReason; result: PullResult };
   /** Background work failed (a poll, a scheduled pull, a push); it goes on by itself. */
@@ -49,4 +54,6 @@ export interface WorkspaceEvents {
   offline: { message: string | null };
   /** The service refused the stored API key. */
   keyRejected: { message: string };
+  /** The endpoints this key may not use changed (the key itself still works). */
+  featuresChanged: { features: UnavailableFeature[] };
 }

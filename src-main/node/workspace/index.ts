@@ -5,5 +5,6 @@ export { NO_KEY_MESSAGE, WorkspaceError, type WorkspaceErrorCode } from './error
 export type { RunInfo, WorkspaceEvents } from './events';
 export { DEFAULT_SYNC_PULL_DELAYS_MS, type PullReason } from './results-schedule';
 export type { LaunchHooks, RunChoice, RunTuning, RunWaited } from './runs';
+export type { RunProgressBrief } from './run-insights';
 export { SettingsPatchSchema, SettingsSchema } from './settings';
 export { Workspace, type WorkspaceOptions } from './workspace';

@@ -9,6 +9,9 @@
 // - SYNC: the partial results are pulled on the schedule until one pull brings them.
 // One tracker for the workspace's life: a new polling share is applied to it, never by rebuilding it,
 // so no run is reported twice.
+// Run insight (progress, ETA, cost, convergence series, early warnings) is fed from the replies the
+// tracker and the log readers get, through the client they share (RunInsights.tap): no call of its own.
+import type { RunInsightView } from '../../common/insight';
 import { ACTIVE_STATUSES, SimStatus, TERMINAL_STATUSES, type Simulation } from '../api/types';
 import type { CloudHpcClient } from '../api/client';
 import type { ProjectRegistry } from '../project';
@@ -27,13 +30,14 @@ import { SimulationRecords, type SimulationRecord } from '../simulation/records'
 import { runSummary } from '../simulation/run-summary';
 import type { Scheduler } from '../simulation/scheduler';
 import { FAMILY_LABEL } from '../simulation/solver-family';
-import { SimulationTracker, type Finished } from '../simulation/tracker';
+import { SimulationTracker, type Finished, type TrackerClient } from '../simulation/tracker';
 import type { PullResult } from '../sync/pull';
 import type { Emitter } from '../sync/status';
 import type { SyncService } from '../sync/service';
 import { WorkspaceError } from './errors';
 import type { RunInfo, WorkspaceEvents } from './events';
 import type { ResultsSchedule } from './results-schedule';
+import { RunInsights, type RunProgressBrief } from './run-insights';
 
 export interface RunTuning {
   /** Shortest time between tracking polls (ms); default 30 s. */
@@ -83,6 +87,9 @@ export interface RunWaited {
 export class Runs {
   readonly records: SimulationRecords;
   readonly tracker: SimulationTracker;
+  private readonly insights: RunInsights;
+  /** The client the tracker and the log readers read through: each reply feeds run insight. */
+  private readonly reads: TrackerClient;
   private readonly controller: SimulationControl;
   private readonly launcher: Launcher;
   private readonly options: SimulationOptionsCache;
@@ -102,8 +109,26 @@ export class Runs {
   constructor(private readonly d: RunsDeps) {
     this.records = new SimulationRecords(d.home);
     this.options = new SimulationOptionsCache({ dir: d.home });
+    this.insights = new RunInsights({
+      home: d.home,
+      scheduler: d.scheduler,
+      caseDir: (s) => {
+        const pid = this.projectOf(s);
+        return pid ? this.d.registry.get(pid)?.localDir ?? null : null;
+      },
+      // the app follows every run on a project folder; a CLI command only what it asks for (want)
+      belongs: d.trackAll ? (s) => this.projectOf(s) !== null : () => false,
+      known: () => this.tracker.list(),
+      onChange: (id, status) => d.events.emit('runInsight', { id, status, projectId: this.projectOf(this.tracker.get(id) ?? { id, folder: '' }) }),
+      onWarning: (id, warning) => {
+        const s = this.tracker.get(id);
+        d.events.emit('runWarning', { run: s ? this.info(s) : this.get(id), warning });
+      },
+      onError: (what, error) => d.events.emit('problem', { what, error }),
+    });
+    this.reads = this.insights.tap(d.client);
     this.tracker = new SimulationTracker({
-      client: d.client,
+      client: this.reads,
       scheduler: d.scheduler,
       share: d.share(),
       isKnownFolder: d.trackAll ? (f) => this.projectOfFolder(f) !== null : () => false,
@@ -137,6 +162,13 @@ export class Runs {
       this.tracker.on('diagnosed', (f) => {
         this.remember(f);
         ev.emit('runDiagnosed', { run: this.info(f.simulation), finished: f });
+      }),
+      // the service's hardware monitor files, pulled into the case folder: the newest run of the project plots them
+      ev.on('resultsPulled', ({ projectId, result }) => {
+        const names = result.written.filter((w) => w === 'cpu.csv' || w === 'ram.csv');
+        const run = names.length > 0 ? this.list().find((r) => r.projectId === projectId) : undefined;
+        const dir = d.registry.get(projectId)?.localDir;
+        if (run && dir) this.insights.monitorPulled(run.simulation.id, dir, names);
       }),
     );
   }
@@ -376,7 +408,8 @@ export class Runs {
    * (a wrong id fails here with the service's refusal); `signal` stops waiting.
    */
   async wait(id: number, signal?: AbortSignal): Promise<{ first: Simulation; done: Promise<RunWaited> }> {
-    const first = await this.d.client.viewShort(id, { priority: 'user', signal });
+    this.insights.want(id);
+    const first = await this.reads.viewShort(id, { priority: 'user', signal });
     const done = new Promise<RunWaited>((resolve, reject) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
@@ -391,6 +424,7 @@ export class Runs {
 
   /** The person looks at one run (null: at none): it is polled faster. */
   watch(id: number | null): void {
+    if (id !== null) this.insights.want(id);
     this.tracker.watch(id);
   }
 
@@ -411,8 +445,9 @@ export class Runs {
 
   /** A reader of a run's output log, polling within the same share and clock. Close it when done. */
   logReader(id: number, onText?: (tail: string) => void): LogReader {
+    this.insights.want(id);
     const reader: LogReader = new LogReader({
-      client: this.d.client,
+      client: this.reads,
       id,
       scheduler: this.d.scheduler,
       share: this.d.share(),
@@ -424,13 +459,31 @@ export class Runs {
     return reader;
   }
 
+  // ---- run insight
+
+  /** What the log read so far shows of a known run: progress, ETA, cost, warnings, charts (no API call). */
+  insight(id: number): RunInsightView {
+    return this.insights.view(id) ?? this.insights.view(id, this.get(id).simulation)!;
+  }
+
+  /** Percent and ETA of a run followed now, null when nothing is known (the tray, the list). */
+  progressBrief(id: number): RunProgressBrief | null {
+    return this.insights.brief(id);
+  }
+
+  /** The series parsed from a run's log as CSV with a header, null when its log was never read here. */
+  insightCsv(id: number): string | null {
+    return this.insights.csv(id);
+  }
+
   /** Lists the account's newest runs (one index-short call, user priority). */
   async listFromService(): Promise<Simulation[]> {
-    return this.d.client.indexShort(1, 'id', 'desc', { priority: 'user' });
+    return this.reads.indexShort(1, 'id', 'desc', { priority: 'user' });
   }
 
   close(): void {
     for (const u of this.unsubs.splice(0)) u();
+    this.insights.close();
     this.tracker.close();
     for (const r of [...this.readers]) r.close();
   }

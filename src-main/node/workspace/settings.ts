@@ -26,7 +26,8 @@ export const SettingsSchema = z.object({
     resultsPulled: z.boolean().default(true),
     conflict: z.boolean().default(true),
     keyRejected: z.boolean().default(true),
-  }).default({ simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true }),
+    simulationWarning: z.boolean().default(true),
+  }).default({ simulationEnded: true, resultsPulled: true, conflict: true, keyRejected: true, simulationWarning: true }),
   startAtLogin: z.boolean().default(false),
   closeToTray: z.boolean().default(true),
 });

@@ -78,6 +78,7 @@ export class Workspace {
       log: this.log,
       onOffline: (message) => this.events.emit('offline', { message }),
       onKeyRejected: (message) => this.events.emit('keyRejected', { message }),
+      onFeaturesChanged: (features) => this.events.emit('featuresChanged', { features }),
     });
     this.sync = new SyncService({
       registry: this.registry,

@@ -164,7 +164,8 @@ export class AppModel {
   }
 
   notify(n: NotificationPayload): void {
-    this.toast(n.kind === 'error' || n.kind === 'key-rejected' ? 'error' : n.kind === 'conflict' ? 'info' : 'success', n.title, n.body);
+    // a run that may be diverging stays on screen until dismissed, like an error
+    this.toast(n.kind === 'error' || n.kind === 'key-rejected' || n.kind === 'simulation-warning' ? 'error' : n.kind === 'conflict' ? 'info' : 'success', n.title, n.body);
   }
 
   toast(kind: Toast['kind'], title: string, body: string): void {

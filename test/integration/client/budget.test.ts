@@ -1,5 +1,6 @@
-// The shared call budget against the emulator's real counters (30 calls/hour): background work
-// pauses at the reserve while a user action still gets through, and resumes in a new hour.
+// The shared call budget against the emulator's real counters (30 calls/hour, the 'evidence'
+// profile: 403 refusals, sliding 60-minute window): background work pauses at the reserve while a
+// user action still gets through, and resumes as the window frees the slots of its own calls.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallBudget } from '../../../src-main/node/api/budget';
 import { CloudHpcClient } from '../../../src-main/node/api/client';
@@ -9,7 +10,7 @@ let h: Harness;
 beforeEach(async () => {
   // start in the middle of an hour so the window does not end under the test
   const start = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 10 * 60_000);
-  h = await harness({ keys: [{ key: KEY, hourlyLimit: 30 }], startTime: start });
+  h = await harness({ keys: [{ key: KEY, hourlyLimit: 30 }], startTime: start, durations: { pendingSeconds: 100_000 } });
   await h.emu.seedFile(KEY, 'caseA/input.fds', '&HEAD /');
 });
 afterEach(async () => h.close());
@@ -25,11 +26,14 @@ function matchesEmulator(): void {
   expect(s.summary).toContain(`${30 - c.hourly} of 30 API calls left this hour`);
 }
 
-describe('call budget with a 30 calls/hour limit', () => {
-  it('pauses background work at the reserve, lets a user action through, resumes in a new hour', async () => {
+describe('call budget with a 30 calls/hour limit (403 form, sliding window)', () => {
+  it('pauses background work at the reserve, lets a user stop through, resumes as the sliding window frees slots; nothing lost', async () => {
+    const t0 = h.emu.clock.now().getTime();
     const id = await h.client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'caseA' }, { priority: 'user' });
     matchesEmulator(); // the add cost 2 calls: the "before" snapshot and the add
     expect(h.emu.calls(KEY).hourly).toBe(2);
+    await h.emu.clock.advance(600);
+    const t1 = h.emu.clock.now().getTime();
 
     // background polling: 40 polls wanted, 8 at a time
     let done = 0;
@@ -48,14 +52,15 @@ describe('call budget with a 30 calls/hour limit', () => {
     };
     const workers = Array.from({ length: 8 }, () => worker());
 
-    // reserve is 5 (10% of 30, at least 5): background stops at 25 used
+    // reserve is 5 (10% of 30, at least 5): background stops at 25 used, before the service refuses anything
     await until(() => h.budget.state().waiting > 0 && done === 23, 10_000, 'background to pause at the reserve');
     expect(h.emu.calls(KEY).hourly).toBe(25);
     expect(done).toBe(23);
     expect(failed).toBe(0);
     matchesEmulator();
     const paused = h.budget.state();
-    expect(paused.pausedUntil).toBe(Math.floor(h.emu.clock.now().getTime() / 3_600_000 + 1) * 3_600_000);
+    // the first slot frees 60 minutes (and the safety margin) after the first call, not at the full hour
+    expect(paused.pausedUntil).toBe(t0 + 3_605_001);
     expect(paused.summary).toMatch(/paused until/);
 
     // the user stops the run: it goes through the reserve at once
@@ -65,13 +70,21 @@ describe('call budget with a 30 calls/hour limit', () => {
     expect(done).toBe(23); // background still waits
     expect(h.budget.state().waiting).toBeGreaterThan(0);
 
-    // a new hour on the service's clock (and the budget's, which reads the same clock)
-    await h.emu.clock.advance(3_600);
+    // the two calls made at t0 leave the service's sliding window: one slot above the reserve again
+    await h.emu.clock.advance((t0 + 3_606_000 - h.emu.clock.now().getTime()) / 1000);
+    h.budget.recheck();
+    await until(() => done === 24 && h.budget.state().waiting > 0, 10_000, 'one more background call, then the reserve again');
+    expect(h.emu.calls(KEY).hourly).toBe(25);
+    matchesEmulator();
+
+    // the calls made at t1 leave it too: the rest goes
+    await h.emu.clock.advance((t1 + 3_606_000 - h.emu.clock.now().getTime()) / 1000);
     h.budget.recheck();
     await Promise.all(workers);
     expect(done).toBe(40);
     expect(failed).toBe(0);
     expect(h.emu.calls(KEY).hourly).toBe(17);
+    expect(h.emu.calls(KEY).byEndpoint['GET /simulation/view-short/{id}']).toBe(40);
     matchesEmulator();
     expect(h.budget.state()).toMatchObject({ waiting: 0, pausedUntil: null });
   });

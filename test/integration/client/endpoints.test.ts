@@ -55,19 +55,25 @@ describe('CloudHpcClient endpoints', () => {
     const item = await h.client.viewByPath('caseA/constant/mesh.bin');
     expect(item).toMatchObject({ name: 'caseA/constant/mesh.bin', basename: 'mesh.bin', dirname: 'caseA/constant', type: 'file', size: data.length });
 
+    // the service prepares a new file's link within its first second
+    await h.emu.clock.advance(2);
+    // downloads go through view-url → mediaLink, as every provider client; it answers an empty
+    // mediaLink twice first: asked again with backoff, 3 calls in all
     const url = await h.client.downloadUrl(item.id);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(h.emu.calls(KEY).byEndpoint['GET /storage/view-url/{id}']).toBe(3);
+    expect(h.emu.calls(KEY).byEndpoint['GET /storage/download/{id}']).toBeUndefined();
+    expect(h.client.downloadRoute).toBe('view-url');
     const dest = join(h.tmp, 'down.bin');
     const down = await h.client.downloadToFile(url, dest);
     expect(down.sha256).toBe(up.sha256);
     expect(Buffer.compare(await readFile(dest), data)).toBe(0);
 
-    // view-url answers an empty mediaLink twice first: asked again with backoff, 3 calls in all
-    const before = h.emu.calls(KEY).byEndpoint['GET /storage/view-url/{id}'] ?? 0;
-    const media = await h.client.viewUrl(item.id);
-    expect(h.emu.calls(KEY).byEndpoint['GET /storage/view-url/{id}']! - before).toBe(3);
+    // download/{id}, the introduction's route, gives a link too
+    const link = await h.client.storageDownloadUrl(item.id);
     const dest2 = join(h.tmp, 'down2.bin');
-    expect((await h.client.downloadToFile(media, dest2)).sha256).toBe(up.sha256);
+    expect((await h.client.downloadToFile(link, dest2)).sha256).toBe(up.sha256);
+    expect(h.emu.calls(KEY).byEndpoint['GET /storage/download/{id}']).toBe(1);
 
     expect(await h.client.deleteStorage(item.id)).toBe(true);
     await h.client.deleteCache();
@@ -92,5 +98,60 @@ describe('CloudHpcClient endpoints', () => {
     expect(h.emu.calls(KEY).total - before).toBe(listing.calls);
 
     await expect(h.client.listFolder('nope/x')).rejects.toMatchObject({ kind: 'not-found-or-forbidden' });
+  });
+
+  it('ends a listing whose last page is full on the repeated first page (evidence) or the empty page (classic): one call more, never more', async () => {
+    for (const profile of ['evidence', 'classic'] as const) {
+      const p = await harness({ pageSize: 3, profile });
+      try {
+        for (let i = 0; i < 6; i++) await p.emu.seedFile(KEY, `caseD/f${i}.txt`, `file ${i}`);
+        const folder = await p.client.viewByPath('caseD');
+        const before = p.emu.calls(KEY).total;
+        const all = await p.client.listChildren(folder.id);
+        expect(all.items.map((i) => i.basename)).toEqual(['f0.txt', 'f1.txt', 'f2.txt', 'f3.txt', 'f4.txt', 'f5.txt']);
+        expect(all.calls).toBe(3);
+        expect(p.emu.calls(KEY).total - before).toBe(3);
+        // the session now knows a full page holds 3: a folder of 2 costs 1 call
+        await p.emu.seedFile(KEY, 'caseE/a.txt', 'a');
+        await p.emu.seedFile(KEY, 'caseE/b.txt', 'b');
+        await p.client.deleteCache();
+        const small = await p.client.listChildren((await p.client.viewByPath('caseE')).id);
+        expect([small.items.length, small.calls]).toEqual([2, 1]);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
+  it('lists 250 simulations in 3 pages of 100 (evidence profile), newest first', async () => {
+    const p = await harness({ durations: { pendingSeconds: 1_000_000 } });
+    try {
+      await p.emu.seedFile(KEY, 'caseA/input.fds', '&HEAD /');
+      for (let i = 0; i < 250; i++) await p.client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'caseA' });
+      const before = p.emu.calls(KEY).total;
+      const all = await p.client.listSimulations();
+      expect(all.items).toHaveLength(250);
+      expect(all.items[0]!.id).toBeGreaterThan(all.items[249]!.id);
+      expect([all.calls, all.end]).toEqual([3, 'short']);
+      expect(p.emu.calls(KEY).total - before).toBe(3);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('an index-short page with one damaged row still shows every other run; the row is reported once', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await h.client.addSimulation({ cpu: 1, ram: 'standard', script: 'fds6.9.1', folder: 'caseA' }));
+    h.emu.setFaults({ simulationPatches: { [String(ids[1])]: { status: '', cpu: '' }, [String(ids[2])]: { nopre: '', edate: '', cost: '' } } });
+    const page = await h.client.indexShort(1, 'id', 'desc');
+    // ids[1] has no status (NULL sent as ""): skipped; "" where a value may be empty is fine
+    expect(page.map((s) => s.id)).toEqual([ids[2], ids[0]]);
+    expect(page[0]).toMatchObject({ nopre: 0, edate: null, cost: null });
+    await h.client.indexShort(1, 'id', 'desc');
+    const reports = h.logs.filter((l) => l.includes('skipped a damaged row'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain(`id ${ids[1]!}`);
+    // the damaged run still counts as existing for launch de-duplication
+    h.emu.setFaults({});
   });
 });

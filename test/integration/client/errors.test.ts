@@ -73,19 +73,65 @@ describe('error kinds', () => {
     expect(h.emu.simulations(OTHER)[0]!.status).not.toBe(50);
   });
 
-  it('past the limit is rate-limited', async () => {
-    const emu: Emulator = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 3 }], timeScale: 0 });
+  it.each(['evidence', 'classic'] as const)('past the limit is rate-limited, with the service text beside our advice (%s profile)', async (profile) => {
+    const emu: Emulator = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 3 }], timeScale: 0, profile });
     try {
       const c = client(emu.url);
       for (let i = 0; i < 3; i++) await c.viewRam({ priority: 'user' });
       const e = await failure(c.viewRam({ priority: 'user' }));
       expect(e.kind).toBe('rate-limited');
-      expect(e.httpStatus).toBe(429);
-      expect(e.retryAfterMs).toBeGreaterThan(0);
+      if (profile === 'evidence') {
+        expect(e.httpStatus).toBe(403);
+        expect(e.retryAfterMs).toBeNull();
+        expect(e.serviceText).toBe('Hourly rate limit reached (3 requests per hour)');
+        expect(e.userMessage).toMatch(/^cloudHPC says: “Hourly rate limit reached \(3 requests per hour\)”\. The cloudHPC API call limit is used up/);
+      } else {
+        expect(e.httpStatus).toBe(429);
+        expect(e.retryAfterMs).toBeGreaterThan(0);
+      }
       expect(c.budget.state()).toMatchObject({ known: true, hourlyLimit: 3, hourlyUsed: 3, hourlyLeft: 0 });
       expect(c.budget.state().pausedUntil).not.toBeNull();
     } finally {
       await emu.stop();
+    }
+  });
+
+  it('"Unauthorized." on one endpoint while view-cpu works is feature-unavailable: the key is not called rejected, other calls go on', async () => {
+    const emu: Emulator = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 0, deniedEndpoints: ['GET /simulation/index-short/{field}/{order}/{page}'] }], timeScale: 0 });
+    try {
+      const c = client(emu.url);
+      const changes: string[][] = [];
+      c.onFeaturesChange((f) => changes.push(f.map((x) => x.feature)));
+      const e = await failure(c.indexShort(1));
+      expect(e).toMatchObject({ kind: 'feature-unavailable', httpStatus: 403, serviceText: 'Unauthorized.', feature: 'the list of simulations' });
+      expect(e.userMessage).toBe('cloudHPC says: “Unauthorized.”. Your API key works, but cloudHPC does not let it use the list of simulations: ask cloudHPC support to enable it for your key. Everything else keeps working.');
+      // one view-cpu told the two apart
+      expect(emu.calls(KEY).byEndpoint).toEqual({ 'GET /simulation/index-short/{field}/{order}/{page}': 1, 'GET /simulation/view-cpu': 1 });
+      expect(c.unavailableFeatures()).toMatchObject([{ feature: 'the list of simulations', endpoint: 'GET /simulation/index-short/{field}/{order}/{page}', serviceText: 'Unauthorized.' }]);
+      expect(changes).toEqual([['the list of simulations']]);
+      // asked again: known refused, no second check
+      expect((await failure(c.indexShort(1))).kind).toBe('feature-unavailable');
+      expect(emu.calls(KEY).byEndpoint['GET /simulation/view-cpu']).toBe(1);
+      expect(await c.viewRam()).toContain('standard');
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('a bad key refused on any endpoint is unauthorized once view-cpu is refused too', async () => {
+    const e = await failure(client(h.emu.url, 'wrong-key-0000000000').storageIndex(1));
+    expect(e).toMatchObject({ kind: 'unauthorized', endpoint: 'GET /simulation/view-cpu', serviceMessage: 'Unauthorized.' });
+    expect(e.userMessage).toMatch(/The API key was rejected/);
+  });
+
+  it("shows the service's own text without its HTML tags, with our advice beside it", async () => {
+    const s = await junkServer(() => ({ status: 403, body: JSON.stringify({ errors: ['FOLDER <i>case&amp;1</i> not detected'] }) }));
+    try {
+      const e = await failure(client(`http://127.0.0.1:${(s.address() as AddressInfo).port}/api/v2`).syncSimulation(4));
+      expect(e).toMatchObject({ kind: 'not-found-or-forbidden', serviceMessage: 'FOLDER <i>case&amp;1</i> not detected', serviceText: 'FOLDER case&1 not detected' });
+      expect(e.userMessage).toBe('cloudHPC says: “FOLDER case&1 not detected”. cloudHPC refused the request: check what it says, correct it and try again.');
+    } finally {
+      await new Promise((r) => s.close(r));
     }
   });
 

@@ -114,6 +114,7 @@ describe('upload stalls', () => {
 describe('downloads', () => {
   async function storedUrl(): Promise<string> {
     await h.client.uploadFile(local, { dirname: 'caseA', filename: 'field.bin' });
+    await h.emu.clock.advance(2); // past the new file's first second (empty mediaLink)
     const item = await h.client.viewByPath('caseA/field.bin');
     return h.client.downloadUrl(item.id);
   }
@@ -174,11 +175,45 @@ describe('downloads', () => {
     await until(async () => (await readdir(dir)).length === 0, 2_000, 'temp file removal');
   });
 
-  it('downloads by id through view-url', async () => {
+  it('downloads by id through view-url, asking again while the new file has no mediaLink yet', async () => {
+    const slow = h.makeClient({ mediaLinkDelayMs: 400 });
     await h.client.uploadFile(local, { dirname: 'caseA', filename: 'field.bin' });
     const item = await h.client.viewByPath('caseA/field.bin');
+    const before = h.emu.calls(KEY).byEndpoint['GET /storage/view-url/{id}'] ?? 0;
     const dest = join(h.tmp, 'byid.bin');
-    const r = await h.client.downloadFile(item.id, dest, { viaViewUrl: true });
+    const r = await slow.downloadFile(item.id, dest);
     expect(r.sha256).toBe(sha(data));
+    expect(slow.downloadRoute).toBe('view-url');
+    expect(h.emu.calls(KEY).byEndpoint['GET /storage/view-url/{id}']! - before).toBeGreaterThanOrEqual(2);
+    expect(h.emu.calls(KEY).byEndpoint['GET /storage/download/{id}'] ?? 0).toBe(0);
+  });
+
+  it('falls back to download/{id} when the key may not use view-url, remembers it, one call per file', async () => {
+    const p = await harness({ keys: [{ key: KEY, hourlyLimit: 0, deniedEndpoints: ['GET /storage/view-url/{id}'] }] });
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await p.emu.seedFile(KEY, `caseA/r${i}.txt`, `result ${i}`);
+      }
+      await p.emu.clock.advance(2);
+      for (let i = 0; i < 3; i++) ids.push((await p.client.viewByPath(`caseA/r${i}.txt`)).id);
+      const before = { ...p.emu.calls(KEY).byEndpoint };
+      for (let i = 0; i < 3; i++) {
+        const dest = join(p.tmp, `r${i}.txt`);
+        await p.client.downloadFile(ids[i]!, dest);
+        expect(await readFile(dest, 'utf8')).toBe(`result ${i}`);
+      }
+      const after = p.emu.calls(KEY).byEndpoint;
+      const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+      // the first file: view-url refused, view-cpu shows the key works, download/{id}; then download/{id} only
+      expect(delta('GET /storage/view-url/{id}')).toBe(1);
+      expect(delta('GET /simulation/view-cpu')).toBe(1);
+      expect(delta('GET /storage/download/{id}')).toBe(3);
+      expect(p.client.downloadRoute).toBe('download');
+      // downloads work: nothing for the person to miss
+      expect(p.client.unavailableFeatures()).toEqual([]);
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Auth, envelopes, option lists, unknown endpoints, key isolation: real HTTP against the emulator.
 import { describe, expect, it } from 'vitest';
-import { KEY, KEY_B, api, emulator, ok, upload } from './helpers';
+import { KEY, KEY_B, PROFILES, api, emulator, refusedWith, ok, upload } from './helpers';
 
 describe('emulator API basics', () => {
   it('answers the option lists in a response envelope', async () => {
@@ -54,13 +54,13 @@ describe('emulator API basics', () => {
     expect(emu.calls(KEY).byEndpoint).toEqual({ 'GET /simulation/view-cpu': 1, 'GET /simulation/view-short/{id}': 1 });
   });
 
-  it('answers unknown endpoints and wrong methods with an errors envelope', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('answers unknown endpoints and wrong methods with an errors envelope (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     const r = await api(emu, 'GET', '/nothing/here');
-    expect(r.status).toBe(404);
+    expect(r.status).toBe(refusedWith(emu, 404));
     expect(r.json.errors?.[0]).toMatch(/Unknown API endpoint/);
     const m = await api(emu, 'DELETE', '/simulation/view-cpu');
-    expect(m.status).toBe(405);
+    expect(m.status).toBe(refusedWith(emu, 405));
     expect(m.json.errors?.[0]).toMatch(/not allowed/);
     const outside = await fetch(`${emu.origin}/somewhere`);
     expect(outside.status).toBe(404);

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { KEY, api, emulator, ok } from './helpers';
+import { KEY, PROFILES, api, emulator, ok, refusedWith } from './helpers';
 
 async function treeOf(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -19,8 +19,8 @@ async function treeOf(dir: string): Promise<string[]> {
 }
 
 describe('emulator bad input', () => {
-  it('answers malformed JSON, non-object bodies, missing bodies and unknown fields with 400', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('answers malformed JSON, non-object bodies, missing bodies and unknown fields with an errors envelope (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     const cases: [string, string, unknown, RegExp][] = [
       ['POST', '/storage/upload-url', '{"dirname": "a",', /Malformed JSON body/],
       ['POST', '/storage/upload-url', '[1,2]', /must be a JSON object/],
@@ -34,16 +34,16 @@ describe('emulator bad input', () => {
     ];
     for (const [m, p, body, re] of cases) {
       const r = await api(emu, m, p, body);
-      expect([400, 403], `${p} ${String(body)}`).toContain(r.status);
+      expect([refusedWith(emu, 400), 403], `${p} ${String(body)}`).toContain(r.status);
       expect(r.json.errors?.[0], `${p} ${String(body)}`).toMatch(re);
     }
   });
 
-  it('refuses a JSON body larger than the API limit with 413', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('refuses a JSON body larger than the API limit (413, or 403 in the evidence profile) (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     const huge = JSON.stringify({ path: 'x'.repeat(3 * 1024 * 1024) });
     const r = await api(emu, 'POST', '/storage/view-by-path', huge);
-    expect(r.status).toBe(413);
+    expect(r.status).toBe(refusedWith(emu, 413));
     expect(r.json.errors?.[0]).toMatch(/too large/);
     const chunked = await new Promise<number | undefined>((resolve) => {
       const req = request(`${emu.url}/storage/view-by-path`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
@@ -54,12 +54,12 @@ describe('emulator bad input', () => {
       for (let i = 0; i < 4; i++) req.write('x'.repeat(1024 * 1024));
       req.end();
     });
-    expect([413, undefined]).toContain(chunked);
+    expect([refusedWith(emu, 413), undefined]).toContain(chunked);
     expect((await api(emu, 'GET', '/simulation/view-cpu')).status).toBe(200);
   });
 
-  it('refuses path traversal, NUL and backslashes in dirname, filename and path, and writes nothing outside the root', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('refuses path traversal, NUL and backslashes in dirname, filename and path, and writes nothing outside the root (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     const root = join(emu.storageDir(KEY), '..');
     const before = await treeOf(root);
     const bad: Record<string, string>[] = [
@@ -77,12 +77,12 @@ describe('emulator bad input', () => {
     ];
     for (const body of bad) {
       const r = await api(emu, 'POST', '/storage/upload-url', body);
-      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.status, JSON.stringify(body)).toBe(refusedWith(emu, 400));
       expect(r.json.errors?.[0]).toBeTruthy();
     }
     for (const path of ['../x', 'a/../../x', 'a\u0000b', 'a\\b']) {
       const r = await api(emu, 'POST', '/storage/view-by-path', { path });
-      expect(r.status, path).toBe(400);
+      expect(r.status, path).toBe(refusedWith(emu, 400));
     }
     const { url } = await ok<{ url: string }>(emu, 'POST', '/storage/upload-url', { dirname: 'a', filename: 'f', contentType: 'text/plain' });
     for (const evil of [url.replace('/a/f?', '/a/..%2F..%2Fevil?'), url.replace('/a/f?', '/%2E%2E/evil?'), url.replace('/a/f?', '/a/f%00?')]) {

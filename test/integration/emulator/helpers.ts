@@ -38,6 +38,16 @@ export interface Reply {
   json: { response?: unknown; errors?: string[] };
 }
 
+/**
+ * The HTTP status of a refusal: the 'evidence' profile answers every error with 403 (as the service's
+ * framework does), the 'classic' profile with the status of its cause.
+ */
+export function refusedWith(emu: Emulator, classic: number): number {
+  return emu.profile === 'evidence' ? 403 : classic;
+}
+
+export const PROFILES = ['evidence', 'classic'] as const;
+
 /** One API call with fetch; `body` objects are sent as JSON, strings as given. */
 export async function api(emu: Emulator, method: string, path: string, body?: unknown, key: string | null = KEY, headerName = 'X-API-key'): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationRecord, SimulationStartEvent } from '../../../emulator/index';
 import { writeFdsSample } from '../../../emulator/samples';
-import { KEY, api, downloadByPath, emulator, itemByPath, makeZip, ok, tarGz, tarList, tempDir, upload } from './helpers';
+import { KEY, PROFILES, api, downloadByPath, emulator, itemByPath, makeZip, ok, refusedWith, tarGz, tarList, tempDir, upload } from './helpers';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
@@ -33,8 +33,21 @@ describe('emulator simulations', () => {
     expect(await short(emu, b)).toMatchObject({ cpu: 2, nopre: 1 });
   });
 
-  it('validates cpu, ram, script, folder and mesh with clear errors', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('takes nopre "" (the bash client in interactive mode) in the evidence profile only, replying it as "" (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
+    await fdsCase(emu);
+    const r = await api(emu, 'POST', '/simulation/add', { cpu: '4', ram: 'standard', folder: 'caseA', script: 'fds6.9.1', nopre: '', mesh: '' });
+    if (profile === 'classic') {
+      expect(r.status).toBe(400);
+      expect(r.json.errors?.[0]).toMatch(/nopre/);
+      return;
+    }
+    expect(r.status).toBe(200);
+    expect(await short(emu, r.json.response as number)).toMatchObject({ nopre: '', cpu: 4 });
+  });
+
+  it.each(PROFILES)('validates cpu, ram, script, folder and mesh with clear errors (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     await fdsCase(emu);
     const base = { cpu: 4, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' };
     const cases: [Record<string, unknown>, RegExp][] = [
@@ -52,7 +65,7 @@ describe('emulator simulations', () => {
     ];
     for (const [body, re] of cases) {
       const r = await api(emu, 'POST', '/simulation/add', body);
-      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.status, JSON.stringify(body)).toBe(refusedWith(emu, 400));
       expect(r.json.errors?.[0], JSON.stringify(body)).toMatch(re);
     }
     expect(emu.simulations(KEY)).toEqual([]);
@@ -212,12 +225,12 @@ describe('emulator simulations', () => {
     expect((await short(emu, id)).edate).not.toBe('');
   });
 
-  it('SYNC writes partial results while running; stop and sync on a finished run answer an errors envelope', async () => {
-    const emu = await emulator({ durations });
+  it.each(PROFILES)('SYNC writes partial results while running; stop and sync on a finished run answer an errors envelope (%s profile)', async (profile) => {
+    const emu = await emulator({ durations, profile });
     await fdsCase(emu);
     const id = await add(emu, { cpu: 4, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
     const early = await api(emu, 'PUT', `/simulation/sync/${id}`);
-    expect(early.status).toBe(400);
+    expect(early.status).toBe(refusedWith(emu, 400));
     await emu.clock.advance(60);
     expect(await ok(emu, 'PUT', `/simulation/sync/${id}`)).toBe(true);
     const files = await emu.files(KEY, 'caseA');
@@ -231,11 +244,11 @@ describe('emulator simulations', () => {
       ['PUT', `/simulation/stop/${id}`, { signal: 'SIGINT' }],
     ] as const) {
       const r = await api(emu, m, p, b);
-      expect(r.status).toBe(400);
+      expect(r.status).toBe(refusedWith(emu, 400));
       expect(r.json.errors?.[0]).toMatch(/is not running/);
     }
     const badSignal = await api(emu, 'PUT', `/simulation/stop/${id}`, { signal: 'SIGKILL' });
-    expect(badSignal.status).toBe(400);
+    expect(badSignal.status).toBe(refusedWith(emu, 400));
   });
 
   it('ends in ERROR when the case has no input for the script family', async () => {
@@ -322,8 +335,8 @@ describe('emulator simulations', () => {
     expect(await names()).toEqual(expect.arrayContaining(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv', 'room.fds', 'upload.tar.gz']));
   });
 
-  it('lists simulations with index-short, paginated and sorted', async () => {
-    const emu = await emulator({ pageSize: 2, durations });
+  it.each(PROFILES)('lists simulations with index-short, paginated and sorted; past the last page: page 1 again (evidence) or [] (classic) (%s profile)', async (profile) => {
+    const emu = await emulator({ pageSize: 2, durations, profile });
     await fdsCase(emu);
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' }));
@@ -331,10 +344,32 @@ describe('emulator simulations', () => {
     const p2 = await ok<SimulationRecord[]>(emu, 'GET', '/simulation/index-short/id/desc/2');
     const p3 = await ok<SimulationRecord[]>(emu, 'GET', '/simulation/index-short/id/desc/3');
     expect([...p1, ...p2].map((s) => s.id)).toEqual([...ids].reverse());
-    expect(p3).toEqual([]);
+    expect(p3).toEqual(profile === 'evidence' ? p1 : []);
     expect(p1[0]).not.toHaveProperty('output');
     expect(await ok<SimulationRecord[]>(emu, 'GET', '/simulation/index-short/edate/asc/1')).toHaveLength(2);
-    expect((await api(emu, 'GET', '/simulation/index-short/colour/asc/1')).status).toBe(400);
+    expect((await api(emu, 'GET', '/simulation/index-short/colour/asc/1')).status).toBe(refusedWith(emu, 400));
+  });
+
+  it('pages 100 simulations at a time by default in the evidence profile, 20 in the classic one', async () => {
+    for (const [profile, size] of [['evidence', 100], ['classic', 20]] as const) {
+      const emu = await emulator({ profile, durations });
+      await fdsCase(emu);
+      for (let i = 0; i < 21; i++) await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+      expect(await ok<SimulationRecord[]>(emu, 'GET', '/simulation/index-short/id/desc/1')).toHaveLength(Math.min(21, size));
+    }
+  });
+
+  it('replies patched fields (NULL as "", damaged values) for one simulation without touching the record', async () => {
+    const emu = await emulator({ durations });
+    await fdsCase(emu);
+    const a = await add(emu, { cpu: 1, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+    const b = await add(emu, { cpu: 2, ram: 'standard', folder: 'caseA', script: 'fds6.9.1' });
+    emu.setFaults({ simulationPatches: { [String(a)]: { status: '', cpu: '' } } });
+    const list = await ok<Record<string, unknown>[]>(emu, 'GET', '/simulation/index-short/id/desc/1');
+    expect(list.find((s) => s.id === a)).toMatchObject({ status: '', cpu: '' });
+    expect(list.find((s) => s.id === b)).toMatchObject({ status: 20, cpu: 2 });
+    expect(await short(emu, a)).toMatchObject({ status: '' });
+    expect(emu.simulations(KEY).find((s) => s.id === a)).toMatchObject({ status: 20, cpu: 1 });
   });
 
   it('copies the mesh folder polyMesh into an OpenFOAM case at start', async () => {

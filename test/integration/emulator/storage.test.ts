@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY, type StorageItemJson, api, emulator, itemByPath, ok, upload } from './helpers';
+import { KEY, PROFILES, type StorageItemJson, api, emulator, itemByPath, ok, refusedWith, upload } from './helpers';
 
 const list = (emu: Awaited<ReturnType<typeof emulator>>, path: string) => ok<StorageItemJson[]>(emu, 'GET', path);
 
@@ -47,22 +47,23 @@ describe('emulator storage', () => {
     expect((await list(emu, '/storage/index/name/asc/1')).map((i) => i.name)).toEqual(['c2']);
   });
 
-  it('paginates with the page size, sorts by name and size both ways, and answers empty pages past the end', async () => {
-    const emu = await emulator({ pageSize: 3 });
+  it.each(PROFILES)('paginates with the page size, sorts by name and size both ways; past the end: page 1 again (evidence) or [] (classic) (%s profile)', async (profile) => {
+    const emu = await emulator({ pageSize: 3, profile });
     for (let i = 1; i <= 7; i++) await emu.seedFile(KEY, `case/f${i}.txt`, 'x'.repeat(i * 10));
     await ok(emu, 'DELETE', '/user/delete-cache');
     const folder = await itemByPath(emu, 'case');
     const pages: string[][] = [];
     for (let p = 1; p <= 4; p++) pages.push((await list(emu, `/storage/index/name/asc/parent_id/${folder.id}/${p}`)).map((i) => i.basename));
-    expect(pages).toEqual([['f1.txt', 'f2.txt', 'f3.txt'], ['f4.txt', 'f5.txt', 'f6.txt'], ['f7.txt'], []]);
+    const past = profile === 'evidence' ? ['f1.txt', 'f2.txt', 'f3.txt'] : [];
+    expect(pages).toEqual([['f1.txt', 'f2.txt', 'f3.txt'], ['f4.txt', 'f5.txt', 'f6.txt'], ['f7.txt'], past]);
     const bySizeDesc = await list(emu, `/storage/index/size/desc/parent_id/${folder.id}/1`);
     expect(bySizeDesc.map((i) => i.size)).toEqual([70, 60, 50]);
     const nameDesc = await list(emu, `/storage/index/name/desc/parent_id/${folder.id}/1`);
     expect(nameDesc[0]!.basename).toBe('f7.txt');
-    expect(await list(emu, '/storage/index/name/asc/2')).toEqual([]);
+    expect((await list(emu, '/storage/index/name/asc/2')).map((i) => i.name)).toEqual(profile === 'evidence' ? ['case'] : []);
     for (const bad of ['/storage/index/colour/asc/1', '/storage/index/name/up/1', '/storage/index/name/asc/0', '/storage/index/name/asc/x']) {
       const r = await api(emu, 'GET', bad);
-      expect(r.status, bad).toBe(400);
+      expect(r.status, bad).toBe(refusedWith(emu, 400));
       expect(r.json.errors).toHaveLength(1);
     }
     const fileAsParent = await itemByPath(emu, 'case/f1.txt');
@@ -70,7 +71,7 @@ describe('emulator storage', () => {
   });
 
   it('gives download and view-url links that fetch the bytes without a key; view-url starts empty when configured', async () => {
-    const emu = await emulator({ emptyMediaLinkCalls: 2 });
+    const emu = await emulator({ emptyMediaLinkCalls: 2, mediaLinkDelaySeconds: 0 });
     const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
     await upload(emu, 'res', 'r.bin', data);
     await ok(emu, 'DELETE', '/user/delete-cache');
@@ -89,6 +90,25 @@ describe('emulator storage', () => {
     expect(Buffer.from(await ranged.arrayBuffer()).equals(data.subarray(4990))).toBe(true);
     const folder = await itemByPath(emu, 'res');
     expect((await api(emu, 'GET', `/storage/download/${folder.id}`)).status).toBe(403);
+  });
+
+  it('answers an empty mediaLink for the first second of a new file (evidence profile), on both clocks', async () => {
+    const emu = await emulator();
+    await upload(emu, 'res', 'new.bin', 'fresh');
+    await ok(emu, 'DELETE', '/user/delete-cache');
+    const it0 = await itemByPath(emu, 'res/new.bin');
+    expect(await ok(emu, 'GET', `/storage/view-url/${it0.id}`)).toEqual({ mediaLink: '' });
+    await emu.clock.advance(1);
+    const { mediaLink } = await ok<{ mediaLink: string }>(emu, 'GET', `/storage/view-url/${it0.id}`);
+    expect(await (await fetch(mediaLink)).text()).toBe('fresh');
+    // download/{id} has no such delay
+    const dl = await ok<{ url: string }>(emu, 'GET', `/storage/download/${it0.id}`);
+    expect(dl.url).toMatch(/^http:/);
+    const classic = await emulator({ profile: 'classic' });
+    await upload(classic, 'res', 'new.bin', 'fresh');
+    await ok(classic, 'DELETE', '/user/delete-cache');
+    const it1 = await itemByPath(classic, 'res/new.bin');
+    expect((await ok<{ mediaLink: string }>(classic, 'GET', `/storage/view-url/${it1.id}`)).mediaLink).toMatch(/^http:/);
   });
 
   it('deletes a file and a folder with everything in it', async () => {
@@ -162,9 +182,10 @@ describe('emulator storage', () => {
     const it0 = await itemByPath(emu, 'c/r.txt');
     const { url } = await ok<{ url: string }>(emu, 'GET', `/storage/download/${it0.id}`);
     const up = await ok<{ url: string }>(emu, 'POST', '/storage/upload-url', { dirname: 'c', filename: 'n.txt', contentType: 'text/plain' });
-    await emu.clock.advance(59);
+    // the URL clock is wall time plus advances: leave a few seconds for a loaded machine
+    await emu.clock.advance(55);
     expect((await fetch(url)).status).toBe(200);
-    await emu.clock.advance(2);
+    await emu.clock.advance(6);
     const r = await fetch(url);
     expect(r.status).toBe(400);
     expect(await r.text()).toContain('<Code>ExpiredToken</Code>');
@@ -209,8 +230,8 @@ describe('emulator storage', () => {
     expect(back.digest('hex')).toBe(digest);
   });
 
-  it('overwrites an existing file in place and refuses a file where a folder is', async () => {
-    const emu = await emulator();
+  it.each(PROFILES)('overwrites an existing file in place and refuses a file where a folder is (%s profile)', async (profile) => {
+    const emu = await emulator({ profile });
     await upload(emu, 'c', 'f.txt', 'one');
     await ok(emu, 'DELETE', '/user/delete-cache');
     const first = await itemByPath(emu, 'c/f.txt');
@@ -220,7 +241,7 @@ describe('emulator storage', () => {
     expect(second.id).toBe(first.id);
     expect(second.size).toBe(4);
     const r = await api(emu, 'POST', '/storage/upload-url', { dirname: '', filename: 'c', contentType: 'text/plain' });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(refusedWith(emu, 400));
     const { url } = await ok<{ url: string }>(emu, 'POST', '/storage/upload-url', { dirname: 'c/f.txt', filename: 'x', contentType: 'text/plain' });
     const put = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x' });
     expect(put.status).toBe(409);

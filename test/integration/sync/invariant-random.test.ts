@@ -53,8 +53,11 @@ async function runSequence(seed: number): Promise<string[]> {
   };
   for (let i = 0; i < 3 + Math.floor(r() * 5); i++) create();
   const maxSingleCalls = pick([0, 2, 5, 50]);
-  let project = env.service.addProject(dir, { settings: { quietPeriodMs: 0, maxSingleCalls, massDeleteThreshold: 1_000_000, massDeleteRatio: 1 } });
-  log.push(`project maxSingleCalls=${maxSingleCalls}`);
+  // Files here are 10–90 bytes: a 40-byte threshold sends about half of them beside the archive.
+  const largeFileBytes = pick([16 * 1024 * 1024, 40, 40]);
+  const maxBeside = pick([0, 1, 8]);
+  let project = env.service.addProject(dir, { settings: { quietPeriodMs: 0, maxSingleCalls, largeFileBytes, maxBeside, massDeleteThreshold: 1_000_000, massDeleteRatio: 1 } });
+  log.push(`project maxSingleCalls=${maxSingleCalls} largeFileBytes=${largeFileBytes} maxBeside=${maxBeside}`);
   const check = async (): Promise<string[]> => {
     await env.service.ensurePushed(project.id, { timeoutMs: 20_000 });
     const seenRunning = r() < 0.6;

@@ -36,6 +36,7 @@ describe('kill -9 during a pull', () => {
     await emu.seedFile(KEY, 'case/cloudhpc.log', log);
     expected['cloudhpc.log'] = sha(log);
     expected['room.fds'] = sha('&HEAD /\n');
+    await emu.clock.advance(2); // past the files' first second (their mediaLink is empty until then)
   });
 
   afterAll(async () => {

@@ -62,7 +62,7 @@ describe('pull from the emulator', () => {
   it('pulls and extracts the results of a completed simulation, records them as pulled, and costs what it reports', async () => {
     await runFdsToCompletion();
     const planned = await planProjectPull({ index, projectDir: project, storageFolder: 'case', settings: { script: 'fds6.9.1' } });
-    expect(planned).toMatchObject({ strategy: 'listing', lookupCalls: 3 });
+    expect(planned).toMatchObject({ strategy: 'listing', lookupCalls: 4 });
     const before = emu.calls(KEY).total;
     const phases = new Set<string>();
     let lastBytes = 0;
@@ -77,7 +77,8 @@ describe('pull from the emulator', () => {
     expect([...phases]).toEqual(['looking', 'downloading', 'extracting', 'done']);
     expect(lastBytes).toBeGreaterThan(0);
     expect(r.apiCalls).toBe(cost);
-    // delete-cache (fresh listing) + view-by-path of the folder + 1 page; then one download URL per file.
+    // delete-cache (fresh listing) + view-by-path of the folder + 1 page and the call that shows it
+    // was the last (page 1 again); then one download link per file.
     expect(r.plan.strategy).toBe('listing');
     expect(r.apiCalls).toBe(r.plan.lookupCalls + r.downloaded.length);
     expect(r.downloaded.sort()).toEqual(['FDS.tar.gz', 'cloudhpc.log', 'cpu.csv', 'ram.csv']);
@@ -93,19 +94,19 @@ describe('pull from the emulator', () => {
     expect(index.get('cloudhpc.log')?.storageSha256).toBe(index.get('cloudhpc.log')?.sha256);
     expect(index.activity(50).some((a) => a.kind === 'pulled' && a.path === 'FDS.tar.gz')).toBe(true);
 
-    expect((await planProjectPull({ index, projectDir: project, storageFolder: 'case', settings: { script: 'fds6.9.1' } })).lookupCalls).toBe(2);
-    // Nothing new: delete-cache + one listing page (folder id cached), no download.
+    expect((await planProjectPull({ index, projectDir: project, storageFolder: 'case', settings: { script: 'fds6.9.1' } })).lookupCalls).toBe(3);
+    // Nothing new: delete-cache + the listing (folder id cached), no download.
     const before2 = emu.calls(KEY).total;
     const again = await pull({ settings: { script: 'fds6.9.1' } });
     expect(again.downloaded).toEqual([]);
     expect(again.upToDate).toBe(4);
-    expect(again.apiCalls).toBe(2);
-    expect(emu.calls(KEY).total - before2).toBe(2);
+    expect(again.apiCalls).toBe(3);
+    expect(emu.calls(KEY).total - before2).toBe(3);
   });
 
   it('asks by name when the folder is big, and reports that cost exactly', async () => {
     await runFdsToCompletion();
-    for (let i = 0; i < 130; i++) await writeFile(path.join(project, `input${i}.txt`), 'x');
+    for (let i = 0; i < 600; i++) await writeFile(path.join(project, `input${i}.txt`), 'x');
     const before = emu.calls(KEY).total;
     const r = await pull({ settings: { script: 'fds6.9.1' } });
     expect(r.plan.strategy).toBe('by-name');
@@ -116,19 +117,21 @@ describe('pull from the emulator', () => {
   });
 
   it('walks every page of a big folder, and finds the folder again when it was recreated', async () => {
-    for (let i = 0; i < 45; i++) await emu.seedFile(KEY, `case/probe${String(i).padStart(2, '0')}.csv`, `p${i}`);
+    for (let i = 0; i < 205; i++) await emu.seedFile(KEY, `case/probe${String(i).padStart(3, '0')}.csv`, `p${i}`);
+    await emu.clock.advance(2);
     const before = emu.calls(KEY).total;
     const r = await pull({ settings: { script: 'fds6.9.1' } });
-    expect(r.downloaded).toHaveLength(45);
-    // delete-cache + view-by-path of the folder + pages of 20, 20 and 5, + 45 download URLs.
-    expect(r.apiCalls).toBe(1 + 1 + 3 + 45);
+    expect(r.downloaded).toHaveLength(205);
+    // delete-cache + view-by-path of the folder + pages of 100, 100 and 5, + 205 download links.
+    expect(r.apiCalls).toBe(1 + 1 + 3 + 205);
     expect(emu.calls(KEY).total - before).toBe(r.apiCalls);
-    expect(await readFile(path.join(project, 'probe44.csv'), 'utf8')).toBe('p44');
+    expect(await readFile(path.join(project, 'probe204.csv'), 'utf8')).toBe('p204');
 
     // The folder is deleted and created again: the cached id is stale.
     const folder = await client.viewByPath('case');
     await client.deleteStorage(folder.id);
     await emu.seedFile(KEY, 'case/cloudhpc.log', 'new run');
+    await emu.clock.advance(2); // past the new file's first second (its mediaLink is empty until then)
     await client.deleteCache();
     const before2 = emu.calls(KEY).total;
     const r2 = await pull({ settings: { script: 'fds6.9.1' } });
@@ -218,11 +221,12 @@ describe('pull from the emulator', () => {
       viewByPath: (p, o) => client.viewByPath(p, o),
       downloadUrl: (id, o) => client.downloadUrl(id, o),
       downloadToFile: (u, d, o) => client.downloadToFile(u, d, o),
-      storageIndex: async (page, o) => {
-        const items = (await client.storageIndex(page, o)).map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name }));
+      listChildren: async (parentId, o) => {
+        const r = await client.listChildren(parentId, o);
+        const items = r.items.map((it: StorageItem) => ({ ...it, name: rewrite[it.name] ?? it.name }));
         // A folder that claims to contain itself: must not make the pull loop.
-        if (page === 1 && o?.parentId !== undefined) items.push({ id: o.parentId, name: 'case/loop', basename: 'loop', dirname: 'case', type: 'dir', size: null, timeCreated: null });
-        return items;
+        items.push({ id: parentId, name: 'case/loop', basename: 'loop', dirname: 'case', type: 'dir', size: null, timeCreated: null });
+        return { items, calls: r.calls };
       },
     };
     const r = await pullProject({ client: hostile, index, projectDir: project, storageFolder: 'case', settings: { pullEverything: true } });

@@ -150,4 +150,34 @@ describe('push (against the emulator)', () => {
     expect(invariantViolations(localDigests(dir), sim.files)).toEqual([]);
     expect(sim.files['log.txt']?.size).toBe(localDigests(dir)['log.txt']?.size);
   });
+
+  it('large files go beside the archive; an edit right after re-sends only the small files\' archive', async () => {
+    const dir = env.caseDir('caseL');
+    write(dir, 'system/controlDict', 'application simpleFoam;\n');
+    write(dir, '0/U', 'internalField uniform (0 0 0);\n');
+    write(dir, 'constant/polyMesh/points', 'p'.repeat(5000));
+    write(dir, 'constant/triSurface/model.stl', 's'.repeat(4000));
+    const p = env.service.addProject(dir, { settings: { quietPeriodMs: 0, largeFileBytes: 3000 } });
+    const uploads = (): number => env.emu.calls(KEY).byEndpoint['POST /storage/upload-url'] ?? 0;
+    const plan = await env.service.previewPush(p.id);
+    expect(plan).toMatchObject({ strategy: 'snapshot', apiCalls: 4 });
+    expect(plan.beside.map((f) => f.path)).toEqual(['constant/polyMesh/points', 'constant/triSurface/model.stl']);
+    const u0 = uploads();
+    const c0 = calls();
+    await env.service.ensurePushed(p.id);
+    expect(uploads() - u0).toBe(3);
+    expect(calls() - c0).toBe(4);
+    const stored = await env.emu.files(KEY, 'caseL');
+    expect(Object.keys(stored).sort()).toEqual(['constant/polyMesh/points', 'constant/triSurface/model.stl', 'upload.tar.gz']);
+
+    // The archive is not extracted yet: the edit rebuilds it (from the member cache), the large files stay.
+    write(dir, '0/U', 'internalField uniform (1 0 0);\n');
+    const c1 = calls();
+    const second = await env.service.ensurePushed(p.id);
+    expect(second.clean).toBe(true);
+    expect(calls() - c1).toBe(2);
+    expect(uploads() - u0).toBe(4);
+    const sim = await startSimulation(env, p.id, 'caseL');
+    expect(invariantViolations(localDigests(dir), sim.files)).toEqual([]);
+  });
 });

@@ -121,19 +121,64 @@ describe('CallBudget', () => {
     await w2;
   });
 
-  it('resumes background when the hour window ends', async () => {
+  it('resumes background 60 minutes after its own calls were made, as they leave the sliding window', async () => {
     const c = clock();
-    const b = new CallBudget({ now: c.now });
-    b.settle(await b.acquire('user'), headers(30, 25)); // only the reserve left
+    const t0 = c.now();
+    const b = new CallBudget({ now: c.now, slideMarginMs: 0 });
+    b.settle(await b.acquire('user'), headers(30, 1));
+    c.add(10 * 60_000);
+    for (let i = 0; i < 24; i++) b.settle(await b.acquire('background'), headers(30, 2 + i)); // only the reserve left
     const w = b.acquire('background');
     expect(await settled(w)).toBe(false);
-    expect(b.state().pausedUntil).toBe(H0 + 3_600_000);
-    expect(b.state().summary).toMatch(/paused until 11:00 UTC/);
+    // nothing happens at the full hour: the window slides
+    expect(b.state().pausedUntil).toBe(t0 + 3_600_000 + 1);
+    expect(b.state().summary).toMatch(/paused until 11:01 UTC/);
     c.set(H0 + 3_600_000 + 1);
     b.recheck();
+    expect(await settled(w)).toBe(false);
+    // the first call (t0) leaves the window: one slot above the reserve
+    c.set(t0 + 3_600_000 + 1);
+    b.recheck();
     const t = await w;
-    b.settle(t, headers(30, 1));
-    expect(b.state()).toMatchObject({ hourlyUsed: 1, hourlyLeft: 29, waiting: 0 });
+    expect(await settled(b.acquire('background'))).toBe(false);
+    b.settle(t, headers(30, 25));
+    expect(b.state()).toMatchObject({ hourlyUsed: 25, hourlyLeft: 5 });
+    // the 24 calls made 10 minutes later free their slots 10 minutes later
+    c.set(t0 + 70 * 60_000 + 1);
+    b.recheck();
+    // 1 left in the window (the call at t0 + 60 min) + the waiting call, now sent
+    expect(b.state()).toMatchObject({ hourlyUsed: 2, hourlyLeft: 28, waiting: 0 });
+  });
+
+  it('after a 403-style refusal without Retry-After, waits until its own calls free a slot above the reserve (no probe)', async () => {
+    const c = clock();
+    const t0 = c.now();
+    const b = new CallBudget({ now: c.now, slideMarginMs: 0 });
+    b.settle(await b.acquire('user'), headers(10, 2)); // 2 used by others
+    for (let i = 0; i < 8; i++) b.settle(await b.acquire('user'), headers(10, 3 + i)); // 8 own calls (the user's, into the reserve)
+    b.refused(null); // the service says the limit is reached (10 of 10)
+    expect(b.state().hourlyLeft).toBe(0);
+    const w = b.acquire('background');
+    expect(await settled(w)).toBe(false);
+    // 10 used, reserve 5: six of its own calls must leave the window before one background call fits
+    expect(b.resumeAt()).toBe(t0 + 3_600_000 + 1);
+    c.set(t0 + 3_600_000 + 1);
+    b.recheck();
+    await w;
+  });
+
+  it('after a refusal its own calls do not explain, pauses a minute, doubling, then probes', async () => {
+    const c = clock();
+    const b = new CallBudget({ now: c.now });
+    b.settle(await b.acquire('user'), headers(100, 100)); // others used the calls
+    b.refused(null);
+    expect(b.state().pausedUntil).toBe(c.now() + 60_000);
+    c.add(60_001);
+    const probe = await b.acquire('background');
+    expect(await settled(b.acquire('background'))).toBe(false); // one at a time
+    b.settle(probe, headers(100, 100)); // refused again: its reply shows the window full
+    b.refused(null, probe);
+    expect(b.state().pausedUntil).toBe(c.now() + 120_000);
   });
 
   it('resumes when a reply shows the service reset its counter', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
-import { budgetView, elapsedSeconds, runElapsed, traySummary } from '../../../src-main/node/app/views';
+import { budgetView, runElapsed, traySummary } from '../../../src-main/node/app/views';
 import { serviceDateIso } from '../../../src-main/node/simulation/run-summary';
 
 const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
@@ -16,7 +16,7 @@ function sim(over: Partial<SimulationView> = {}): SimulationView {
   return {
     id: 7, projectId: 'p1', folder: 'case', mesh: '', script: 'fds6.9.1', cpu: 4, ram: 'standard', regular: true, status: 30, statusName: 'RUNNING', active: true,
     startedAt: null, endedAt: null, elapsedSeconds: null, cpuHours: null, cost: null, completedWithErrors: false, diagnosisSummary: null, vncUrl: null, sshCommand: null,
-    can: { softStop: true, hardStop: true, sync: true }, pending: null, watched: false, ...over,
+    can: { softStop: true, hardStop: true, sync: true }, pending: null, watched: false, progress: null, ...over,
   };
 }
 
@@ -30,7 +30,16 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
     const t = traySummary([project()], [sim(), sim({ id: 6, active: false, status: 10, statusName: 'COMPLETED' })], budget, false);
     expect(t.icon).toBe('running');
     expect(t.line).toMatch(/^1 simulation running/);
-    expect(t.running).toEqual([{ id: 7, label: '#7 case (running)' }]);
+    expect(t.running).toEqual([{ id: 7, label: '#7 case (running)', percent: null }]);
+  });
+
+  it('names the percent of running simulations when run insight knows it', () => {
+    const brief = (percent: number | null) => ({ percent, etaSeconds: 600, etaUncertaintySeconds: 60 });
+    const one = traySummary([project()], [sim({ progress: brief(42.7) })], budget, false);
+    expect(one.line).toBe('1 simulation running (42 %) · 412 of 500 API calls left this hour');
+    expect(one.running).toEqual([{ id: 7, label: '#7 case (running)', percent: 42.7 }]);
+    const two = traySummary([project()], [sim({ progress: brief(42.7) }), sim({ id: 8, progress: null }), sim({ id: 9, progress: brief(5) })], budget, false);
+    expect(two.line).toMatch(/^3 simulations running \(#7 42 %, #9 5 %\)/);
   });
 
   it('prefers attention (conflicts, errors, offline) over syncing and running', () => {
@@ -67,12 +76,9 @@ describe('budget and dates', () => {
     expect(low).toMatchObject({ hourlyLeft: 3, low: true, pausedUntil: '2026-01-01T10:00:00.000Z' });
   });
 
-  it('reads the service dates and computes elapsed time', () => {
+  it('reads the service dates (elapsed times: test/unit/api/service-clock.test.ts)', () => {
     expect(serviceDateIso('2026-09-24 09:31:20')).toBe('2026-09-24T09:31:20.000Z');
     expect(serviceDateIso('')).toBeNull();
     expect(serviceDateIso('garbage')).toBeNull();
-    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', '2026-09-24T09:33:20.000Z', 0)).toBe(120);
-    expect(elapsedSeconds('2026-09-24T09:31:20.000Z', null, Date.parse('2026-09-24T09:32:20.000Z'))).toBe(60);
-    expect(elapsedSeconds(null, null, 0)).toBeNull();
   });
 });

@@ -1,13 +1,11 @@
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { list } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSettled, sha256File, trustedMtime } from '../../../src-main/node/sync/hasher';
 import { IgnoreRules, referenceDefaultIgnores } from '../../../src-main/node/sync/ignore-rules';
 import { scanTree } from '../../../src-main/node/sync/scanner';
-import { buildSnapshot } from '../../../src-main/node/sync/snapshot';
 import { ProgressMeter } from '../../../src-main/node/sync/progress';
 
 let dir: string;
@@ -81,39 +79,7 @@ describe('hasher', () => {
   });
 });
 
-describe('snapshot', () => {
-  it('builds a tar.gz with the case at the root, and its sha256', async () => {
-    const files = [];
-    for (let i = 0; i < 20; i++) {
-      const rel = `d${i % 4}/f${i}.dat`;
-      write(rel, Buffer.alloc(512 * 1024, i));
-      files.push({ path: rel, size: 512 * 1024, mtimeMs: 0, sha256: 'x' });
-    }
-    // Real stats (the builder compares them after reading).
-    const scan = await scanTree(dir, new IgnoreRules());
-    const local = files.map((f) => ({ ...f, mtimeMs: scan.files.get(f.path)?.mtimeMs ?? 0 }));
-    const r = await buildSnapshot(dir, local, join(dir, '..', `${Date.now()}-snap.tar.gz`));
-    expect(r.kind).toBe('ok');
-    if (r.kind !== 'ok') return;
-    const names: string[] = [];
-    await list({ file: r.snapshot.file, onReadEntry: (e) => { names.push(e.path); } });
-    expect(names.sort()).toEqual(local.map((f) => f.path).sort());
-    expect(r.snapshot.sha256).toBe(await sha256File(r.snapshot.file));
-    rmSync(r.snapshot.file);
-  });
-
-  it('reports a file that changed while it was archived as torn', async () => {
-    write('grow.log', 'start\n');
-    const scan = await scanTree(dir, new IgnoreRules());
-    const st = scan.files.get('grow.log');
-    expect(st).toBeDefined();
-    const ws = createWriteStream(join(dir, 'grow.log'), { flags: 'a' });
-    ws.write('appended\n');
-    await new Promise<void>((r) => ws.end(r));
-    const r = await buildSnapshot(dir, [{ path: 'grow.log', size: st?.size ?? 0, mtimeMs: st?.mtimeMs ?? 0, sha256: 'x' }], join(dir, '..', `${Date.now()}-t.tar.gz`));
-    expect(r).toEqual({ kind: 'torn', paths: ['grow.log'] });
-  });
-});
+// The snapshot builder has its own suite: snapshot.test.ts.
 
 describe('progress meter', () => {
   it('counts files and bytes, a rate and an ETA', () => {

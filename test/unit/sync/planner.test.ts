@@ -121,4 +121,36 @@ describe('planPush', () => {
     const p = planPush(input([], recs, archive(false)));
     expect(p).toMatchObject({ strategy: 'singles', deleteArchiveFirst: true, uploads: [], apiCalls: 3 });
   });
+
+  it('large files go beside the first archive, largest first, within the cap', () => {
+    const big = (p: string, mb: number): LocalFile => lf(p, `h-${p}`, mb * 1024 * 1024);
+    const files = [lf('a', '1'), lf('b', '2'), big('mesh/faces', 200), big('mesh/points', 100), big('model.stl', 50)];
+    const p = planPush(input(files, [], noArchive, { settings: { ...settings, maxBeside: 2 } }));
+    expect(p.strategy).toBe('snapshot');
+    expect(p.beside.map((f) => f.path)).toEqual(['mesh/faces', 'mesh/points']);
+    expect(p.uploads.map((f) => f.path).sort()).toEqual(['a', 'b', 'model.stl']);
+    expect(p.apiCalls).toBe(2 + 2);
+    expect(p.bytes).toBe(20 + 350 * 1024 * 1024);
+    expect(p.reason).toMatch(/2 large files go beside it/);
+    // A low budget sends fewer beside the archive.
+    expect(planPush(input(files, [], noArchive, { budgetLeft: 8 })).beside.map((f) => f.path)).toEqual(['mesh/faces']);
+  });
+
+  it('a rebuilt archive leaves out large files already in storage with their content (no call, no bytes)', () => {
+    const mesh = lf('mesh', 'm', 100 * 1024 * 1024);
+    const recs = [
+      rec('a', { sha256: 'old', archiveSha256: 'old', origin: 'pushed' }),
+      rec('mesh', { size: mesh.size, sha256: 'm', storageSha256: 'm', origin: 'pushed' }),
+    ];
+    const p = planPush(input([lf('a', 'new'), mesh], recs, archive(false)));
+    expect(p).toMatchObject({ strategy: 'snapshot', apiCalls: 2, bytes: 10, beside: [] });
+    expect(p.uploads.map((f) => f.path)).toEqual(['a']);
+  });
+
+  it('only large files: single uploads, after removing an archive that may hold older versions', () => {
+    const huge = lf('big.bin', 'b2', 2 * 1024 * 1024 * 1024);
+    expect(planPush(input([huge], [], noArchive))).toMatchObject({ strategy: 'singles', deleteArchiveFirst: false, apiCalls: 2, uploads: [huge] });
+    const recs = [rec('big.bin', { sha256: 'b1', archiveSha256: 'b1', origin: 'pushed' })];
+    expect(planPush(input([huge], recs, archive(false)))).toMatchObject({ strategy: 'singles', deleteArchiveFirst: true, apiCalls: 4, uploads: [huge] });
+  });
 });

@@ -34,13 +34,14 @@ describe('which remote files a pull takes', () => {
 
 describe('the cost of a pull', () => {
   it('prices a listing: folder lookup (unless cached) + pages until a short page', () => {
-    expect(listingCost(5, false)).toBe(2);
-    expect(listingCost(5, true)).toBe(1);
-    expect(listingCost(20, true)).toBe(2); // a full page needs one more (empty) page to know it was the last
-    expect(listingCost(45, false)).toBe(4);
+    expect(listingCost(5, false)).toBe(3); // one page does not tell the page size: one more call (empty or page 1 again)
+    expect(listingCost(5, true)).toBe(2);
+    expect(listingCost(200, true)).toBe(3); // a full page needs one more page to know it was the last
+    expect(listingCost(250, false)).toBe(4);
+    expect(listingCost(45, false, 20)).toBe(4);
   });
   it('asks by name when that is cheaper than listing a big folder', () => {
-    const many = Array.from({ length: 120 }, (_, i) => `file${i}`);
+    const many = Array.from({ length: 600 }, (_, i) => `file${i}`);
     const p = planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds', ...many], folderIdKnown: false });
     expect(p.strategy).toBe('by-name');
     expect(p.lookupCalls).toBe(6);
@@ -48,10 +49,10 @@ describe('the cost of a pull', () => {
     expect(p.reason).toMatch(/6 view-by-path calls/);
   });
   it('lists a small folder (cheaper), and always when pulling everything or when names cannot be guessed', () => {
-    expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: false })).toMatchObject({ strategy: 'listing', lookupCalls: 2 });
-    expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: true })).toMatchObject({ strategy: 'listing', lookupCalls: 1 });
+    expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: false })).toMatchObject({ strategy: 'listing', lookupCalls: 3 });
+    expect(planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: true })).toMatchObject({ strategy: 'listing', lookupCalls: 2 });
     const fresh = planPull({ family: 'fds', pullEverything: false, localTopLevel: ['room.fds'], folderIdKnown: true, refreshCache: true });
-    expect(fresh).toMatchObject({ strategy: 'listing', lookupCalls: 2 });
+    expect(fresh).toMatchObject({ strategy: 'listing', lookupCalls: 3 });
     expect(fresh.reason).toMatch(/delete-cache/);
     expect(planPull({ family: 'fds', pullEverything: true, localTopLevel: [], folderIdKnown: true }).reason).toMatch(/pull everything/);
     expect(planPull({ family: 'code-aster', pullEverything: false, localTopLevel: Array.from({ length: 100 }, (_, i) => `f${i}`), folderIdKnown: false }).strategy).toBe('listing');

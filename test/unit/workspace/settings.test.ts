@@ -16,7 +16,7 @@ describe('app settings', () => {
     s.update({ pullAll: true, notifications: { resultsPulled: false } });
     const again = new SettingsStore(dir).get();
     expect(again.pullAll).toBe(true);
-    expect(again.notifications).toEqual({ simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true });
+    expect(again.notifications).toEqual({ simulationEnded: true, resultsPulled: false, conflict: true, keyRejected: true, simulationWarning: true });
   });
 
   it('refuses bad values and keeps the old ones', async () => {

@@ -81,3 +81,28 @@ function longestOverlap(a: string[], b: string[]): number {
   }
   return 0;
 }
+
+/** Characters kept from the end of the last copy of the log, to find where the next one continues it. */
+const ANCHOR = 2000;
+
+/**
+ * Successive full copies of the log (view/{id} `output`) → the text not handed on before, keeping only
+ * where the last copy ended and a short anchor before it (not a second copy of the whole log). A copy
+ * that does not continue the last one (the service trimmed or restarted it) is handed on whole,
+ * behind a gap marker.
+ */
+export class OutputTail {
+  private length = 0;
+  private anchor = '';
+
+  next(output: string): string {
+    const { length, anchor } = this;
+    this.length = output.length;
+    this.anchor = output.slice(-ANCHOR);
+    if (length === 0) return output;
+    if (output.length >= length && output.slice(length - anchor.length, length) === anchor) return output.slice(length);
+    const at = anchor.length >= 40 ? output.lastIndexOf(anchor) : -1;
+    if (at >= 0) return output.slice(at + anchor.length);
+    return output === '' ? '' : `\n[... log restarted ...]\n${output}`;
+  }
+}

@@ -30,6 +30,8 @@ export interface RunInsightOptions {
   /** From ./end-time.ts on the local case; null when the case does not say (no progress then). */
   window: CaseWindow | null;
   cpu?: number | null;
+  /** Why `window` is null, when the caller knows better than "the case states no end" (e.g. the case folder is not here). */
+  noWindowReason?: string | null;
   /** EUR per vCPU hour for the cost estimate while running (learnPricePerCpuHour). */
   pricePerCpuHour?: number | null;
   thresholds?: Partial<WarningThresholds>;
@@ -72,6 +74,7 @@ interface PersistedV1 {
   id: number;
   script: string;
   window: CaseWindow | null;
+  noWindowReason?: string | null;
   cpu: number | null;
   pricePerCpuHour: number | null;
   series: Record<string, SeriesData>;
@@ -98,13 +101,16 @@ export class RunInsight {
   private readonly script: string;
   private readonly meshing: boolean;
   private window: CaseWindow | null;
+  private noWindowReason: string | null;
   private cpu: number | null;
   private price: number | null;
   private readonly th: WarningThresholds;
   private readonly parser: LogParser | null;
-  private readonly splitter = new LineSplitter();
-  private readonly windows = new WindowReader();
+  private splitter = new LineSplitter();
+  private windows = new WindowReader();
   private store: SeriesStore;
+  /** Which kind of read fed the last lines: a switch makes what was already read history (see feed). */
+  private source: 'text' | 'window' | null = null;
 
   private readings: Reading[] = [];
   /** Wall-clock ms of every read of the log (bounded), for the stall check. */
@@ -134,6 +140,7 @@ export class RunInsight {
     this.family = f.family;
     this.meshing = f.meshing;
     this.window = o.window;
+    this.noWindowReason = o.noWindowReason ?? null;
     this.cpu = o.cpu ?? null;
     this.price = o.pricePerCpuHour ?? null;
     this.th = { ...DEFAULT_THRESHOLDS, ...o.thresholds };
@@ -141,23 +148,45 @@ export class RunInsight {
     this.store = new SeriesStore(o.seriesCap ?? DEFAULT_CAP);
   }
 
-  /** The case's end changed (e.g. read once the case folder is known). */
-  setWindow(w: CaseWindow | null): void {
+  /** The case's end changed (e.g. read once the case folder is known); `reason` says why there is none. */
+  setWindow(w: CaseWindow | null, reason: string | null = null): void {
     this.window = w;
+    this.noWindowReason = w ? null : reason;
+  }
+
+  get hasWindow(): boolean {
+    return this.window !== null;
   }
 
   setPricePerCpuHour(p: number | null): void {
     this.price = p;
   }
 
-  /** Appended log text (any chunking), observed at wall-clock `atMs`. */
+  /**
+   * Appended log text (any chunking), observed at wall-clock `atMs`. Fed after windows (or the other
+   * way round), the two sources overlap: lines up to the solver time already read count as history,
+   * not as a restart.
+   */
   feedText(chunk: string, atMs: number): void {
+    this.switchTo('text');
     this.consume(this.splitter.feed(chunk), atMs);
   }
 
   /** The log's last lines (view-short `logs`), observed at `atMs`: only lines not seen before count. */
   feedWindow(lastLines: string, atMs: number): void {
+    this.switchTo('window');
     this.consume(this.windows.feed(lastLines), atMs);
+  }
+
+  private switchTo(source: 'text' | 'window'): void {
+    if (this.source === source) return;
+    if (this.source !== null) {
+      if (source === 'text') this.splitter = new LineSplitter();
+      else this.windows = new WindowReader();
+      this.parser?.gap();
+      if (this.lastTime !== null) this.replayUntil = Math.max(this.replayUntil ?? this.lastTime, this.lastTime);
+    }
+    this.source = source;
   }
 
   /** The log is complete (the run ended): its last unterminated line counts. */
@@ -286,7 +315,9 @@ export class RunInsight {
     const unknown = (reason: string): RunProgressView => ({ known: false, reason, percent: null, solverTime: this.lastTime, window: null, etaSeconds: null, etaUncertaintySeconds: null, rate: null, ...base });
     if (this.meshing) return unknown('meshing runs print no time against a known end');
     if (!this.parser) return unknown('this solver prints no step or time against a known end');
-    if (!this.window) return unknown(this.family === 'openfoam' ? 'system/controlDict states no endTime to stop at' : 'the case states no end time or step count');
+    if (!this.window) return unknown(this.noWindowReason ?? (this.family === 'openfoam' ? 'system/controlDict states no endTime to stop at' : 'the case states no end time or step count'));
+    if (this.updatedAt === null) return unknown('the log has not been read yet');
+    if (this.lastTime === null) return unknown('the log shows no solver time yet');
     const start = this.window.start ?? this.firstTime;
     if (start === null) return unknown('the log shows no solver time yet');
     const w = { ...this.window, start };
@@ -333,6 +364,7 @@ export class RunInsight {
       id: this.id,
       script: this.script,
       window: this.window,
+      noWindowReason: this.noWindowReason,
       cpu: this.cpu,
       pricePerCpuHour: this.price,
       series: this.store.toJSON(),
@@ -361,7 +393,7 @@ export class RunInsight {
   static fromJSON(data: unknown, o: Pick<RunInsightOptions, 'thresholds' | 'seriesCap'> = {}): RunInsight {
     const d = data as Partial<PersistedV1>;
     if (!d || d.v !== 1 || typeof d.id !== 'number' || typeof d.script !== 'string') throw new Error('not a saved run insight (version 1)');
-    const ins = new RunInsight({ id: d.id, script: d.script, window: validWindow(d.window), cpu: numOrNull(d.cpu), pricePerCpuHour: numOrNull(d.pricePerCpuHour), ...o });
+    const ins = new RunInsight({ id: d.id, script: d.script, window: validWindow(d.window), noWindowReason: typeof d.noWindowReason === 'string' ? d.noWindowReason : null, cpu: numOrNull(d.cpu), pricePerCpuHour: numOrNull(d.pricePerCpuHour), ...o });
     ins.store = SeriesStore.fromJSON(d.series, o.seriesCap ?? DEFAULT_CAP);
     ins.readings = Array.isArray(d.readings) ? d.readings.filter((r) => r && Number.isFinite(r.at) && Number.isFinite(r.t)).slice(-MAX_READINGS) : [];
     ins.reads = Array.isArray(d.reads) ? d.reads.filter(Number.isFinite).slice(-MAX_READS) : [];

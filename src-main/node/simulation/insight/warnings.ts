@@ -10,6 +10,11 @@ export interface WarningThresholds {
   residualRiseDecades: number;
   /** Points looked at for a residual trend (at least 12 needed). Default 40. */
   residualWindow: number;
+  /**
+   * Longest stretch looked at: the window doubles up to this many points, so a divergence that takes
+   * hundreds of steps (a slow rise per step) is seen as well as a fast one. Default 160.
+   */
+  residualWindowMax: number;
   /** A rising residual must also be above this to matter (converged runs wobble far below). Default 1e-3. */
   residualFloor: number;
   /** Courant max above this for `courantSustain` readings in a row. Default 5. */
@@ -22,6 +27,7 @@ export interface WarningThresholds {
 export const DEFAULT_THRESHOLDS: WarningThresholds = {
   residualRiseDecades: 1,
   residualWindow: 40,
+  residualWindowMax: 160,
   residualFloor: 1e-3,
   courant: 5,
   courantSustain: 3,
@@ -49,16 +55,20 @@ export function residualsRising(series: Map<string, SeriesData>, th: WarningThre
   const rising: { field: string; from: number; to: number; steps: number; at: number }[] = [];
   for (const [key, s] of series) {
     if (!key.startsWith('residual:')) continue;
-    const n = Math.min(th.residualWindow, s.y.length);
-    if (n < 12) continue;
-    const ys = s.y.slice(-n).map((v) => Math.log10(Math.max(v, 1e-300)));
-    const half = Math.floor(n / 2);
-    const older = median(ys.slice(0, half));
-    const recent = median(ys.slice(half));
-    const tail = ys.slice(-Math.max(3, Math.floor(n / 4)));
-    const stillHigh = Math.min(...tail) > older; // not a spike that has come back down
-    if (recent - older >= th.residualRiseDecades && 10 ** recent >= th.residualFloor && stillHigh) {
-      rising.push({ field: key.slice('residual:'.length), from: 10 ** older, to: s.y[s.y.length - 1]!, steps: n, at: s.x[s.x.length - 1]! });
+    for (let w = th.residualWindow; ; w *= 2) {
+      const n = Math.min(w, s.y.length);
+      if (n < 12) break;
+      const ys = s.y.slice(-n).map((v) => Math.log10(Math.max(v, 1e-300)));
+      const half = Math.floor(n / 2);
+      const older = median(ys.slice(0, half));
+      const recent = median(ys.slice(half));
+      const tail = ys.slice(-Math.max(3, Math.floor(n / 4)));
+      const stillHigh = Math.min(...tail) > older; // not a spike that has come back down
+      if (recent - older >= th.residualRiseDecades && 10 ** recent >= th.residualFloor && stillHigh) {
+        rising.push({ field: key.slice('residual:'.length), from: 10 ** older, to: s.y[s.y.length - 1]!, steps: n, at: s.x[s.x.length - 1]! });
+        break;
+      }
+      if (n === s.y.length || w * 2 > th.residualWindowMax) break;
     }
   }
   if (rising.length === 0) return null;

@@ -21,8 +21,10 @@ import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkip
 export interface PullClient {
   deleteCache(opts?: CallOptions): Promise<boolean>;
   viewByPath(path: string, opts?: CallOptions): Promise<StorageItem>;
+  /** A signed download link (view-url → mediaLink, else download/{id}; see api/client.ts). */
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
-  storageIndex(page: number, opts?: CallOptions & { parentId?: number }): Promise<StorageItem[]>;
+  /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
+  listChildren(parentId: number, opts?: CallOptions & { onPage?: () => void }): Promise<{ items: StorageItem[]; calls: number }>;
   /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
   downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
 }
@@ -36,7 +38,7 @@ export interface PullSettings {
   keepArchives: boolean;
   /** Solver script of the project's runs (e.g. 'fds6.9.1'): decides the result names to ask for. */
   script: string | null;
-  /** Items per listing page of the service (default 20). */
+  /** Items per listing page of the service, for the cost estimate (default 100, as the framework matching the service). */
   pageSize: number;
   /** 'user' when the person asked for this pull now; 'background' otherwise. */
   priority: Priority;
@@ -52,7 +54,7 @@ export const DEFAULT_PULL_SETTINGS: PullSettings = {
   extractArchives: true,
   keepArchives: false,
   script: null,
-  pageSize: 20,
+  pageSize: 100,
   priority: 'background',
   refreshCache: true,
 };
@@ -226,17 +228,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       }
     };
     const listAll = async (parentId: number): Promise<StorageItem[]> => {
-      const out: StorageItem[] = [];
-      let prevKey = '';
-      for (let page = 1; page < 10_000; page++) {
-        const got = await counted(() => client.storageIndex(page, { ...call, parentId }));
-        const key = got.map((i) => i.id).join(',');
-        if (got.length === 0 || key === prevKey) break;
-        out.push(...got);
-        prevKey = key;
-        if (got.length < settings.pageSize) break;
-      }
-      return out;
+      const r = await client.listChildren(parentId, { ...call, onPage: () => apiCalls++ });
+      return r.items;
     };
     let id = cached?.folder === storageFolder ? cached.id : await folderId();
     let top: StorageItem[] = [];

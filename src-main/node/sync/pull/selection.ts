@@ -4,7 +4,8 @@
 // - 'by-name': one view-by-path call per name we expect (the solver family's result archives and
 //   the service's own files). Exact and never stale, but blind to names we cannot guess (*.rmed).
 // - 'listing': view-by-path of the folder once (its id, then cached in the index), then parent_id
-//   pages of `pageSize` items (~20) until a short page. Sees every top-level name.
+//   pages of `pageSize` items (100 in the framework matching the service) until a short page, an
+//   empty one or page 1 again (api/paging.ts). Sees every top-level name.
 // planPull() prices both and picks the cheaper (listing when 'pull everything' is set or when the
 // family has result names we cannot guess). Each file to download costs one more call (download url).
 
@@ -104,13 +105,17 @@ export interface PullPlan {
   reason: string;
 }
 
-/** Estimated listing cost: folder lookup (unless cached) + pages until a short page. */
-export function listingCost(items: number, folderIdKnown: boolean, pageSize = 20): number {
-  return (folderIdKnown ? 0 : 1) + Math.floor(items / pageSize) + 1;
+/**
+ * Estimated listing cost: folder lookup (unless cached) + pages until a short page; a listing that
+ * fits in one page takes a second call (empty, or page 1 again) since one page does not tell the
+ * page size.
+ */
+export function listingCost(items: number, folderIdKnown: boolean, pageSize = 100): number {
+  return (folderIdKnown ? 0 : 1) + Math.floor(items / pageSize) + 1 + (items < pageSize ? 1 : 0);
 }
 
 export function planPull(input: PlanInput): PullPlan {
-  const pageSize = input.pageSize ?? 20;
+  const pageSize = input.pageSize ?? 100;
   const names = input.pullEverything ? null : expectedNames(input.family, input.localTopLevel);
   // The storage folder holds the extracted case (its top-level entries) plus results and service files.
   const expectedItems = input.localTopLevel.filter((n) => !n.includes('/')).length + 8;

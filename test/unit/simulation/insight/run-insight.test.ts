@@ -99,6 +99,45 @@ describe('RunInsight', () => {
     expect(ins.view(T0 + 3 * MIN).warnings.map((x) => x.code)).toEqual(['residuals-rising']);
   });
 
+  it('sees a slow divergence too (a decade over more than 40 steps), but not a converging run', () => {
+    const ins = foam({ start: 0, end: 1000 });
+    let text = '';
+    for (let t = 1; t <= 100; t++) text += foamStep(t, 1e-2 * Math.exp(-t / 30));
+    // 0.04 decades per step: 0.8 decade between the halves of 40 steps, 1.6 over 80
+    for (let t = 101; t <= 200; t++) text += foamStep(t, 1e-3 * 10 ** ((t - 100) * 0.04));
+    ins.feedText(text, T0 + MIN);
+    const w = ins.newWarnings(T0 + MIN);
+    expect(w.map((x) => x.code)).toEqual(['residuals-rising']);
+    expect(w[0]!.seen).toMatch(/over the last 80 steps/);
+    const calm = foam({ start: 0, end: 1000 });
+    let c = '';
+    for (let t = 1; t <= 300; t++) c += foamStep(t, 1e-1 * Math.exp(-t / 30) * (1 + 0.3 * Math.sin(t)));
+    calm.feedText(c, T0 + MIN);
+    expect(calm.newWarnings(T0 + MIN)).toEqual([]);
+  });
+
+  it('log text after windows of the same log (and back): what was read is history, not a restart', () => {
+    const ins = foam({ start: 0, end: 100 });
+    const steps = Array.from({ length: 40 }, (_, i) => foamStep(i + 1, 0.01));
+    ins.feedWindow(steps.slice(0, 10).join('').trimEnd().split('\n').slice(-12).join('\n'), T0);
+    ins.feedWindow(steps.slice(0, 20).join('').trimEnd().split('\n').slice(-12).join('\n'), T0 + MIN);
+    expect(ins.view(T0 + MIN).progress.solverTime).toBe(20);
+    ins.feedText(steps.slice(0, 30).join(''), T0 + 2 * MIN); // the whole log from its start
+    let v = ins.view(T0 + 2 * MIN);
+    expect(v.progress).toMatchObject({ solverTime: 30, restarts: 0, percent: 30 });
+    expect(v.progress.etaSeconds).not.toBeNull();
+    ins.feedWindow(steps.slice(0, 40).join('').trimEnd().split('\n').slice(-12).join('\n'), T0 + 3 * MIN);
+    v = ins.view(T0 + 3 * MIN);
+    expect(v.progress).toMatchObject({ solverTime: 40, restarts: 0 });
+    const p = v.charts.find((ch) => ch.id === 'residuals')!.series.find((se) => se.key === 'residual:p')!;
+    expect(p.x.every((x, i) => i === 0 || x > p.x[i - 1]!)).toBe(true);
+    // a real restart afterwards is still seen (once the log text goes past what was read)
+    ins.feedText(steps.slice(30).join('') + foamStep(41, 0.01), T0 + 4 * MIN);
+    expect(ins.view(T0 + 4 * MIN).progress).toMatchObject({ solverTime: 41, restarts: 0 });
+    ins.feedText(foamStep(5, 0.01) + foamStep(6, 0.01), T0 + 5 * MIN);
+    expect(ins.view(T0 + 5 * MIN).progress).toMatchObject({ solverTime: 6, restarts: 1 });
+  });
+
   it('warns on a sustained high Courant number and on a floating point exception', () => {
     const ins = foam();
     let text = '';
