@@ -17,13 +17,15 @@ export const LAYERS = {
   [N('keystore')]: [C, N('api'), N('project')],
   [N('sync')]: [N('api'), N('project'), N('rooted-path'), N('runtime')],
   [N('simulation')]: [C, N('api'), N('project'), N('sync')],
-  [N('workspace')]: [C, N('api'), N('keystore'), N('project'), N('rooted-path'), N('simulation'), N('sync')],
+  // The whole cloud storage (browse, download, delete, open a case): the pull's pieces, the push's rules.
+  [N('storage')]: [C, N('api'), N('project'), N('rooted-path'), N('sync')],
+  [N('workspace')]: [C, N('api'), N('keystore'), N('project'), N('rooted-path'), N('simulation'), N('storage'), N('sync')],
   // AppCore maps the workspace's typed data onto the contract: it reads the domain types below it.
-  [N('app')]: [C, N('workspace'), N('api'), N('keystore'), N('project'), N('rooted-path'), N('simulation'), N('sync')],
+  [N('app')]: [C, N('workspace'), N('api'), N('keystore'), N('project'), N('rooted-path'), N('simulation'), N('storage'), N('sync')],
   [N('headless')]: [C, N('app'), N('rooted-path')],
   [N('shell-policy')]: [C, N('api'), N('app'), N('project'), N('rooted-path')],
   // Commands call the workspace and render its typed results (formatters and error types from below).
-  'src-main/cli': [C, N('workspace'), N('app'), N('headless'), N('api'), N('project'), N('rooted-path'), N('simulation'), N('sync')],
+  'src-main/cli': [C, N('workspace'), N('app'), N('headless'), N('api'), N('project'), N('rooted-path'), N('simulation'), N('storage'), N('sync')],
   'src-main/electron-main': [C, N('api'), N('app'), N('keystore'), N('project'), N('shell-policy')],
   'src-preload': [C, N('shell-policy')],
   'src-renderer': [C],

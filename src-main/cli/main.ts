@@ -14,6 +14,9 @@ import { log } from './commands/log';
 import { simulations } from './commands/simulations';
 import { serve } from './commands/serve';
 import pkg from '../../package.json' with { type: 'json' };
+import { ls } from './commands/ls';
+import { get } from './commands/get';
+import { rm } from './commands/rm';
 import { type CliIo, createContext } from './context';
 import { suggest } from './suggest';
 import { EXIT } from './exit-codes';
@@ -33,6 +36,9 @@ export const commands: Command[] = [
   sync,
   log,
   simulations,
+  ls,
+  get,
+  rm,
   serve,
 ];
 
@@ -54,7 +60,7 @@ function help(): string {
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
     'cloudhpc-sync --version prints the version.',
-    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes,',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes (rm: --yes),',
     '            5 cloudHPC unreachable, 6 not everything transferred (rerun to continue), 130 interrupted.',
   ].join('\n');
 }

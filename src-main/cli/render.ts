@@ -6,6 +6,7 @@ import type { Project } from '../node/project';
 import { ProjectError } from '../node/project/registry';
 import { isPathRefused } from '../node/rooted-path';
 import { ControlError } from '../node/simulation/control';
+import { isStorageRefused } from '../node/storage';
 import { errorKind, errorText } from '../node/sync/cloud-port';
 import { MassDeleteError, PausedError, PushIncompleteError } from '../node/sync/engine';
 import { pullComplete, type PullResult } from '../node/sync/pull';
@@ -16,7 +17,7 @@ import type { CliContext } from './context';
 import { CliExit } from './context';
 import { EXIT } from './exit-codes';
 
-function bar(frac: number, width: number): string {
+export function progressBar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
@@ -29,12 +30,17 @@ export function progressLine(s: Pick<ProjectStatus, 'storageFolder' | 'state' | 
   const p = s.progress;
   const verb = s.state === 'pulling' ? 'pull' : 'push';
   if (!p) return `${s.storageFolder}: ${verb}ing`;
+  return transferLine(`${s.storageFolder} ${verb}`, p);
+}
+
+/** "label [#####---------------] 25% 1.0 MB of 4.0 MB, 1.0 MB/s, ETA 3 s" (files when sizes are unknown). */
+export function transferLine(label: string, p: NonNullable<ProjectStatus['progress']>): string {
   const bytes = p.bytesTotal > 0;
   const frac = bytes ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
   const amount = bytes ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : `${p.filesDone} of ${plural(p.filesTotal, 'file')}`;
   const rate = p.rate > 0 ? `, ${formatBytes(p.rate)}/s` : '';
   const eta = p.etaSeconds !== null && p.rate > 0 ? `, ETA ${formatDuration(p.etaSeconds)}` : '';
-  return `${s.storageFolder} ${verb} ${bar(frac, 20)} ${Math.floor(frac * 100)}% ${amount}${rate}${eta}`;
+  return `${label} ${progressBar(frac, 20)} ${Math.floor(frac * 100)}% ${amount}${rate}${eta}`;
 }
 
 const transferring = (s: ProjectStatus): boolean => s.state === 'pushing' || s.state === 'pulling';
@@ -142,6 +148,10 @@ export function exitFor(e: unknown): { code: number; message: string } {
   if (e instanceof ControlError) return { code: e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
   if (e instanceof WorkspaceError) return { code: e.code === 'no-key' ? EXIT.AUTH : e.code === 'not-found' || e.code === 'needs-confirmation' ? EXIT.USAGE : EXIT.FAILURE, message: e.message };
   if (isPathRefused(e)) return { code: EXIT.FAILURE, message: e.message };
+  if (isStorageRefused(e)) {
+    const code = e.code === 'mass-delete' ? EXIT.CONFIRM_DELETES : e.code === 'opening' || e.code === 'not-found' ? EXIT.FAILURE : EXIT.USAGE;
+    return { code, message: e.message };
+  }
   const kind = errorKind(e);
   if (kind === 'unauthorized') return { code: EXIT.AUTH, message: errorText(e) };
   if (kind === 'network') return { code: EXIT.OFFLINE, message: errorText(e) };

@@ -596,6 +596,146 @@ export interface Events {
   keyRejected: { message: string };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The whole cloud storage (issue 15): browse it (listings cached with their age and what they cost),
+// download files and folders to a chosen place, delete in it, open a case from it as a project, and
+// get the results of runs started elsewhere. Two-phase like drops: a plan (what, where, cost: nothing
+// transferred yet), then the transfer, whose progress and outcome come as `storageTransfer` events.
+
+export interface StorageItemView {
+  /** Full storage path, e.g. "caseA/system/controlDict". */
+  path: string;
+  name: string;
+  type: 'dir' | 'file';
+  /** Bytes; a folder: the total below it once every level below is listed, else null. */
+  size: number | null;
+  /** ISO 8601 when the service gives it. */
+  createdAt: string | null;
+  /** The project syncing this item's top-level folder, if any. */
+  projectId: string | null;
+}
+
+export interface StorageListingView {
+  /** '' for the storage root. */
+  path: string;
+  items: StorageItemView[];
+  /** Names the service listed that do not fit under this folder: left out. */
+  refused: number;
+  /** When the listing was made (ISO 8601): it is kept until refreshed. */
+  listedAt: string;
+  /** Served from the cache: this request made no call. */
+  cached: boolean;
+  /** API calls this request made. */
+  calls: number;
+  /** Total size of the files at this level. */
+  filesSize: number;
+  /** API calls browsing made: this session, and in the last hour. */
+  browsing: { session: number; lastHour: number };
+}
+
+export type StorageTransferKind = 'download' | 'results' | 'open';
+
+export interface StorageTransferPlanView {
+  planId: string;
+  kind: StorageTransferKind;
+  /** The storage paths (the folder opened, the sources, the run's folder). */
+  sources: string[];
+  /** The local folder (absolute). */
+  dest: string;
+  files: number;
+  bytes: number;
+  /** API calls the transfer will cost (one per file; opening: plus replacing other input archives). */
+  calls: number;
+  /** API calls spent listing to make this plan (already spent). */
+  listingCalls: number;
+  /** What the person should know before starting (input archives, merge, names refused). */
+  notes: string[];
+  /** Opening: the local folder holds files and they are all kept. */
+  merge: boolean;
+  /** Valid until (ISO 8601). */
+  expiresAt: string;
+}
+
+export interface StorageTransferResultView {
+  dest: string;
+  downloaded: number;
+  written: number;
+  bytes: number;
+  upToDate: number;
+  conflicts: { path: string; copy: string; reason: string }[];
+  refused: { name: string; reason: string }[];
+  failed: { name: string; message: string }[];
+  warnings: string[];
+  apiCalls: number;
+  /** Opening: the new project. */
+  projectId: string | null;
+}
+
+export interface StorageTransferView {
+  /** The plan's id. */
+  id: string;
+  kind: StorageTransferKind;
+  /** e.g. "caseA → /home/me/cases/caseA". */
+  title: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: TransferProgressView | null;
+  result: StorageTransferResultView | null;
+  error: ContractError | null;
+}
+
+export interface StorageDeletePlanView {
+  planId: string;
+  path: string;
+  type: 'dir' | 'file';
+  /** Files that go (a folder: every file below it). */
+  files: number;
+  bytes: number;
+  /** The first paths that go. */
+  sample: string[];
+  calls: number;
+  listingCalls: number;
+  /** In a project's storage folder: its files that go, those pushed again, its mass-delete guard. */
+  project: { projectId: string; name: string; files: number; pushedAgain: number; massDelete: { count: number; limit: number } | null } | null;
+  expiresAt: string;
+}
+
+export interface StorageDeleteResultView {
+  path: string;
+  files: number;
+  apiCalls: number;
+  alreadyGone: boolean;
+  projectId: string | null;
+  pushedAgain: number;
+}
+
+export interface Requests {
+  /** A storage folder ('' = root): cached, or listed now; `refresh` asks the service afresh (+1 call). */
+  listStorage: { params: { path: string; refresh?: boolean }; result: StorageListingView };
+  planStorageDownload: { params: { paths: string[]; dest: string; extract: boolean }; result: StorageTransferPlanView };
+  /** The result files of a run's storage folder (e.g. a run started elsewhere), into `dest`. */
+  planRunResults: { params: { id: number; dest: string; extract: boolean }; result: StorageTransferPlanView };
+  /** A top-level storage folder into a new or empty local folder (or one whose files are kept: merge). */
+  planOpenFromCloud: { params: { folder: string; dir: string; merge: boolean }; result: StorageTransferPlanView };
+  /** Starts a planned transfer; its progress and outcome come as storageTransfer events. */
+  startStorageTransfer: { params: { planId: string }; result: StorageTransferView };
+  cancelStorageTransfer: { params: { id: string }; result: null };
+  planStorageDelete: { params: { path: string }; result: StorageDeletePlanView };
+  /** needs-confirmation when it trips a project's mass-delete guard without confirmMassDelete. */
+  confirmStorageDelete: { params: { planId: string; confirmMassDelete?: boolean }; result: StorageDeleteResultView };
+  /** One look at the account's simulations now (1 call): runs started elsewhere appear. */
+  refreshSimulations: { params: Empty; result: null };
+}
+
+export interface Events {
+  storageTransfer: StorageTransferView;
+}
+
+const STORAGE_REQUEST_NAMES = [
+  'listStorage', 'planStorageDownload', 'planRunResults', 'planOpenFromCloud', 'startStorageTransfer', 'cancelStorageTransfer',
+  'planStorageDelete', 'confirmStorageDelete', 'refreshSimulations',
+] as const;
+const STORAGE_EVENT_NAMES = ['storageTransfer'] as const;
+
 export type RequestName = keyof Requests;
 export type EventName = keyof Events;
 export type ParamsOf<K extends RequestName> = Requests[K]['params'];
@@ -629,11 +769,13 @@ export const REQUEST_NAMES = [
   'getRunInsight',
   'getSettings', 'setSettings', 'windowVisibility',
   'resolveDeletes', 'applyFix', 'launchContext',
+  ...STORAGE_REQUEST_NAMES,
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [
   'state', 'projectState', 'simulationChanged', 'transferProgress', 'logAppended', 'notification', 'keyRejected',
   'runInsight',
+  ...STORAGE_EVENT_NAMES,
 ] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists cover the maps exactly.

@@ -36,6 +36,13 @@ const SAMPLES: { [K in RequestName]: ParamsOf<K> } = {
   resolveDeletes: { projectId: 'p1', decision: 'restore' },
   applyFix: { projectId: 'p1', fix: { kind: 'add-to-ignore', lines: ['*.out', 'processor*/'] } },
   launchContext: { projectId: 'p1' },
+  listStorage: { path: 'caseA/system', refresh: true },
+  planStorageDownload: { paths: ['caseA', 'caseB/FDS.tar.gz'], dest: '/home/u/results', extract: true },
+  planRunResults: { id: 10030, dest: '/home/u/results', extract: false },
+  planOpenFromCloud: { folder: 'caseA', dir: '/home/u/cases/caseA', merge: false },
+  startStorageTransfer: { planId: 'plan2' }, cancelStorageTransfer: { id: 'plan2' },
+  planStorageDelete: { path: 'caseA/old' }, confirmStorageDelete: { planId: 'plan3', confirmMassDelete: true },
+  refreshSimulations: {},
 };
 
 let dir: string;

@@ -225,7 +225,7 @@ export class CloudHpcClient {
     for (;;) {
       attempt += 1;
       try {
-        const reply = await this.send({ method: 'POST', path: '/simulation/add', endpoint, body, priority, signal: o.signal });
+        const reply = await this.send({ method: 'POST', path: '/simulation/add', endpoint, body, priority, signal: o.signal }, o.onCall);
         const id = parseReply(schemas.simulationId, reply.value, endpoint, reply.status);
         this.log('info', `simulation ${id} added for folder ${sim.folder}`);
         this.noteSimulationId(id);
@@ -415,7 +415,7 @@ export class CloudHpcClient {
     const p = seg(Math.max(1, Math.floor(page)));
     const path = so.parentId === undefined ? `/storage/index/${field}/${order}/${p}` : `/storage/index/${field}/${order}/parent_id/${checkId(so.parentId, 'GET /storage/index')}/${p}`;
     const endpoint = so.parentId === undefined ? 'GET /storage/index/{field}/{order}/{page}' : 'GET /storage/index/{field}/{order}/parent_id/{id}/{page}';
-    return this.getRows(path, endpoint, StorageItemSchema, { priority: so.priority, signal: so.signal });
+    return this.getRows(path, endpoint, StorageItemSchema, { priority: so.priority, signal: so.signal, onCall: so.onCall });
   }
 
   /** One page of the storage root or of one folder, the rows that passed validation. 1 call. */
@@ -436,7 +436,7 @@ export class CloudHpcClient {
       endpoint,
       (page) => {
         o.onPage?.();
-        return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal });
+        return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal, onCall: o.onCall });
       },
       o.visit,
     );
@@ -482,7 +482,7 @@ export class CloudHpcClient {
       return await withRetry(
         async () => {
           try {
-            const r = await this.send({ method: 'DELETE', path: `/storage/delete/${checkId(id, endpoint)}`, endpoint, priority: o.priority ?? 'background', signal: o.signal });
+            const r = await this.send({ method: 'DELETE', path: `/storage/delete/${checkId(id, endpoint)}`, endpoint, priority: o.priority ?? 'background', signal: o.signal }, o.onCall);
             return parseReply(schemas.ack, r.value, endpoint, r.status);
           } catch (e) {
             if (isCloudHpcError(e) && ((e.kind === 'network' && e.outcomeUnknown) || e.kind === 'server')) uncertain = true;
@@ -541,13 +541,16 @@ export class CloudHpcClient {
    * decides between a refused key (`unauthorized`) and an endpoint this key may not use
    * (`feature-unavailable`, remembered and reported; everything else goes on).
    */
-  private async send(req: ApiRequest): Promise<ApiReply> {
+  /** One request; `onCall` hears of it once the service answered it (a refusal counts too). */
+  private async send(req: ApiRequest, onCall?: () => void): Promise<ApiReply> {
     try {
       const r = await this.transport.once(req);
+      onCall?.();
       if (req.endpoint === VIEW_CPU) this.keyOk = true;
       else if (this.unavailable.has(req.endpoint)) this.markAvailable(req.endpoint);
       return r;
     } catch (e) {
+      if (isCloudHpcError(e) && e.kind !== 'network' && e.kind !== 'cancelled') onCall?.();
       if (isCloudHpcError(e, 'unauthorized')) {
         if (req.endpoint === VIEW_CPU) this.keyOk = false;
         else throw await this.refusedEndpoint(e, req);
@@ -605,7 +608,7 @@ export class CloudHpcClient {
   private call<S extends z.ZodType>(req: Omit<ApiRequest, 'priority' | 'signal'>, schema: S, o: CallOptions): Promise<z.output<S>> {
     const priority = o.priority ?? 'background';
     return withRetry(async () => {
-      const r = await this.send({ ...req, priority, signal: o.signal });
+      const r = await this.send({ ...req, priority, signal: o.signal }, o.onCall);
       return parseReply(schema, r.value, req.endpoint, r.status);
     }, this.retryContext({ ...o, priority }));
   }
@@ -618,7 +621,7 @@ export class CloudHpcClient {
   private getRows<S extends z.ZodType>(path: string, endpoint: string, row: S, o: CallOptions, seen?: (b: BadRow) => void): Promise<PageRows<z.output<S>>> {
     const priority = o.priority ?? 'background';
     return withRetry(async () => {
-      const r = await this.send({ method: 'GET', path, endpoint, priority, signal: o.signal });
+      const r = await this.send({ method: 'GET', path, endpoint, priority, signal: o.signal }, o.onCall);
       return parseRows(row, r.value, endpoint, r.status, (b) => {
         seen?.(b);
         this.reportRow(endpoint, b);

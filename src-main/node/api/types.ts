@@ -73,6 +73,11 @@ export type Priority = 'user' | 'background';
 export interface CallOptions {
   priority?: Priority;
   signal?: AbortSignal;
+  /**
+   * Called once for every request the service answered on this call's behalf (retries and repeated
+   * asks included, as the service counts them), so a result can say what it really cost.
+   */
+  onCall?: () => void;
 }
 
 export interface BudgetState {

@@ -23,6 +23,7 @@ import { AppError, toContractError } from './errors';
 import { openTarget } from './open-path';
 import { projectView } from './project-views';
 import { RunLogs } from './run-logs';
+import { StorageRequests } from './storage';
 import { parseParams } from './validate';
 import { budgetView, conflictView, launchOptionsView, reportView, simulationView, traySummary, unavailableFeatureView } from './views';
 
@@ -53,6 +54,7 @@ export class AppCore implements CoreEndpoint {
   readonly stagingRoot: string;
   private readonly drops: DropPlanner;
   private readonly logs: RunLogs;
+  private readonly storage: StorageRequests;
   private readonly listeners = new Set<(ev: AnyEvent) => void>();
   private readonly log: LogSink;
   private seq = 0;
@@ -90,6 +92,12 @@ export class AppCore implements CoreEndpoint {
         const name = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'case';
         return checkStorageName(name).ok ? name : suggestStorageName(name);
       },
+    });
+    this.storage = new StorageRequests({
+      ws,
+      emit: (view) => this.emit('storageTransfer', view),
+      notify: (kind, title, body, projectId) => this.emit('notification', { kind, title, body, at: new Date().toISOString(), ...(projectId ? { projectId } : {}) }),
+      changed: () => this.stateChanged(),
     });
     this.unsubs.push(...this.subscribe());
     this.handlers = this.makeHandlers();
@@ -252,6 +260,7 @@ export class AppCore implements CoreEndpoint {
     if (this.stateTimer) clearTimeout(this.stateTimer);
     for (const u of this.unsubs.splice(0)) u();
     this.listeners.clear();
+    this.storage.close();
     this.logs.close();
     await this.workspace.close();
     rmSync(this.stagingRoot, { recursive: true, force: true });
@@ -451,6 +460,7 @@ export class AppCore implements CoreEndpoint {
         ws.runs.setHidden(!visible);
         return null;
       },
+      ...this.storage.handlers(),
     };
   }
 }

@@ -8,6 +8,7 @@ import { KeyStoreError, keyErrorCode } from '../keystore';
 import { ProjectError } from '../project';
 import { isPathRefused } from '../rooted-path';
 import { ControlError } from '../simulation/control';
+import { isStorageRefused, type StorageRefusalCode } from '../storage';
 import { LaunchRefused } from '../simulation/launch';
 import { WorkspaceError } from '../workspace';
 import { reportView } from './views';
@@ -43,6 +44,18 @@ const controlCodes: Record<ControlError['code'], ErrorCode> = {
   'not-applicable': 'not-allowed',
 };
 
+const storageCodes: Record<StorageRefusalCode, ErrorCode> = {
+  'invalid-path': 'invalid-input',
+  'not-found': 'not-found',
+  'not-a-folder': 'invalid-input',
+  'not-a-project-folder': 'invalid-input',
+  'already-a-project': 'invalid-input',
+  'not-empty': 'needs-confirmation',
+  'not-a-local-folder': 'invalid-input',
+  'mass-delete': 'needs-confirmation',
+  opening: 'not-allowed',
+};
+
 /** Any thrown value → a ContractError. */
 export function toContractError(err: unknown): ContractError {
   if (err instanceof AppError) {
@@ -57,6 +70,7 @@ export function toContractError(err: unknown): ContractError {
     return { code, message: redactText(err.message), ...(err.report ? { preflight: reportView(err.report) } : {}) };
   }
   if (err instanceof ControlError) return { code: controlCodes[err.code], message: redactText(err.message) };
+  if (isStorageRefused(err)) return { code: storageCodes[err.code], message: redactText(err.message) };
   if (isPathRefused(err)) return { code: 'not-allowed', message: redactText(`That is not a plain path inside the project folder (${err.reason}).`) };
   if (err instanceof CloudHpcError) return { code: cloudKinds[err.kind], message: err.userMessage };
   if (err instanceof KeyStoreError) return { code: keyErrorCode(err), message: redactText(err.message) };

@@ -7,6 +7,10 @@ const empty = z.object({}).strict();
 const projectId = z.string().min(1).max(100);
 const simId = z.number().int().nonnegative();
 const relPath = z.string().min(1).max(4096);
+/** A storage path as typed ('' = the root); the storage module normalises and checks it. */
+const storagePath = z.string().max(4096);
+/** A local folder as typed (the core resolves it). */
+const localDir = z.string().min(1).max(4096);
 const launch = z.object({
   cpu: z.number().int().positive(),
   ram: z.string().min(1).max(64),
@@ -69,6 +73,15 @@ export const paramSchemas = {
   resolveDeletes: z.object({ projectId, decision: z.enum(['delete', 'restore']) }).strict(),
   applyFix: z.object({ projectId, fix: fixAction }).strict(),
   launchContext: z.object({ projectId }).strict(),
+  listStorage: z.object({ path: storagePath, refresh: z.boolean().optional() }).strict(),
+  planStorageDownload: z.object({ paths: z.array(storagePath).min(1).max(1000), dest: localDir, extract: z.boolean() }).strict(),
+  planRunResults: z.object({ id: simId, dest: localDir, extract: z.boolean() }).strict(),
+  planOpenFromCloud: z.object({ folder: storagePath, dir: localDir, merge: z.boolean() }).strict(),
+  startStorageTransfer: z.object({ planId: z.string().min(1).max(100) }).strict(),
+  cancelStorageTransfer: z.object({ id: z.string().min(1).max(100) }).strict(),
+  planStorageDelete: z.object({ path: storagePath }).strict(),
+  confirmStorageDelete: z.object({ planId: z.string().min(1).max(100), confirmMassDelete: z.boolean().optional() }).strict(),
+  refreshSimulations: empty,
 } satisfies { [K in RequestName]: z.ZodType };
 
 export function parseParams<K extends RequestName>(name: K, params: unknown): ParamsOf<K> {

@@ -669,6 +669,18 @@ export class ProjectEngine {
     });
   }
 
+  /**
+   * Runs `fn` with the project's index while no push or pull of the project runs (serialised like
+   * them): the storage browser records there what a deletion from storage or opening a case from
+   * the cloud changed, with the same rules as a pull or a push.
+   */
+  exclusive<T>(fn: (index: IndexStore) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      if (this.closed) throw new Error('This project engine is closed.');
+      return fn(this.index);
+    });
+  }
+
   /** Stops watching and timers, cancels transfers in flight; the index stays consistent. */
   async close(): Promise<void> {
     if (this.closed) return;

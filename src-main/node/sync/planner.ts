@@ -97,6 +97,27 @@ const MASS_DELETE_RATIO_MIN = 10; // the ratio rule only applies from this many 
 /** Deleting more than half of the case always asks, however small the case (a setting ratio above it raises it; 1 = off). */
 const HALF_OF_CASE = 0.5;
 
+/** A path the project put in the cloud: a single file we pushed, or a path inside our archive. */
+export function isOursInCloud(r: Pick<PathRecord, 'storageSha256' | 'archiveSha256' | 'origin'>, archive: Pick<ArchiveState, 'present'>): boolean {
+  return (r.storageSha256 !== null && r.origin === 'pushed') || (archive.present && r.archiveSha256 !== null);
+}
+
+/**
+ * The mass-delete guard: deleting `count` of the `pushed` files of a project stops for a confirmation
+ * above `massDeleteThreshold`, from 10 deletions on above `massDeleteRatio` of what was pushed, and
+ * always above half of the case. The push planner and a deletion from the storage browser ask the
+ * same question.
+ */
+export function massDeleteGuard(count: number, pushed: number, settings: Pick<PlanSettings, 'massDeleteThreshold' | 'massDeleteRatio'>): Omit<MassDelete, 'paths'> | null {
+  const limit = settings.massDeleteThreshold;
+  const overRatio = count >= MASS_DELETE_RATIO_MIN && count > settings.massDeleteRatio * pushed;
+  const half = Math.max(HALF_OF_CASE, settings.massDeleteRatio);
+  const overHalf = count > 0 && count > half * pushed;
+  const rule: MassDeleteRule | null = count > limit ? 'count' : overRatio ? 'share' : overHalf ? 'half' : null;
+  if (rule === null) return null;
+  return { count, limit: rule === 'count' ? limit : Math.floor((rule === 'share' ? settings.massDeleteRatio : half) * pushed), rule };
+}
+
 function sumBytes(files: readonly LocalFile[]): number {
   let n = 0;
   for (const f of files) n += f.size;
@@ -128,8 +149,7 @@ export function planPush(input: PlanInput): PushPlan {
   let pushedCount = 0;
   let everPushed = archive.present;
   for (const r of records.values()) {
-    const ours = (r.storageSha256 !== null && r.origin === 'pushed') || (archive.present && r.archiveSha256 !== null);
-    if (ours) pushedCount++;
+    if (isOursInCloud(r, archive)) pushedCount++;
     if (r.storageSha256 !== null && r.origin === 'pushed') everPushed = true;
     if (local.has(r.path) || r.sha256 !== null) continue; // still there locally (or unsettled/unreadable: not a deletion)
     if (r.storageSha256 !== null && r.origin === 'pushed') storageDeletes.push(r.path);
@@ -142,17 +162,11 @@ export function planPush(input: PlanInput): PushPlan {
     : [];
 
   const deleteCount = storageDeletes.length + archiveOnly.length;
-  const limit = settings.massDeleteThreshold;
-  const overRatio = deleteCount >= MASS_DELETE_RATIO_MIN && deleteCount > settings.massDeleteRatio * pushedCount;
-  const half = Math.max(HALF_OF_CASE, settings.massDeleteRatio);
-  const overHalf = deleteCount > 0 && deleteCount > half * pushedCount;
   const deleted = [...storageDeletes, ...archiveOnly].sort();
   const c = input.deletionsConfirmed;
   const confirmed = c === true || (typeof c === 'object' && deleted.every((p) => c.has(p)));
-  const rule: MassDeleteRule | null = deleteCount > limit ? 'count' : overRatio ? 'share' : overHalf ? 'half' : null;
-  const massDelete = !confirmed && rule !== null
-    ? { count: deleteCount, limit: rule === 'count' ? limit : Math.floor((rule === 'share' ? settings.massDeleteRatio : half) * pushedCount), rule, paths: deleted }
-    : null;
+  const guard = confirmed ? null : massDeleteGuard(deleteCount, pushedCount, settings);
+  const massDelete = guard ? { ...guard, paths: deleted } : null;
 
   const base = { changed, deletes: storageDeletes, massDelete };
 

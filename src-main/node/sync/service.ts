@@ -166,6 +166,11 @@ export class SyncService {
     return this.engine(projectId).pull(request);
   }
 
+  /** Runs `fn` with the project's index, serialised with its pushes and pulls (ProjectEngine.exclusive). */
+  exclusive<T>(projectId: string, fn: (index: IndexStore, project: Project) => Promise<T>): Promise<T> {
+    return this.engine(projectId).exclusive((index) => fn(index, this.projectOf(projectId)));
+  }
+
   /** The conflicts a pull left in the project (index rows), while their cloud copy is still in the folder. */
   conflicts(projectId: string): PullConflict[] {
     const { index } = this.opened(projectId);

@@ -1,5 +1,6 @@
 // The application layer (see README.md): what AppCore and the CLI import.
 export { APP_SERVICE_NAME, type KeySource } from './api-access';
+export type { OpenResult } from './cloud-storage';
 export type { Keep } from './conflicts';
 export { NO_KEY_MESSAGE, WorkspaceError, type WorkspaceErrorCode } from './errors';
 export type { RunInfo, WorkspaceEvents } from './events';

@@ -131,7 +131,8 @@ export class Runs {
       client: this.reads,
       scheduler: d.scheduler,
       share: d.share(),
-      isKnownFolder: d.trackAll ? (f) => this.projectOfFolder(f) !== null : () => false,
+      // The app follows every run of the account, also those started elsewhere on a folder that is not a project.
+      isKnownFolder: d.trackAll ? () => true : () => false,
       minIntervalMs: d.tuning?.trackerMinIntervalMs,
       onTerminal: (f) => this.pullEnded(f),
     });

@@ -18,6 +18,7 @@ import { Emitter, type ProjectStatus, type Unsubscribe } from '../sync/status';
 import { ApiAccess } from './api-access';
 import { massDeleteView, projectAttentions } from './attention';
 import { addIgnoreLines, renameInCase } from './case-edits';
+import { CloudStorage } from './cloud-storage';
 import { resolveConflictFiles, type Keep } from './conflicts';
 import { WorkspaceError } from './errors';
 import type { WorkspaceEvents } from './events';
@@ -52,6 +53,8 @@ export class Workspace {
   readonly sync: SyncService;
   readonly results: ResultsSchedule;
   readonly runs: Runs;
+  /** The whole cloud storage: browse, download, delete, open a case from it. */
+  readonly storage: CloudStorage;
   readonly events = new Emitter<WorkspaceEvents>();
   private readonly log: LogSink;
   private readonly unsubs: Unsubscribe[] = [];
@@ -105,6 +108,15 @@ export class Workspace {
       trackAll: o.trackAll ?? true,
       tuning: o.tuning,
       events: this.events,
+    });
+    this.storage = new CloudStorage({
+      cloud: this.api.cloud,
+      requireClient: () => void this.api.requireClient(),
+      sync: this.sync,
+      registry: this.registry,
+      runs: this.runs,
+      newProjectSettings: () => this.newProjectSettings(),
+      opened: (pid) => this.opened(pid),
     });
     this.unsubs.push(
       this.sync.on('state', (s) => {
@@ -171,6 +183,16 @@ export class Workspace {
     if (this.watching) this.background('watching the new project', this.sync.watch([projectId]));
   }
 
+  /** A project opened from the cloud syncs from now on: the app resumes and watches it; a CLI command only unpauses it. */
+  private opened(projectId: string): void {
+    if (!this.watching) {
+      this.registry.updateSettings(projectId, { paused: false });
+      return;
+    }
+    this.sync.resume(projectId);
+    this.watchNew(projectId);
+  }
+
   /** Stops syncing it; never deletes local or cloud files. */
   async removeProject(projectId: string): Promise<void> {
     this.project(projectId);
@@ -199,11 +221,12 @@ export class Workspace {
   resume(projectId?: string): void {
     if (projectId) {
       this.project(projectId);
+      this.storage.requireOpened(projectId);
       this.sync.resume(projectId);
       return;
     }
     this.sync.resume();
-    for (const p of this.registry.list()) if (p.settings.paused) this.sync.resume(p.id);
+    for (const p of this.registry.list()) if (p.settings.paused && !this.storage.isOpening(p.id)) this.sync.resume(p.id);
   }
 
   get allPaused(): boolean {
@@ -216,6 +239,7 @@ export class Workspace {
    */
   pushSoon(projectId: string, o: { confirmed?: boolean } = {}): void {
     this.api.requireClient();
+    this.storage.requireOpened(projectId);
     const st = this.status(projectId);
     if (st.attention) {
       if (!o.confirmed) throw new WorkspaceError('needs-confirmation', st.attention.message);
@@ -277,8 +301,9 @@ export class Workspace {
   }
 
   /** Makes the storage equal the local case; resolves once it holds (the CLI's `push`). */
-  push(projectId: string, o: { confirmDeletes?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CycleResult> {
+  async push(projectId: string, o: { confirmDeletes?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CycleResult> {
     this.api.requireClient();
+    this.storage.requireOpened(projectId);
     if (o.confirmDeletes) this.sync.confirmDeletes(projectId);
     return this.sync.ensurePushed(projectId, { timeoutMs: o.timeoutMs, signal: o.signal });
   }

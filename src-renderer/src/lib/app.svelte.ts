@@ -33,7 +33,7 @@ export class AppModel {
   /** The project and the run the person looks at (kept across tabs). */
   selectedProject = $state<string | null>(null);
   selectedRun = $state<number | null>(null);
-  tab = $state<'projects' | 'simulations' | 'settings'>('projects');
+  tab = $state<'projects' | 'simulations' | 'storage' | 'settings'>('projects');
   /** The drop being reviewed (DropDialog), and how the last drop went, where it was dropped ('new': a new project). */
   dropPlan = $state<DropPlan | null>(null);
   drop = $state<{ target: string | 'new'; progress: string | null; error: string | null } | null>(null);

@@ -4,9 +4,9 @@ export type { PullClient, PullSettings, PullOptions, PullProgress, PullLog } fro
 export { broughtNew, pullComplete } from './result';
 export type { ConflictCode, PullConflict, PullResult, RefusalCode, Refused } from './result';
 export { pullText } from './messages';
+export { extractArchive, type ExtractResult } from './extract';
 export { planPull, isDefaultResult, isResultArchive, isSkipped, familyOfScript } from './selection';
 export type { PullPlan, Strategy, SolverFamily } from './selection';
-// What a restore of deleted inputs reuses (sync/restore.ts): placing and extracting exactly as a pull does.
-export { extractArchive } from './extract';
+// What a restore of deleted inputs (sync/restore.ts) and storage downloads reuse: placing exactly as a pull does.
 export { placeFile, type PlaceOutcome } from './place';
 export { PendingRecords } from './records';

@@ -29,6 +29,7 @@ export const pullText = {
       case 'link-in-the-way': return 'a local link or special file has that name';
     }
   },
+  listedBefore: (): string => 'the files were listed before (storage browser): no lookup call; +1 call per file to download',
   damagedArchive: (archive: string, why: string): string => `${archive} could not be read completely (${why}): the archive itself is in the case folder`,
   activity: {
     pulled: (rel: string): string => `pulled ${rel}`,

@@ -87,6 +87,11 @@ export interface PullOptions {
   now?: () => Date;
   /** The app's area inside the project (default <projectDir>/.cloudhpc-sync). */
   appDirName?: string;
+  /**
+   * The storage folder's files, already listed (recursively) by the caller, e.g. the storage browser:
+   * no lookup call is made (no delete-cache either) and `take` decides which of them are pulled.
+   */
+  listed?: { items: StorageItem[]; take: (item: StorageItem, rel: string) => boolean };
 }
 
 interface SeenState {
@@ -152,23 +157,22 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const log: PullLog = opts.log ?? (() => undefined);
   const now = opts.now ?? (() => new Date());
   const appDir = opts.appDirName ?? '.cloudhpc-sync';
-  const call: CallOptions = { priority: settings.priority, signal };
   let apiCalls = 0;
-  const counted = async <T>(fn: () => Promise<T>): Promise<T> => {
-    apiCalls++;
-    return fn();
-  };
+  // every request the service answered for this pull (retries and repeated link asks included)
+  const call: CallOptions = { priority: settings.priority, signal, onCall: () => { apiCalls++; } };
 
   const local = await localTopLevel(projectDir, appDir);
   const cached = readJson<{ folder: string; id: number }>(index.getMeta(FOLDER_KEY));
-  const plan = planPull({
-    family: familyFor(settings, local),
-    pullEverything: settings.pullEverything,
-    localTopLevel: local,
-    folderIdKnown: cached?.folder === storageFolder,
-    pageSize: settings.pageSize,
-    refreshCache: settings.refreshCache,
-  });
+  const plan: PullPlan = opts.listed
+    ? { strategy: 'listing', lookupCalls: 0, names: [], reason: pullText.listedBefore() }
+    : planPull({
+      family: familyFor(settings, local),
+      pullEverything: settings.pullEverything,
+      localTopLevel: local,
+      folderIdKnown: cached?.folder === storageFolder,
+      pageSize: settings.pageSize,
+      refreshCache: settings.refreshCache,
+    });
   const result: PullResult = { downloaded: [], written: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
   const root = new RootedFolder(projectDir);
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
@@ -204,13 +208,15 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   progress({ phase: 'looking', filesDone: 0, filesTotal: 0 });
 
   // --- 1. what is in the cloud ---
-  if (settings.refreshCache) await counted(() => client.deleteCache(call));
-  const prefix = `${storageFolder}/`;
+  if (settings.refreshCache && !opts.listed) await client.deleteCache(call);
+  const prefix = storageFolder === '' ? '' : `${storageFolder}/`;
   const items: StorageItem[] = [];
-  if (plan.strategy === 'by-name') {
+  if (opts.listed) {
+    items.push(...opts.listed.items);
+  } else if (plan.strategy === 'by-name') {
     for (const name of plan.names) {
       try {
-        items.push(await counted(() => client.viewByPath(prefix + name, call)));
+        items.push(await client.viewByPath(prefix + name, call));
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -218,7 +224,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   } else {
     const folderId = async (): Promise<number | null> => {
       try {
-        const it = await counted(() => client.viewByPath(storageFolder, call));
+        const it = await client.viewByPath(storageFolder, call);
         if (it.type !== 'dir') return null;
         index.setMeta(FOLDER_KEY, JSON.stringify({ folder: storageFolder, id: it.id }));
         return it.id;
@@ -228,7 +234,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       }
     };
     const listAll = async (parentId: number): Promise<StorageItem[]> => {
-      const r = await client.listChildren(parentId, { ...call, onPage: () => apiCalls++ });
+      const r = await client.listChildren(parentId, call);
       return r.items;
     };
     let id = cached?.folder === storageFolder ? cached.id : await folderId();
@@ -274,9 +280,13 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
     }
     const remoteRel = item.name.slice(prefix.length);
     const base = remoteRel.split('/').pop() ?? '';
-    if (isSkipped(item.basename) || isSkipped(base)) continue;
-    // Not a result name: not wanted in results mode (whatever its path says).
-    if (!settings.pullEverything && !isDefaultResult(base)) continue;
+    if (opts.listed) {
+      if (!opts.listed.take(item, remoteRel)) continue;
+    } else {
+      if (isSkipped(item.basename) || isSkipped(base)) continue;
+      // Not a result name: not wanted in results mode (whatever its path says).
+      if (!settings.pullEverything && !isDefaultResult(base)) continue;
+    }
     // Refused by an earlier pull (e.g. its folder is a symlink here) and unchanged: no new download.
     const earlier = refusedBefore(item);
     if (earlier !== null) {
@@ -320,7 +330,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       const dl = path.join(runTmp, `download-${done}`);
       let sha256: string;
       try {
-        const url = await counted(() => client.downloadUrl(item.id, call));
+        const url = await client.downloadUrl(item.id, call);
         const got = await client.downloadToFile(url, dl, {
           signal,
           priority: settings.priority,
