@@ -233,7 +233,7 @@ test('pause and resume all syncing from the summary bar (the tray menu\'s item)'
 test('usable at 800×600, in the dark theme, and with the keyboard', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await page.emulateMedia({ colorScheme: 'dark' });
-  for (const tab of ['Projects', 'Simulations', 'Settings']) {
+  for (const tab of ['Projects', 'Simulations', 'Storage', 'Settings']) {
     await page.getByRole('tab', { name: new RegExp(tab) }).click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${tab} overflows horizontally at 800×600`).toBeLessThanOrEqual(0);
@@ -244,6 +244,8 @@ test('usable at 800×600, in the dark theme, and with the keyboard', async () =>
 
   // Tabs move with the arrow keys; dialogs close with Escape and give the focus back.
   await page.getByRole('tab', { name: 'Settings' }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'Storage' })).toBeFocused();
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: /Simulations/ })).toBeFocused();
   await expect(page.getByRole('tab', { name: /Simulations/ })).toHaveAttribute('aria-selected', 'true');

@@ -1,8 +1,8 @@
 // Every screen of the app, light and dark, at 1280×800 and 800×600: an accessibility check with axe-core
 // (no serious or critical violation) and a screenshot of each (test-results/screenshots/screens/;
 // UPDATE_SCREENSHOT=1 copies them to docs/screenshots/, which the README shows). The states are made
-// the way a user makes them: onboarding, projects synced, a launch, a run, its log, settings, and the
-// mass-delete review.
+// the way a user makes them: onboarding, projects synced, a launch, a run, its log, settings, the cloud
+// storage, and the mass-delete review.
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -121,6 +121,13 @@ test('settings', async () => {
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByTestId('settings-view')).toBeVisible();
   await check('settings');
+});
+
+test('the cloud storage', async () => {
+  await page.getByRole('tab', { name: 'Storage' }).click();
+  await expect(page.getByTestId('storage-view')).toBeVisible();
+  await expect(page.getByTestId('storage-row').filter({ hasText: 'room_fire' })).toBeVisible({ timeout: 20_000 });
+  await check('storage');
 });
 
 test('a project that needs you: the mass-delete review', async () => {

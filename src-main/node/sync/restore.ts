@@ -64,7 +64,8 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   const result: RestoreResult = { restored: [], failed: [], apiCalls: 0 };
   const archive = o.index.archive();
   const root = new RootedFolder(o.projectDir);
-  const call = { priority: o.priority, signal: o.signal };
+  // every call the service answered is counted (an empty-link retry of view-url too)
+  const call = { priority: o.priority, signal: o.signal, onCall: () => { result.apiCalls++; } };
   const now = o.now ?? (() => new Date());
   const fromArchive = new Map<string, string>();
   const fromFile: { path: string; sha: string | null }[] = [];
@@ -97,8 +98,8 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   try {
     if (fromArchive.size > 0) {
       try {
-        const item = await counted(result, () => o.client.viewByPath(storagePath(o.storageFolder, ARCHIVE_NAME), call));
-        const url = await counted(result, () => o.client.downloadUrl(item.id, call));
+        const item = await o.client.viewByPath(storagePath(o.storageFolder, ARCHIVE_NAME), call);
+        const url = await o.client.downloadUrl(item.id, call);
         const file = path.join(tmp, 'archive.tar.gz');
         await o.client.downloadToFile(url, file, { signal: o.signal, priority: o.priority });
         const x = await extractArchive({
@@ -119,8 +120,8 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
       o.signal?.throwIfAborted();
       const dl = path.join(tmp, `file-${i}`);
       try {
-        const item = await counted(result, () => o.client.viewByPath(storagePath(o.storageFolder, f.path), call));
-        const url = await counted(result, () => o.client.downloadUrl(item.id, call));
+        const item = await o.client.viewByPath(storagePath(o.storageFolder, f.path), call);
+        const url = await o.client.downloadUrl(item.id, call);
         const got = await o.client.downloadToFile(url, dl, { signal: o.signal, priority: o.priority });
         const sha256 = got.sha256 ?? (await sha256File(dl, o.signal));
         const out = await placeFile({
@@ -137,9 +138,4 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
   }
   return result;
-}
-
-async function counted<T>(r: RestoreResult, fn: () => Promise<T>): Promise<T> {
-  r.apiCalls++;
-  return fn();
 }

@@ -70,8 +70,11 @@ describe('the mass-delete guard, resolved where it is shown', () => {
     const r = await ws!.resolveDeletes(pid, 'restore');
     expect(r?.restored.sort()).toEqual(Object.keys(probes).sort());
     expect(r?.failed).toEqual([]);
-    expect(emu!.calls(KEY).total - before).toBe(2); // view-by-path + download of upload.tar.gz
-    expect(r?.apiCalls).toBe(2);
+    // view-by-path + view-url of upload.tar.gz (asked once more while the just-pushed archive's link is not ready)
+    const spent = emu!.calls(KEY).total - before;
+    expect(spent).toBeGreaterThanOrEqual(2);
+    expect(spent).toBeLessThanOrEqual(3);
+    expect(r?.apiCalls).toBe(spent); // counted as the service saw them
     for (const [p, text] of Object.entries(probes)) expect(readFileSync(join(dir, p), 'utf8')).toBe(text);
     expect(ws!.attentions(pid)).toEqual([]);
     // the restored files are inputs again: nothing to push, nothing deleted
