@@ -2,7 +2,7 @@
 import { flagNumber, flagString, UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { followStatus } from '../render';
+import { followStatus, sayOver } from '../render';
 
 export const push: Command = {
   name: 'push',
@@ -12,6 +12,11 @@ export const push: Command = {
   --confirm-deletes   allow a push that deletes more files than the mass-delete guard allows
   --dry-run           scan and show what the push would do and cost; no API call
   --timeout SECONDS   give up after this long (default 1800) when offline or files keep changing`,
+  examples: [
+    'cloudhpc-sync push ~/cases/room_fire                 # the first push makes the folder a project',
+    'cloudhpc-sync push ~/cases/room_fire --dry-run       # what it would send and cost, no API call',
+    'cloudhpc-sync push ~/cases/hall --folder hall_2026   # another storage folder name',
+  ],
   valueFlags: ['folder', 'timeout'],
   boolFlags: ['confirm-deletes', 'dry-run'],
   async run(args, ctx, signal) {
@@ -21,6 +26,8 @@ export const push: Command = {
     const ws = await ctx.workspace({ api: !dry });
     const project = ws.ensureProject(dir, { storageFolder: flagString(args, 'folder') });
     const off = ws.on('projectState', followStatus(ctx));
+    // What went up, as the activity history says it ("Pushed 3 files, deleted 1").
+    const offActivity = ws.on('activity', (a) => { if (!ctx.json && a.projectId === project.id && (a.kind === 'pushed' || a.kind === 'snapshot')) sayOver(ctx, `${project.storageFolder}: ${a.message}.`); });
     // Ctrl-C: stop transfers in flight now (the index stays consistent; a rerun continues).
     const onAbort = (): void => { void ws.close(); };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -41,11 +48,12 @@ export const push: Command = {
       if (ctx.json) {
         ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: ws.status(project.id).state, pushed: true, lastStrategy: r.plan.strategy });
       } else {
-        ctx.out(`${project.storageFolder}: up to date (${project.localDir}).`);
+        sayOver(ctx, `${project.storageFolder}: the cloud holds the case (${project.localDir}).`);
       }
       return EXIT.OK;
     } finally {
       off();
+      offActivity();
       signal.removeEventListener('abort', onAbort);
     }
   },
