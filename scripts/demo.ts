@@ -1,6 +1,8 @@
 // `npm run demo`: the app against the embedded cloudHPC emulator, with two sample cases (a small
 // FDS and a small OpenFOAM case) already added as projects. Electron when its binary is present,
-// otherwise the headless mode (the same UI in a browser), printing the URL. Ctrl-C stops.
+// otherwise the headless mode (the same UI in a browser), printing the URL. The app starts as a
+// newcomer meets it, at onboarding, with the emulator's key shown and pre-filled. Ctrl-C stops and
+// removes the demo's temp folder (also when the signal comes twice, from the terminal and from npm/tsx).
 //   npm run demo -- [--port N] [--headless] [--time-scale X]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -79,10 +81,24 @@ async function main(): Promise<void> {
   await writeOpenFoamSample(foam);
 
   const emu = await startEmulator({ keys: [{ key: KEY, hourlyLimit: 3000 }], timeScale });
-  const env = { ...process.env, CLOUDHPC_API_URL: emu.url, CLOUDHPC_API_KEY: KEY, CLOUDHPC_SYNC_HOME: home };
+  // No CLOUDHPC_API_KEY: the app starts at onboarding, where the demo key is shown and pre-filled.
+  const env: NodeJS.ProcessEnv = { ...process.env, CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home, CLOUDHPC_SYNC_DEMO_KEY: KEY };
+  delete env.CLOUDHPC_API_KEY;
   console.log(`cloudHPC emulator: ${emu.url} (time runs ${timeScale}x; a run takes about ${Math.round(230 / timeScale)} s)`);
   console.log(`Sample cases: ${fds} (FDS), ${foam} (OpenFOAM)`);
-  console.log(`API key of the emulator: ${KEY} (already given to the app through CLOUDHPC_API_KEY)`);
+  console.log(`API key of the emulator: ${KEY} (the app asks for it first, as it would for yours; it is filled in)`);
+
+  // The first Ctrl-C stops the demo; more signals while it cleans up (npm and tsx pass the terminal's on) are ignored.
+  let stopRequested: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => { stopRequested = resolve; });
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) stopRequested();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
   let cleanup = async (): Promise<void> => {};
   const electron = values.headless ? null : desktopApp();
@@ -96,11 +112,12 @@ async function main(): Promise<void> {
     console.log('Starting the desktop app (Electron)…');
     // As `npm start` does: the project root as the app (package.json main), so build/ icons resolve.
     const child = spawn(electron.binary, [root, ...electron.args], { env, stdio: 'inherit' });
-    // SIGTERM (or Ctrl-C) stops the app too, then the demo: no Electron left behind
-    const pass = (sig: NodeJS.Signals) => () => { child.kill(sig); };
-    process.once('SIGINT', pass('SIGINT'));
-    process.once('SIGTERM', pass('SIGTERM'));
-    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await Promise.race([exited, stopped]);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
   } else {
     if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build();
     const core = await AppCore.create({
@@ -117,10 +134,7 @@ async function main(): Promise<void> {
       await server.close();
       await core.stop();
     };
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await stopped;
   }
   console.log('Stopping…');
   await cleanup();

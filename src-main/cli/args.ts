@@ -1,4 +1,5 @@
 // A small argv parser: positional arguments and --flags (--name value, --name=value, boolean --flag).
+import { suggest } from './suggest';
 
 export interface ParsedArgs {
   positional: string[];
@@ -37,7 +38,8 @@ export function parseArgs(argv: readonly string[], spec: { value?: readonly stri
         if (eq >= 0) throw new UsageError(`--${name} takes no value.`);
         out.flags.set(name, true);
       } else {
-        throw new UsageError(`Unknown option --${name}.`);
+        const near = suggest(name, [...value, ...bool]);
+        throw new UsageError(`Unknown option --${name}.${near ? ` Did you mean --${near}?` : ''}`);
       }
     } else if (a === '-h') {
       out.flags.set('help', true);

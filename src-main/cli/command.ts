@@ -7,6 +7,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Shown under the usage in --help: each a command line, optionally followed by '  # what it does'. */
+  examples?: readonly string[];
   /** Flags that take a value (others are boolean). */
   valueFlags?: readonly string[];
   boolFlags?: readonly string[];

@@ -13,13 +13,18 @@ import { sync } from './commands/sync';
 import { log } from './commands/log';
 import { simulations } from './commands/simulations';
 import { serve } from './commands/serve';
+import pkg from '../../package.json' with { type: 'json' };
 import { ls } from './commands/ls';
 import { get } from './commands/get';
 import { rm } from './commands/rm';
 import { type CliIo, createContext } from './context';
 import { commandDeadline, GLOBAL_VALUE_FLAGS, timedOutExit, type CommandDeadline } from './deadline';
+import { suggest } from './suggest';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
+
+/** The version of this build (package.json). */
+export const VERSION: string = pkg.version;
 
 export const commands: Command[] = [
   push,
@@ -43,14 +48,20 @@ function help(): string {
   return [
     'cloudhpc-sync — keep case folders in sync with cloudHPC storage',
     '',
-    'Usage: cloudhpc-sync <command> [options]   (cloudhpc-sync <command> --help for details)',
+    'Usage: cloudhpc-sync <command> [options]   (cloudhpc-sync <command> --help for details and examples)',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Examples:',
+    '  cloudhpc-sync push ~/cases/room_fire          # push a case folder once (it becomes a project)',
+    '  cloudhpc-sync launch ~/cases/cavity --yes      # check, push and start a run with the app\'s preselection',
+    '  cloudhpc-sync wait 12345                       # follow the run, then pull its results',
     '',
     'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from),',
     '--timeout SECONDS (give up then, stopping what is in flight) and --help.',
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
+    'cloudhpc-sync --version prints the version.',
     'Exit codes: 0 ok, 1 failure, 2 usage, 3 API key missing or refused, 4 deletions need --confirm-deletes (rm: --yes),',
     '            5 cloudHPC unreachable, 6 not everything transferred (rerun to continue), 130 interrupted.',
   ].join('\n');
@@ -63,9 +74,16 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     io.stdout.write(`${help()}\n`);
     return name ? EXIT.OK : EXIT.USAGE;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`cloudhpc-sync ${VERSION}\n`);
+    return EXIT.OK;
+  }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    io.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
+    const near = suggest(name, commands.map((c) => c.name));
+    io.stderr.write(near
+      ? `Unknown command "${name}". Did you mean "${near}"? (cloudhpc-sync ${near} --help)\n`
+      : `Unknown command "${name}".\n\n${help()}\n`);
     return EXIT.USAGE;
   }
   let json = rest.includes('--json');
@@ -78,7 +96,8 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     deadline = commandDeadline(args, signal);
     ctx = createContext(io, { json, verbose: args.flags.has('verbose') }, deadline.signal);
     if (args.flags.has('help')) {
-      io.stdout.write(`${cmd.usage}\n`);
+      const examples = cmd.examples?.length ? `\nExamples:\n${cmd.examples.map((e) => `  ${e}`).join('\n')}\n` : '';
+      io.stdout.write(`${cmd.usage}\n${examples}`);
       return EXIT.OK;
     }
     return await cmd.run(args, ctx, deadline.signal);

@@ -1,7 +1,7 @@
 // Showing what the workspace returns on the terminal: a one-line progress bar redrawn in place on a
 // TTY (plain lines, only on change, otherwise), pull results, and the error → exit code mapping.
 // Everything here reads typed data; the only text it reads is what it prints.
-import { formatBytes } from '../common/format';
+import { formatBytes, formatDuration } from '../common/format';
 import type { Project } from '../node/project';
 import { ProjectError } from '../node/project/registry';
 import { isPathRefused } from '../node/rooted-path';
@@ -23,20 +23,45 @@ export function progressBar(frac: number, width: number): string {
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
 
-export function statusLine(s: ProjectStatus): string {
+/**
+ * The progress line of a transfer: bar, percent, bytes, rate and time left
+ * ("room_fire [#####---------------] 25% 1.0 MB of 4.0 MB, 1.0 MB/s, ETA 3 s").
+ */
+export function progressLine(s: Pick<ProjectStatus, 'storageFolder' | 'state' | 'progress'>): string {
   const p = s.progress;
-  let line = `${s.storageFolder}: ${s.state} - ${s.detail}`;
-  if (p && (s.state === 'pushing' || s.state === 'pulling')) {
-    const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
-    const eta = p.etaSeconds === null ? '' : ` ETA ${p.etaSeconds}s`;
-    line = `${s.storageFolder} ${progressBar(frac, 20)} ${p.filesDone}/${p.filesTotal} files ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.rate)}/s${eta}`;
-  }
-  return line;
+  const verb = s.state === 'pulling' ? 'pull' : 'push';
+  if (!p) return `${s.storageFolder}: ${verb}ing`;
+  return transferLine(`${s.storageFolder} ${verb}`, p);
 }
 
-/** Follows state events: redraws on a TTY, prints changes otherwise (JSON lines with --json when `jsonLines`). */
+/** "label [#####---------------] 25% 1.0 MB of 4.0 MB, 1.0 MB/s, ETA 3 s" (files when sizes are unknown). */
+export function transferLine(label: string, p: NonNullable<ProjectStatus['progress']>): string {
+  const bytes = p.bytesTotal > 0;
+  const frac = bytes ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
+  const amount = bytes ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : `${p.filesDone} of ${plural(p.filesTotal, 'file')}`;
+  const rate = p.rate > 0 ? `, ${formatBytes(p.rate)}/s` : '';
+  const eta = p.etaSeconds !== null && p.rate > 0 ? `, ETA ${formatDuration(p.etaSeconds)}` : '';
+  return `${label} ${progressBar(frac, 20)} ${Math.floor(frac * 100)}% ${amount}${rate}${eta}`;
+}
+
+const transferring = (s: ProjectStatus): boolean => s.state === 'pushing' || s.state === 'pulling';
+
+/**
+ * Follows a project's transfers for a person: on a terminal one line redrawn in place while bytes move
+ * (cleared when the transfer ends); otherwise one plain line when a transfer starts. The engine's other
+ * states (scanning, idle, …) are not printed: the command says how it ended. With `jsonLines` and
+ * --json, one JSON line per state change (watch).
+ */
 export function followStatus(ctx: CliContext, jsonLines = false): (s: ProjectStatus) => void {
   let last = '';
+  let shown = false;
+  const clear = (): void => {
+    if (!shown) return;
+    const cols = Math.max(40, (ctx.stdout.columns ?? 80) - 1);
+    ctx.stdout.write(`\r${' '.repeat(cols)}\r`);
+    shown = false;
+  };
+  if (ctx.tty) ctx.onClose(async () => clear());
   return (s) => {
     if (ctx.json) {
       if (!jsonLines) return;
@@ -47,19 +72,26 @@ export function followStatus(ctx: CliContext, jsonLines = false): (s: ProjectSta
       return;
     }
     if (ctx.tty) {
+      if (!transferring(s)) return clear();
       const cols = Math.max(40, (ctx.stdout.columns ?? 80) - 1);
-      const line = statusLine(s).slice(0, cols);
-      ctx.stdout.write(`\r${line.padEnd(cols)}`);
-      if (s.state !== 'pushing' && s.state !== 'pulling' && s.state !== 'scanning') {
-        ctx.stdout.write('\n');
-      }
+      ctx.stdout.write(`\r${progressLine(s).slice(0, cols).padEnd(cols)}`);
+      shown = true;
       return;
     }
-    const key = `${s.projectId}|${s.state}|${s.detail}`;
+    const key = `${s.projectId}|${s.state}`;
     if (key === last) return;
     last = key;
-    ctx.out(`${s.storageFolder}: ${s.state} - ${s.detail}`);
+    if (transferring(s)) ctx.out(`${s.storageFolder}: ${s.detail}...`);
   };
+}
+
+/** Writes a whole line on a terminal where a progress line may stand (it is cleared first). */
+export function sayOver(ctx: CliContext, line: string): void {
+  if (ctx.tty) {
+    const cols = Math.max(40, (ctx.stdout.columns ?? 80) - 1);
+    ctx.stdout.write(`\r${' '.repeat(cols)}\r`);
+  }
+  ctx.out(line);
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

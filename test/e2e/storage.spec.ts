@@ -165,9 +165,9 @@ test('open a case from the cloud as a project (a folder that holds files only wh
   await shot(page, 'storage-06-opened');
 
   await page.getByRole('tab', { name: 'Projects' }).click();
-  const card = page.getByTestId('project-card').filter({ hasText: 'caseB-here' });
+  const card = page.getByTestId('project-row').filter({ hasText: 'caseB-here' });
   await expect(card).toBeVisible();
-  await expect(card.getByTestId('project-state')).toHaveText(/Up to date|Idle|Resumed/, { timeout: 20_000 });
+  await expect(card.getByTestId('project-line')).toContainText(/Up to date/, { timeout: 20_000 });
 });
 
 test('a run started elsewhere: "Get results" downloads its results into a chosen folder', async () => {
@@ -184,7 +184,8 @@ test('a run started elsewhere: "Get results" downloads its results into a chosen
   await stack.emu.clock.advance(31);
   await stack.emu.clock.advance(181);
   await expect(sim).toHaveAttribute('data-status', 'COMPLETED', { timeout: 30_000 });
-  await sim.getByRole('button', { name: 'Get results…' }).click();
+  await sim.getByRole('button').click(); // the run's pane, beside the list
+  await page.getByTestId('run-pane').getByRole('button', { name: 'Get results…' }).click();
   const dialog = page.getByTestId('transfer-dialog');
   await expect(dialog.getByLabel('Download its results to a folder')).toBeChecked();
   const dest = join(stack.work, 'web-results');

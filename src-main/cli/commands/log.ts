@@ -13,6 +13,10 @@ export const log: Command = {
   --follow   keep reading while the run is active (one API call per read, within the call budget)
   --series   print the series parsed from the log (residuals, Courant, time step...) as CSV with a
              header (time or step, then one column per series) instead of the log; --json: the charts`,
+  examples: [
+    'cloudhpc-sync log 12345            # the output log with what went wrong, if anything',
+    'cloudhpc-sync log 12345 --follow   # as it grows, within the API budget',
+  ],
   boolFlags: ['follow', 'series'],
   async run(args, ctx, signal) {
     const id = simulationId(args, 'log');

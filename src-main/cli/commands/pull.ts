@@ -34,6 +34,11 @@ Names the cloud gives that could leave the case folder (or write through a link)
 listed with their reason; a local file that differs is kept and the cloud version written beside it.
 Exit code 0 when every result that could be written landed, 6 when some could not be downloaded or
 put in place (run it again to retry).`,
+  examples: [
+    'cloudhpc-sync pull ~/cases/room_fire               # new results of the project\'s storage folder',
+    'cloudhpc-sync pull ~/cases/room_fire --everything  # every new file of the folder, this time',
+    'cloudhpc-sync pull ~/cases/new_case --folder room_fire  # open a storage folder as a new project',
+  ],
   valueFlags: ['folder'],
   boolFlags: ['everything', 'merge'],
   async run(args, ctx, signal) {

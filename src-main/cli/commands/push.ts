@@ -2,7 +2,7 @@
 import { flagNumber, flagString, UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { followStatus, leftOutLines } from '../render';
+import { followStatus, leftOutLines, sayOver } from '../render';
 
 export const push: Command = {
   name: 'push',
@@ -14,6 +14,11 @@ export const push: Command = {
   --timeout SECONDS   give up after this long (default 1800) when offline or files keep changing
 Exit code 6 when something cannot be synced (a name that is not valid UTF-8, a link, a special
 file): it is listed with the reason (--json: leftOut); rename it or list it in .cloudhpcignore.`,
+  examples: [
+    'cloudhpc-sync push ~/cases/room_fire                 # the first push makes the folder a project',
+    'cloudhpc-sync push ~/cases/room_fire --dry-run       # what it would send and cost, no API call',
+    'cloudhpc-sync push ~/cases/hall --folder hall_2026   # another storage folder name',
+  ],
   valueFlags: ['folder', 'timeout'],
   boolFlags: ['confirm-deletes', 'dry-run'],
   async run(args, ctx, signal) {
@@ -23,6 +28,8 @@ file): it is listed with the reason (--json: leftOut); rename it or list it in .
     const ws = await ctx.workspace({ api: !dry });
     const project = ws.ensureProject(dir, { storageFolder: flagString(args, 'folder') });
     const off = ws.on('projectState', followStatus(ctx));
+    // What went up, as the activity history says it ("Pushed 3 files, deleted 1").
+    const offActivity = ws.on('activity', (a) => { if (!ctx.json && a.projectId === project.id && (a.kind === 'pushed' || a.kind === 'snapshot')) sayOver(ctx, `${project.storageFolder}: ${a.message}.`); });
     // Ctrl-C: stop transfers in flight now (the index stays consistent; a rerun continues).
     const onAbort = (): void => { void ws.close(); };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -46,11 +53,12 @@ file): it is listed with the reason (--json: leftOut); rename it or list it in .
         // never "up to date" while something is left out
         ctx.out(`${project.storageFolder}: pushed what can be synced (${project.localDir}); ${leftOutLines(r.leftOut).join('\n')}`);
       } else {
-        ctx.out(`${project.storageFolder}: up to date (${project.localDir}).`);
+        sayOver(ctx, `${project.storageFolder}: the cloud holds the case (${project.localDir}).`);
       }
       return r.leftOut.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     } finally {
       off();
+      offActivity();
       signal.removeEventListener('abort', onAbort);
     }
   },

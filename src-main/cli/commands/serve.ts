@@ -26,6 +26,10 @@ export const serve: Command = {
   Serves the app's UI on http://127.0.0.1:N (default: a free port) and prints the address with a
   private access token: open it in a browser on this machine. Projects are watched and simulations
   tracked until Ctrl-C. Needs the built UI (npm run build).`,
+  examples: [
+    'cloudhpc-sync serve               # prints the URL to open in a browser on this machine',
+    'cloudhpc-sync serve --port 8765   # a fixed port (for an SSH tunnel)',
+  ],
   valueFlags: ['port'],
   async run(args, ctx, signal) {
     const port = parsePort(args.flags.get('port'));

@@ -14,6 +14,10 @@ export const simulations: Command = {
 One API call (index-short, page 1: the newest simulations).
   --options   show what a launch may choose (vCPU, RAM classes with GB per vCPU, scripts, SPOT/REGULAR);
               cached for a day (3 API calls when asked), --refresh asks again`,
+  examples: [
+    'cloudhpc-sync simulations             # your runs, newest first',
+    'cloudhpc-sync simulations --options   # the vCPU counts, RAM classes and scripts on offer',
+  ],
   boolFlags: ['options', 'refresh'],
   async run(args, ctx) {
     if (args.positional.length > 0) throw new UsageError('simulations takes no argument.');

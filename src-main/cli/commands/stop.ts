@@ -11,6 +11,10 @@ export const stop: Command = {
   (default)  ${EXPLAIN.softStop}
   --hard     ${EXPLAIN.hardStop}
   --yes      do not ask for confirmation of a hard stop`,
+  examples: [
+    'cloudhpc-sync stop 12345          # soft stop: the solver saves and uploads its results',
+    'cloudhpc-sync stop 12345 --hard   # kill it now, nothing saved (asks first; --yes in scripts)',
+  ],
   boolFlags: ['hard', 'yes'],
   async run(args, ctx) {
     const id = simulationId(args, 'stop');

@@ -14,6 +14,10 @@ export const sync: Command = {
   ${EXPLAIN.sync}
   --pull   stay and pull the partial results into the case folder 3, 6 and 10 minutes later,
            stopping at the first pull that brings them`,
+  examples: [
+    'cloudhpc-sync sync 12345          # ask for the partial results now',
+    'cloudhpc-sync sync 12345 --pull   # and stay until they are in the case folder',
+  ],
   boolFlags: ['pull'],
   async run(args, ctx, signal) {
     const id = simulationId(args, 'sync');

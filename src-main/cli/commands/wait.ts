@@ -29,6 +29,10 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
 6 when its results could not all be pulled (run cloudhpc-sync pull <dir> to retry).
   --verbose   show the service's informational log lines too (and where the API key came from)
   --json      one JSON line per event (status, progress, warning), then the result ("event": "result")`,
+  examples: [
+    'cloudhpc-sync wait 12345          # follow it, pull its results, say how it ended',
+    'cloudhpc-sync wait 12345 --json   # one JSON line per event, then the result',
+  ],
   async run(args, ctx, signal) {
     const id = simulationId(args, 'wait');
     const ws = await ctx.workspace({ api: true });

@@ -2,7 +2,7 @@
 import { UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { followStatus } from '../render';
+import { followStatus, sayOver } from '../render';
 
 export const watch: Command = {
   name: 'watch',
@@ -10,6 +10,10 @@ export const watch: Command = {
   usage: `cloudhpc-sync watch <dir>... [--json]
   Each folder becomes a project (storage folder = its name) when it is not one yet.
   --json prints one JSON line per state change.`,
+  examples: [
+    'cloudhpc-sync watch ~/cases/room_fire ~/cases/cavity   # push every change of both until Ctrl-C',
+    'cloudhpc-sync watch ~/cases/room_fire --json | jq .    # one JSON line per event, for scripts',
+  ],
   async run(args, ctx, signal) {
     if (args.positional.length === 0) throw new UsageError('watch needs at least one folder.');
     const ws = await ctx.workspace({ api: true });
@@ -17,7 +21,7 @@ export const watch: Command = {
     const off = ws.on('projectState', followStatus(ctx, true));
     const offActivity = ws.on('activity', (a) => {
       if (ctx.json) ctx.printJson({ event: 'activity', ...a });
-      else if (!ctx.tty) ctx.out(`${a.message}`);
+      else sayOver(ctx, `${ws.registry.get(a.projectId)?.storageFolder ?? a.projectId}: ${a.message}`);
     });
     try {
       await ws.watch(projects.map((p) => p.id));

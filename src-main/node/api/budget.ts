@@ -177,6 +177,12 @@ export class CallBudget {
     this.changed();
   }
 
+  /** A call that provably never reached the service (connection refused, no route, DNS): not counted. */
+  release(ticket: CallTicket): void {
+    this.inflight.delete(ticket.seq);
+    this.changed();
+  }
+
   /**
    * A reported count becomes the window's truth unless it is lower than the aged count by no more
    * than the calls that overlapped this one (then it is an older reply that overtook a newer one).

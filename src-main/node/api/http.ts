@@ -244,8 +244,10 @@ export class ApiTransport {
         dispatcher: this.opts.dispatcher,
       });
     } catch (e) {
-      this.opts.budget.settle(ticket, null);
       const err = networkError(e, endpoint, signal);
+      // Never sent (refused, no route, DNS): the service did not count it, neither do we.
+      if (err.kind === 'network' && err.outcomeUnknown === false) this.opts.budget.release(ticket);
+      else this.opts.budget.settle(ticket, null);
       this.opts.log('warn', `${endpoint} failed after ${Date.now() - started} ms: ${err.detail ?? err.kind}`);
       throw err;
     }

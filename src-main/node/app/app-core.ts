@@ -64,9 +64,12 @@ export class AppCore implements CoreEndpoint {
   private stopped = false;
   private readonly unsubs: (() => void)[] = [];
   readonly handlers: CoreHandlers;
+  /** `npm run demo` sets CLOUDHPC_SYNC_DEMO_KEY: the emulator's key, offered in onboarding. */
+  private readonly demoKey: string | null;
 
   private constructor(private readonly opts: AppCoreOptions) {
     this.log = opts.log ?? (() => undefined);
+    this.demoKey = (opts.env ?? process.env).CLOUDHPC_SYNC_DEMO_KEY?.trim() || null;
     const ws = new Workspace({
       home: opts.home,
       env: opts.env,
@@ -272,7 +275,7 @@ export class AppCore implements CoreEndpoint {
   private projectViewOf(id: string): ProjectView | null {
     const ws = this.workspace;
     if (!ws.registry.get(id)) return null;
-    return projectView(ws.sync.status(id), ws.activity(id, 50), ws.conflicts(id).map(conflictView));
+    return projectView(ws.sync.status(id), ws.activity(id, 50), ws.conflicts(id).map(conflictView), ws.attentions(id), ws.massDelete(id));
   }
 
   private project(id: string): ProjectView {
@@ -300,6 +303,7 @@ export class AppCore implements CoreEndpoint {
       tray,
       watchedSimulation: this.watched,
       unavailableFeatures: ws.api.unavailableFeatures().map(unavailableFeatureView),
+      demoKey: this.demoKey,
     };
   }
 
@@ -355,6 +359,7 @@ export class AppCore implements CoreEndpoint {
       },
       pullNow: async ({ projectId }) => {
         ws.pull(projectId).catch((err: unknown) => {
+          // the failure shows as the project's attention (with its retry); this is only the log
           ws.api.noteFailure(err);
           this.log('warn', `pull failed: ${toContractError(err).message}`);
         });
@@ -402,9 +407,9 @@ export class AppCore implements CoreEndpoint {
         return launchOptionsView(await ws.runs.launchOptions(refresh ?? false));
       },
       preflight: async ({ projectId, options }) => reportView(await ws.runs.preflight(projectId, options)),
-      launchSimulation: async ({ projectId, options, acceptWarnings }) => {
+      launchSimulation: async ({ projectId, options, acceptWarnings, force }) => {
         ws.api.requireClient();
-        const r = await ws.runs.launch(projectId, options, { confirm: () => acceptWarnings });
+        const r = await ws.runs.launch(projectId, options, { confirm: () => acceptWarnings, force: force ?? false });
         return { simulation: this.simView(r.run), report: reportView(r.report) };
       },
       stopSimulation: async ({ id, mode, confirmed }) => {
@@ -430,6 +435,21 @@ export class AppCore implements CoreEndpoint {
         return this.logs.get(id, fromOffset);
       },
       getRunInsight: async ({ id }) => ws.runs.insight(id),
+      resolveDeletes: async ({ projectId, decision }) => {
+        const r = await ws.resolveDeletes(projectId, decision);
+        if (r && r.failed.length > 0) {
+          const first = r.failed[0]!;
+          throw new AppError('internal', `${r.restored.length} of ${r.restored.length + r.failed.length} files restored; ${first.path} could not be: ${first.reason}`);
+        }
+        this.stateChanged();
+        return this.project(projectId);
+      },
+      applyFix: async ({ projectId, fix }) => {
+        await ws.applyFix(projectId, fix);
+        this.stateChanged();
+        return this.project(projectId);
+      },
+      launchContext: async ({ projectId }) => ws.runs.launchContext(projectId),
       getSettings: async () => ws.settings.get(),
       setSettings: async ({ settings }) => {
         const s = await ws.updateSettings(settings);

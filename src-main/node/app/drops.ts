@@ -11,10 +11,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { DropPlan, DropPlanItem, DropResult, DropSource } from '../../common/contract';
 import { caseFolder } from '../project';
 import { isPathRefused, isWithin, readDirNames, type RootedFolder } from '../rooted-path';
+import { acceptedName, FORBIDDEN_NAME_CHARS } from '../simulation/preflight';
 import { sha256File } from '../sync/hasher';
 import { AppError } from './errors';
 
 const PLAN_TTL_MS = 15 * 60_000;
+
+/** The path a dropped file is copied to: every component cloudHPC would refuse gets a name it accepts. */
+function acceptedPath(rel: string): string {
+  return rel.split('/').map((c) => (FORBIDDEN_NAME_CHARS.some((x) => c.includes(x)) ? acceptedName(c) : c)).join('/');
+}
 const MAX_FILES = 50_000;
 
 interface SourceFile {
@@ -107,14 +113,15 @@ export class DropPlanner {
     const warnings: string[] = [];
 
     if (projectId === null) {
-      if (resolved.length !== 1 || resolved[0]?.stagingId !== null) {
-        throw new AppError('invalid-input', resolved.some((r) => r.stagingId)
-          ? 'In the browser a dropped folder has no path on the server: drop it on a project, or type the folder\'s path in "Add a project".'
-          : 'Drop one case folder to make it a new project (or drop files on a project).');
+      const first = resolved[0];
+      const firstIsFolder = first ? await stat(first.abs).then((st) => st.isDirectory(), () => false) : false;
+      const what = first ? `"${first.name}" is a ${firstIsFolder ? 'folder' : 'file'}` : 'Nothing was dropped';
+      if (resolved.length !== 1) throw new AppError('invalid-input', 'Drop one case folder at a time to make it a project (files go onto a project, to be copied into its case).');
+      if (!firstIsFolder) throw new AppError('invalid-input', `${what}: only a case folder becomes a project. To copy files into a case, drop them on that project.`);
+      if (first?.stagingId !== null) {
+        throw new AppError('invalid-input', `${what} uploaded from the browser, so it has no place on the server to sync from: type the folder's path on the server in Add project instead (or drop its files on a project to copy them in).`);
       }
-      const src = resolved[0];
-      const st = await stat(src.abs);
-      if (!st.isDirectory()) throw new AppError('invalid-input', 'Only a folder becomes a new project: drop files on an existing project instead.');
+      const src = first;
       const files: SourceFile[] = [];
       await this.walk(src.abs, '', files, warnings);
       const plan: DropPlan = {
@@ -124,7 +131,7 @@ export class DropPlanner {
         items: files.map((f) => ({ path: f.rel, size: f.size, action: 'same' as const })),
         totalBytes: files.reduce((n, f) => n + f.size, 0),
         replaceCount: 0,
-        warnings: ['The folder becomes a project as it is: nothing is copied.', ...warnings],
+        warnings,
         expiresAt: new Date(this.now() + PLAN_TTL_MS).toISOString(),
       };
       this.plans.set(plan.planId, { plan, files: new Map(), targetDir: null, stagingIds });
@@ -147,9 +154,10 @@ export class DropPlanner {
     const root = this.caseRoot(caseDir);
     for (const f of files) {
       let dest: string;
+      const rel = acceptedPath(f.rel);
       try {
-        dest = root.join(f.rel);
-        await root.checkParentForWrite(f.rel);
+        dest = root.join(rel);
+        await root.checkParentForWrite(rel);
       } catch (e) {
         if (!isPathRefused(e)) throw e;
         warnings.push(`${f.rel}: ${e.reason}; left out.`);
@@ -166,7 +174,7 @@ export class DropPlanner {
       } catch {
         action = 'add';
       }
-      items.push({ path: f.rel, size: f.size, action });
+      items.push({ path: f.rel, size: f.size, action, ...(rel !== f.rel ? { renamedTo: rel } : {}) });
       byPath.set(f.rel, f);
     }
     if (items.length === 0 && warnings.length === 0) warnings.push('Nothing to add: the drop held no files.');
@@ -214,9 +222,10 @@ export class DropPlanner {
           continue;
         }
         let dest: string;
+        const rel = item.renamedTo ?? item.path;
         try {
-          dest = root.join(item.path);
-          await root.parentForWrite(item.path);
+          dest = root.join(rel);
+          await root.parentForWrite(rel);
         } catch (e) {
           if (!isPathRefused(e)) throw e;
           result.skipped++; // a folder on the way became a link since the plan: never write through it

@@ -66,7 +66,7 @@ export function toContractError(err: unknown): ContractError {
   }
   if (err instanceof WorkspaceError) return { code: err.code, message: redactText(err.message) };
   if (err instanceof LaunchRefused) {
-    const code: ErrorCode = err.code === 'warnings-declined' ? 'needs-confirmation' : err.report ? 'preflight-failed' : 'invalid-input';
+    const code: ErrorCode = err.code === 'warnings-declined' ? 'needs-confirmation' : err.code === 'run-active' ? 'not-allowed' : err.report ? 'preflight-failed' : 'invalid-input';
     return { code, message: redactText(err.message), ...(err.report ? { preflight: reportView(err.report) } : {}) };
   }
   if (err instanceof ControlError) return { code: controlCodes[err.code], message: redactText(err.message) };

@@ -1,5 +1,5 @@
 // ProjectStatus (sync engine) + activity + conflicts → the ProjectView the UI shows.
-import type { ActivityEntry as UiActivity, ConflictView, ProjectView } from '../../common/contract';
+import type { AttentionView, ActivityEntry as UiActivity, ConflictView, MassDeleteView, ProjectView } from '../../common/contract';
 import type { ActivityEntry } from '../sync/index-store';
 import type { ProjectStatus } from '../sync/status';
 
@@ -13,14 +13,14 @@ export function activityView(a: ActivityEntry): UiActivity {
   return v;
 }
 
-export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflicts: ConflictView[]): ProjectView {
+export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflicts: ConflictView[], attentions: AttentionView[] = [], massDelete: MassDeleteView | null = null): ProjectView {
   const name = s.localDir.split(/[\\/]/).filter(Boolean).pop() ?? s.storageFolder;
   const state = s.state === 'attention' ? 'error' : s.state;
   const lastError = s.attention
-    ? { message: `${s.attention.message} Use "Push now" to confirm.`, at: new Date().toISOString() }
+    ? { message: s.attention.message, at: new Date().toISOString() }
     : s.lastError ? { message: `${s.lastError.message} ${s.lastError.action}`.trim(), at: new Date(s.lastError.at).toISOString() } : null;
-  let stateText = s.detail || (s.paused ? 'Paused' : 'Up to date');
-  if (conflicts.length > 0 && state === 'idle') stateText = `${stateText} · ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}`;
+  // Conflicts and problems are attentions of their own (with their fixes), not part of the state line.
+  const stateText = s.state === 'attention' ? 'Waiting for your decision on the deletions' : s.detail || (s.paused ? 'Paused' : 'Up to date');
   return {
     id: s.projectId,
     name,
@@ -45,5 +45,8 @@ export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflic
     watchMode: s.watch === 'watching' ? 'watching' : s.watch === 'polling' ? 'rescan' : 'stopped',
     leftOut: s.leftOut,
     leftOutCount: s.leftOutCount,
+    attentions,
+    massDelete,
+    syncedAt: s.lastPushAt === null && s.lastPullAt === null ? null : new Date(Math.max(s.lastPushAt ?? 0, s.lastPullAt ?? 0)).toISOString(),
   };
 }

@@ -24,6 +24,17 @@ const openTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('conflict'), projectId, conflictId: z.string().min(1).max(200), side: z.enum(['local', 'cloud']) }).strict(),
   z.object({ kind: z.literal('external-url'), url: z.string().min(1).max(2000) }).strict(),
 ]);
+const line = z.string().min(1).max(500);
+const fixAction = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('retry-now') }).strict(),
+  z.object({ kind: z.literal('review-deletes') }).strict(),
+  z.object({ kind: z.literal('resolve-conflicts') }).strict(),
+  z.object({ kind: z.literal('add-to-ignore'), lines: z.array(line).min(1).max(100) }).strict(),
+  z.object({ kind: z.literal('rename'), path: relPath, to: relPath }).strict(),
+  z.object({ kind: z.literal('set-cpu'), cpu: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal('resume') }).strict(),
+  z.object({ kind: z.literal('enter-key') }).strict(),
+]);
 const dropSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),
   z.object({ kind: z.literal('staged'), stagingId: z.string().regex(/^[a-f0-9]{32}$/), name: z.string().min(1).max(255) }).strict(),
@@ -50,7 +61,7 @@ export const paramSchemas = {
   cancelDrop: z.object({ planId: z.string().min(1).max(100) }).strict(),
   launchOptions: z.object({ refresh: z.boolean().optional() }).strict(),
   preflight: z.object({ projectId, options: launch }).strict(),
-  launchSimulation: z.object({ projectId, options: launch, acceptWarnings: z.boolean() }).strict(),
+  launchSimulation: z.object({ projectId, options: launch, acceptWarnings: z.boolean(), force: z.boolean().optional() }).strict(),
   stopSimulation: z.object({ id: simId, mode: z.enum(['soft', 'hard']), confirmed: z.boolean() }).strict(),
   syncSimulation: z.object({ id: simId }).strict(),
   watchSimulation: z.object({ id: simId.nullable() }).strict(),
@@ -59,6 +70,9 @@ export const paramSchemas = {
   getSettings: empty,
   setSettings: z.object({ settings: SettingsPatchSchema }).strict(),
   windowVisibility: z.object({ visible: z.boolean() }).strict(),
+  resolveDeletes: z.object({ projectId, decision: z.enum(['delete', 'restore']) }).strict(),
+  applyFix: z.object({ projectId, fix: fixAction }).strict(),
+  launchContext: z.object({ projectId }).strict(),
   listStorage: z.object({ path: storagePath, refresh: z.boolean().optional() }).strict(),
   planStorageDownload: z.object({ paths: z.array(storagePath).min(1).max(1000), dest: localDir, extract: z.boolean() }).strict(),
   planRunResults: z.object({ id: simId, dest: localDir, extract: z.boolean() }).strict(),

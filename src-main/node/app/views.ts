@@ -32,7 +32,7 @@ export function budgetView(s: BudgetState): BudgetView {
 export function reportView(r: PreflightReport): UiReport {
   return {
     solverFamily: FAMILY_LABEL[r.family] ?? r.family,
-    findings: r.findings.map((f) => ({ severity: f.severity, code: f.id, message: f.message, fix: f.fix, ...(f.path ? { path: f.path } : {}) })),
+    findings: r.findings.map((f) => ({ severity: f.severity, code: f.id, message: f.message, fix: f.fix, ...(f.path ? { path: f.path } : {}), ...(f.action ? { action: f.action } : {}) })),
     blocking: r.blocking,
     needsConfirmation: r.needsConfirmation,
   };
@@ -46,6 +46,8 @@ export function launchOptionsView(o: SimulationOptions): LaunchOptionsView {
     instanceHelp: { regular: INSTANCE_KINDS.regular, spot: INSTANCE_KINDS.spot },
     fetchedAt: new Date(o.fetchedAt).toISOString(),
     cached: o.cached,
+    stale: o.stale ?? false,
+    problem: o.problem ?? null,
   };
 }
 
@@ -80,8 +82,9 @@ export function simulationView(run: RunInfo, watched: number | null, clock: Pick
     active,
     startedAt,
     endedAt,
-    // the service's dates have no time zone: edate − idate, or now − idate once its clock offset is known
-    elapsedSeconds: clock.elapsedSeconds(s, active, now),
+    // the service's dates have no time zone: edate − idate, or now − idate once its clock offset is known;
+    // until then, the time since this app saw it running
+    elapsedSeconds: runElapsed(clock.elapsedSeconds(s, active, now), active ? run.seenRunningAt : null, now),
     cpuHours: s.cpuHours,
     cost: s.cost,
     completedWithErrors: run.outcome === 'completed with errors',
@@ -95,6 +98,16 @@ export function simulationView(run: RunInfo, watched: number | null, clock: Pick
   };
 }
 
+/**
+ * The service's dates carry no time zone (and a test or demo service may run its own clock): while a
+ * run is active and its dates give nothing sensible (none, or a start "in the future"), the time since
+ * this app first saw it running is shown instead, so Running and Stopping never read "0 s".
+ */
+export function runElapsed(fromDates: number | null, seenRunningAt: number | null, now: number): number | null {
+  if (seenRunningAt === null || (fromDates !== null && fromDates > 0)) return fromDates;
+  return Math.max(0, Math.round((now - seenRunningAt) / 1000));
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -102,7 +115,7 @@ function plural(n: number, word: string): string {
 export function traySummary(projects: ProjectView[], sims: SimulationView[], budget: BudgetView, offline: boolean): TraySummary {
   const running = sims.filter((s) => s.active);
   const syncing = projects.filter((p) => p.state === 'pushing' || p.state === 'pulling' || p.state === 'scanning');
-  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0 || p.leftOutCount > 0);
+  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0 || p.attentions.some((a) => a.severity === 'error') || p.leftOutCount > 0);
   const conflicts = projects.reduce((n, p) => n + p.conflicts.length, 0);
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];
@@ -113,7 +126,7 @@ export function traySummary(projects: ProjectView[], sims: SimulationView[], bud
   }
   if (syncing.length > 0) parts.push(`syncing ${plural(syncing.length, 'project')}`);
   if (conflicts > 0) parts.push(plural(conflicts, 'conflict'));
-  else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need attention`);
+  else if (attention.length > 0) parts.push(`${plural(attention.length, 'project')} need${attention.length === 1 ? 's' : ''} attention`);
   if (parts.length === 0) parts.push(projects.length === 0 ? 'No projects yet' : allPaused ? 'Sync paused' : `${plural(projects.length, 'project')} up to date`);
   if (budget.known && budget.hourlyLimit > 0) parts.push(budget.summary);
   const icon = attention.length > 0 || offline ? 'attention' : syncing.length > 0 ? 'syncing' : running.length > 0 ? 'running' : 'idle';

@@ -5,7 +5,7 @@
 
 import type { CallOptions, NewSimulation, Priority } from '../api/types';
 import { FORBIDDEN_CHARS } from '../project';
-import { scanCase } from './case-scan';
+import { scanCase, type ScanCaseOptions } from './case-scan';
 import { checkChoice, SimulationOptionsCache, type OptionsSource, type SimulationOptions } from './options';
 import { preflight, type PreflightReport } from './preflight';
 import type { SimulationRecords } from './records';
@@ -44,6 +44,12 @@ export interface LaunchRequest {
   onReport?: (report: PreflightReport) => void;
   /** Told each step as it starts. */
   onStep?: (step: LaunchStep, detail?: string) => void;
+  /** The runs active on the storage folder now (ids); a launch is refused while there is one, unless `force`. */
+  activeRuns?: () => Promise<number[]>;
+  /** Launch even though a run is active on the storage folder. */
+  force?: boolean;
+  /** Files the app pulled, unchanged since: never pushed, so the pre-flight leaves them out. */
+  pulled?: ScanCaseOptions['pulled'];
 }
 
 export type LaunchStep = 'options' | 'preflight' | 'push' | 'add' | 'recorded';
@@ -57,8 +63,11 @@ export interface LaunchResult {
   options: SimulationOptions;
 }
 
+export type LaunchRefusal = 'invalid-choice' | 'preflight-errors' | 'warnings-declined' | 'bad-mesh' | 'run-active';
+
+/** A launch refused before anything was started; the message is a whole sentence (no "Launch refused:" needed). */
 export class LaunchRefused extends Error {
-  constructor(message: string, readonly code: 'invalid-choice' | 'preflight-errors' | 'warnings-declined' | 'bad-mesh', readonly report?: PreflightReport) {
+  constructor(message: string, readonly code: LaunchRefusal, readonly report?: PreflightReport, readonly activeRuns: number[] = []) {
     super(message);
     this.name = 'LaunchRefused';
   }
@@ -102,13 +111,20 @@ export class Launcher {
     if (bad.length) throw new LaunchRefused(bad.join(' '), 'invalid-choice');
 
     onStep?.('preflight');
-    const report = preflight(await scanCase(req.localDir), { script: req.script, cpu: req.cpu, mesh: mesh || undefined });
+    const report = preflight(await scanCase(req.localDir, { pulled: req.pulled }), { script: req.script, cpu: req.cpu, mesh: mesh || undefined, offeredCpus: options.cpus });
     req.onReport?.(report);
     if (report.blocking) {
-      throw new LaunchRefused(`The case has ${report.errors} problem${report.errors === 1 ? '' : 's'} that would make the run fail: fix ${report.errors === 1 ? 'it' : 'them'} and launch again.`, 'preflight-errors', report);
+      throw new LaunchRefused(`Not launched: the case has ${report.errors} problem${report.errors === 1 ? '' : 's'} that would make the run fail; fix ${report.errors === 1 ? 'it' : 'them'} and launch again.`, 'preflight-errors', report);
     }
     if (report.needsConfirmation && !(await req.confirm?.(report))) {
-      throw new LaunchRefused('Launch cancelled: the pre-flight warnings were not accepted.', 'warnings-declined', report);
+      throw new LaunchRefused('Not launched: the pre-flight warnings were not accepted.', 'warnings-declined', report);
+    }
+    if (!req.force && req.activeRuns) {
+      const active = await req.activeRuns();
+      if (active.length > 0) {
+        const which = active.length === 1 ? `Simulation ${active[0]} is` : `Simulations ${active.join(', ')} are`;
+        throw new LaunchRefused(`Not launched: ${which} still active on the storage folder "${req.storageFolder}", and a second run would work on the same files. Wait for it to end, or launch anyway.`, 'run-active', report, active);
+      }
     }
 
     onStep?.('push', 'making the storage equal the local case');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Priority } from '../api/types';
 import { appDataDir, writeFileAtomicSync } from '../project';
+import { errorText } from '../sync/cloud-port';
 
 export interface SimulationOptions {
   cpus: number[];
@@ -16,6 +17,10 @@ export interface SimulationOptions {
   fetchedAt: number;
   /** True when they came from the cache file. */
   cached: boolean;
+  /** The service could not be asked (offline, budget, an error): these are the last known lists, whatever their age. */
+  stale?: boolean;
+  /** Why they could not be asked, for a person (set with `stale`). */
+  problem?: string | null;
 }
 
 export interface OptionsSource {
@@ -61,7 +66,17 @@ export class SimulationOptionsCache {
     if (this.inflight) return this.inflight;
     const p = (async () => {
       const priority = o.priority ?? 'user';
-      const [cpus, rams, scripts] = await Promise.all([source.viewCpu({ priority }), source.viewRam({ priority }), source.viewScripts({ priority })]);
+      let lists: [number[], string[], string[]];
+      try {
+        lists = await Promise.all([source.viewCpu({ priority }), source.viewRam({ priority }), source.viewScripts({ priority })]);
+      } catch (e) {
+        // Offline (or refused): the last known lists, whatever their age, say what can be chosen; the
+        // launch itself still checks with the service.
+        const last = this.peek(baseUrl);
+        if (!last) throw e;
+        return { ...last, stale: true, problem: errorText(e) };
+      }
+      const [cpus, rams, scripts] = lists;
       const entry = { cpus, rams, scripts, fetchedAt: this.now() };
       const all = this.read();
       all.entries[baseUrl] = entry;
@@ -71,6 +86,12 @@ export class SimulationOptionsCache {
     this.inflight = p;
     p.then(() => { this.inflight = null; }, () => { this.inflight = null; });
     return p;
+  }
+
+  /** The last lists asked from this service, whatever their age, or null (no call). */
+  peek(baseUrl: string): SimulationOptions | null {
+    const e = this.read().entries[baseUrl];
+    return e ? { ...e, cached: true } : null;
   }
 
   private read(): CacheFileT {

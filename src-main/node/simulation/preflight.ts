@@ -2,6 +2,7 @@
 // that would be pushed and a reader for small text inputs); case-scan.ts builds one from disk.
 // Errors block the launch, warnings ask the user, info is shown only.
 
+import type { FixAction } from '../../common/contract';
 import { fdsMeshes } from './fds-namelist';
 import { FAMILY_LABEL, solverFamily, type SolverFamily } from './solver-family';
 
@@ -13,6 +14,8 @@ export interface Finding {
   message: string;
   fix: string;
   path?: string;
+  /** The one-click fix, when there is one. */
+  action?: FixAction;
 }
 
 export interface CaseSnapshot {
@@ -22,6 +25,8 @@ export interface CaseSnapshot {
   dirs: string[];
   /** Text of a small input file, or null when missing or too large. */
   read(path: string): string | null;
+  /** Files the app pulled (results, conflict copies), unchanged since: never pushed, so not checked. */
+  pulled?: string[];
 }
 
 export interface PreflightOptions {
@@ -29,6 +34,8 @@ export interface PreflightOptions {
   cpu: number;
   /** A mesh folder is copied in by the service (OpenFOAM polyMesh/triSurface). */
   mesh?: string;
+  /** The vCPU counts the service offers (a fix then names one of them); unknown when absent. */
+  offeredCpus?: readonly number[];
 }
 
 export interface PreflightReport {
@@ -69,9 +76,21 @@ export function preflight(snap: CaseSnapshot, opts: PreflightOptions): Preflight
     }
   }
   checkLeftovers(snap, family, findings);
+  const pulled = snap.pulled ?? [];
+  if (pulled.length > 0) {
+    findings.push({ id: 'pulled-left-out', severity: 'info', path: pulled[0], message: `${pulled.length} file${pulled.length === 1 ? '' : 's'} this app pulled (results, conflict copies) ${pulled.length === 1 ? 'stays' : 'stay'} in the folder but ${pulled.length === 1 ? 'is' : 'are'} not pushed nor checked: ${pulled.slice(0, 3).join(', ')}${pulled.length > 3 ? ` and ${pulled.length - 3} more` : ''}.`, fix: 'Nothing to do. Edit one and it becomes an input that is pushed.' });
+  }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   return { family, findings, errors, warnings, blocking: errors > 0, needsConfirmation: errors === 0 && warnings > 0 };
+}
+
+/** A name cloudHPC accepts for `name`: spaces become '_', the other refused characters go ('a (1).txt' → 'a_1.txt'). */
+export function acceptedName(name: string): string {
+  let out = name.replace(/\s+/g, '_');
+  for (const c of FORBIDDEN_NAME_CHARS) out = out.split(c).join('');
+  out = out.replace(/_+/g, '_').replace(/_(?=\.)/g, '').replace(/^_+|_+$/g, '');
+  return out === '' || out === '.' || out === '..' ? 'renamed' : out;
 }
 
 function checkNames(snap: CaseSnapshot, findings: Finding[]): void {
@@ -80,13 +99,21 @@ function checkNames(snap: CaseSnapshot, findings: Finding[]): void {
     const b = base(p);
     if (FORBIDDEN_NAME_CHARS.some((c) => b.includes(c))) bad.push(p);
   }
+  // A folder's rename covers what is inside it: list the outermost names first.
+  bad.sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const taken = new Set([...snap.dirs, ...snap.files]);
   const shown = bad.slice(0, 10);
   for (const p of shown) {
     const chars = [...new Set([...base(p)].filter((c) => FORBIDDEN_NAME_CHARS.includes(c)))].map((c) => (c === ' ' ? 'space' : c));
+    const dir = p.slice(0, p.length - base(p).length);
+    let to = `${dir}${acceptedName(base(p))}`;
+    for (let i = 2; taken.has(to); i++) to = `${dir}${acceptedName(base(p)).replace(/(\.[^.]*)?$/, (e) => `-${i}${e}`)}`;
+    taken.add(to);
     findings.push({
       id: 'forbidden-name', severity: 'error', path: p,
       message: `"${p}" contains ${chars.join(' ')}: cloudHPC refuses such names and the run fails with "FOLDER ... not detected".`,
-      fix: 'Rename it using letters, digits, - _ and . only.',
+      fix: `Rename it to ${base(to)} (letters, digits, - _ and . only).`,
+      action: { kind: 'rename', path: p, to },
     });
   }
   if (bad.length > shown.length) {
@@ -139,11 +166,21 @@ function checkFds(snap: CaseSnapshot, opts: PreflightOptions, findings: Finding[
       }
       processes = Math.max(...values) + 1;
     }
+    const fits = fittingCpu(processes, opts.offeredCpus);
     if (processes > opts.cpu) {
       const what = withMpi.length === meshes.length && withMpi.length > 0 ? `${processes} MPI processes (MPI_PROCESS 0..${processes - 1})` : `${meshCount} meshes (one MPI process each)`;
-      findings.push({ id: 'fds-too-many-processes', severity: 'error', path: f, message: `${f} needs ${what} but only ${opts.cpu} vCPU were chosen; the run fails at start.`, fix: `Choose at least ${processes} vCPU, or group meshes with MPI_PROCESS so that there are at most ${opts.cpu} processes.` });
+      findings.push({
+        id: 'fds-too-many-processes', severity: 'error', path: f, message: `${f} needs ${what} but only ${opts.cpu} vCPU were chosen; the run fails at start.`,
+        fix: fits !== null ? `Choose ${fits} vCPU${fits > processes ? ` (the smallest size offered for ${processes})` : ''}, or group meshes with MPI_PROCESS so that there are at most ${opts.cpu} processes.` : `Group meshes with MPI_PROCESS so that there are at most ${opts.cpu} processes${opts.offeredCpus ? ' (no larger size is offered)' : `, or choose at least ${processes} vCPU`}.`,
+        ...(fits !== null ? { action: { kind: 'set-cpu' as const, cpu: fits } } : {}),
+      });
     } else if (processes < opts.cpu) {
-      findings.push({ id: 'fds-idle-cpu', severity: 'info', path: f, message: `${f} runs ${processes} MPI process${processes === 1 ? '' : 'es'} on ${opts.cpu} vCPU: ${opts.cpu - processes} stay idle but are billed.`, fix: `Choose ${processes} vCPU (or the next size offered), or split the domain into more meshes.` });
+      const better = fits !== null && fits < opts.cpu;
+      findings.push({
+        id: 'fds-idle-cpu', severity: 'info', path: f, message: `${f} runs ${processes} MPI process${processes === 1 ? '' : 'es'} on ${opts.cpu} vCPU: ${opts.cpu - processes} stay idle but are billed.`,
+        fix: better ? `Choose ${fits} vCPU, or split the domain into more meshes.` : opts.offeredCpus ? `${opts.cpu} is the smallest size offered that fits; split the domain into ${opts.cpu} meshes to use them all.` : `Choose ${processes} vCPU (or the next size offered), or split the domain into more meshes.`,
+        ...(better ? { action: { kind: 'set-cpu' as const, cpu: fits } } : {}),
+      });
     }
   }
 }
@@ -189,10 +226,20 @@ function checkOpenFoam(snap: CaseSnapshot, opts: PreflightOptions, meshing: bool
   }
   if (nsub) {
     const n = Number(nsub);
+    const fits = fittingCpu(n, opts.offeredCpus);
     if (n > opts.cpu) {
-      findings.push({ id: 'openfoam-subdomains', severity: 'warning', path: 'system/decomposeParDict', message: `numberOfSubdomains is ${n} but only ${opts.cpu} vCPU were chosen: the run is oversubscribed (or the service rewrites it).`, fix: `Set numberOfSubdomains ${opts.cpu}; or choose ${n} vCPU.` });
+      findings.push({
+        id: 'openfoam-subdomains', severity: 'warning', path: 'system/decomposeParDict', message: `numberOfSubdomains is ${n} but only ${opts.cpu} vCPU were chosen: the run is oversubscribed (or the service rewrites it).`,
+        fix: fits !== null ? `Choose ${fits} vCPU, or set numberOfSubdomains ${opts.cpu}.` : `Set numberOfSubdomains ${opts.cpu}${opts.offeredCpus ? '' : `; or choose ${n} vCPU`}.`,
+        ...(fits !== null ? { action: { kind: 'set-cpu' as const, cpu: fits } } : {}),
+      });
     } else if (n < opts.cpu) {
-      findings.push({ id: 'openfoam-subdomains', severity: 'info', path: 'system/decomposeParDict', message: `numberOfSubdomains is ${n} on ${opts.cpu} vCPU: unless the service rewrites it, ${opts.cpu - n} vCPU stay idle.`, fix: `Set numberOfSubdomains ${opts.cpu}.` });
+      const better = fits !== null && fits < opts.cpu;
+      findings.push({
+        id: 'openfoam-subdomains', severity: 'info', path: 'system/decomposeParDict', message: `numberOfSubdomains is ${n} on ${opts.cpu} vCPU: unless the service rewrites it, ${opts.cpu - n} vCPU stay idle.`,
+        fix: better ? `Choose ${fits} vCPU, or set numberOfSubdomains ${opts.cpu}.` : `Set numberOfSubdomains ${opts.cpu}.`,
+        ...(better ? { action: { kind: 'set-cpu' as const, cpu: fits } } : {}),
+      });
     }
     if (method === 'hierarchical') {
       const nm = /hierarchicalCoeffs\s*\{[\s\S]*?\bn\s*\(\s*(\d+)\s+(\d+)\s+(\d+)\s*\)/.exec(d);
@@ -275,9 +322,17 @@ function checkLeftovers(snap: CaseSnapshot, family: SolverFamily, findings: Find
     findings.push({
       id: 'leftovers', severity: 'warning', path: paths[0],
       message: `${kind} would be pushed for nothing: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}.`,
-      fix: `Delete them, or add these lines to .cloudhpcignore: ${patterns.join('  ')}`,
+      fix: `Add ${patterns.length === 1 ? 'this line' : 'these lines'} to .cloudhpcignore: ${patterns.join('  ')} (or delete them).`,
+      action: { kind: 'add-to-ignore', lines: patterns },
     });
   }
+}
+
+/** The smallest offered vCPU count that fits `n` processes (n itself when the offer is unknown), or null when none does. */
+export function fittingCpu(n: number, offered: readonly number[] | undefined): number | null {
+  if (!offered) return n;
+  const fit = [...offered].sort((a, b) => a - b).find((c) => c >= n);
+  return fit ?? null;
 }
 
 export function formatReport(r: PreflightReport): string {

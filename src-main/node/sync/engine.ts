@@ -15,8 +15,9 @@ import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
 import { type LocalFile, type PushPlan, UNHASHED, planPush } from './planner';
 import type { TransferProgress } from './progress';
-import { type PullResult, pullText } from './pull';
+import type { PullResult } from './pull';
 import { type LeftOut, leftOutSummary } from './left-out';
+import type { RestoreResult, RestoreRunner } from './restore';
 import { scanTree } from './scanner';
 import { removeStaleTemps } from './stale-temp';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
@@ -47,6 +48,8 @@ export interface EngineOptions {
   /** The app's data folder: ignored (with stateDir) when the case holds it. */
   appHome?: string;
   pull?: PullRunner;
+  /** Brings deleted files back from the cloud (the mass-delete guard's other answer). */
+  restore?: RestoreRunner;
   /** API calls left this hour (Infinity when unknown). */
   budgetLeft?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -130,7 +133,8 @@ export class ProjectEngine {
   private recordsCache: { version: string; map: Map<string, PathRecord> } | null = null;
   private retryIndex = 0;
   private pendingSince = new Map<string, number>();
-  private deletionsConfirmed = false;
+  /** Deletions the person confirmed (all, or these paths) for the next push. */
+  private deletionsConfirmed: boolean | Set<string> = false;
   private globalPaused = false;
   private closed = false;
   private tempsSwept = false;
@@ -232,11 +236,35 @@ export class ProjectEngine {
     this.schedule(0);
   }
 
-  /** The user confirmed the deletions the mass-delete guard stopped. */
-  confirmDeletes(): void {
-    this.deletionsConfirmed = true;
+  /** The user confirmed the deletions the mass-delete guard stopped (these paths only, when given). */
+  confirmDeletes(paths?: readonly string[]): void {
+    this.deletionsConfirmed = paths ? new Set(paths) : true;
     this.set({ attention: null });
     this.schedule(0);
+  }
+
+  /**
+   * Brings deleted files back from the cloud instead of deleting them there (the other answer to the
+   * mass-delete guard); serialised with pushes and pulls. See restore.ts.
+   */
+  restoreDeleted(paths: readonly string[], o: { priority?: 'user' | 'background' } = {}): Promise<RestoreResult> {
+    const runner = this.opts.restore;
+    if (!runner) return Promise.reject(new Error('Restoring is not available in this build.'));
+    return this.mutex.run(async () => {
+      if (this.closed) throw new Error('This project engine is closed.');
+      this.setState('pulling', `Restoring ${paths.length} file${paths.length === 1 ? '' : 's'} from the cloud`, { progress: null });
+      try {
+        const r = await runner({ index: this.index, project: this.project, paths, signal: this.abort.signal, priority: o.priority ?? 'user' });
+        this.recordsCache = null;
+        if (r.restored.length > 0) this.activityEvent('pulled', `Restored ${r.restored.length} deleted file${r.restored.length === 1 ? '' : 's'} from the cloud`);
+        this.setState(this.isPaused ? 'paused' : 'idle', this.isPaused ? 'Paused' : 'Up to date', { attention: null, progress: null });
+        this.schedule(0);
+        return r;
+      } catch (e) {
+        this.fail(e, 'Restoring the deleted files failed', 'pull');
+        throw e;
+      }
+    });
   }
 
   /**
@@ -527,7 +555,7 @@ export class ProjectEngine {
     try {
       scanned = await this.scanLocal(signal);
     } catch (e) {
-      this.fail(e, 'Scanning the case folder failed');
+      this.fail(e, 'Scanning the case folder failed', 'scan');
       throw e;
     }
     const { local, pending, unreadable, leftOut, records } = scanned;
@@ -536,8 +564,9 @@ export class ProjectEngine {
     this.set({ nextPush, pendingFiles: pending.length });
 
     if (plan.massDelete) {
-      const message = `This push would delete ${plan.massDelete.count} files from the cloud storage (limit ${plan.massDelete.limit}).`;
-      this.setState('attention', `${message} Waiting for confirmation.`, { attention: { kind: 'mass-delete', count: plan.massDelete.count, limit: plan.massDelete.limit, message } });
+      const m = plan.massDelete;
+      const message = `This push would delete ${m.count} file${m.count === 1 ? '' : 's'} from the cloud storage (limit ${m.limit}).`;
+      this.setState('attention', `${message} Waiting for confirmation.`, { attention: { kind: 'mass-delete', count: m.count, limit: m.limit, rule: m.rule, paths: m.paths, message } });
       throw new MassDeleteError(plan.massDelete.count, plan.massDelete.limit);
     }
 
@@ -573,7 +602,7 @@ export class ProjectEngine {
         log: (level, m) => this.log(level, m),
       }, plan);
     } catch (e) {
-      this.fail(e, 'The push failed');
+      this.fail(e, 'The push failed', 'push');
       throw e;
     }
     this.deletionsConfirmed = false;
@@ -583,23 +612,30 @@ export class ProjectEngine {
     for (const f of outcome.failed) this.log('warn', `push of ${f.path} failed: ${f.message}`);
     if (outcome.failed.length > 0) {
       const first = outcome.failed[0] as { path: string; message: string };
-      this.set({ lastError: { message: `${outcome.failed.length} file${outcome.failed.length === 1 ? '' : 's'} could not be pushed (${first.path}: ${first.message})`, action: 'Nothing to do: they are retried automatically.', at: t } });
+      this.set({ lastError: { message: `${outcome.failed.length} file${outcome.failed.length === 1 ? '' : 's'} could not be pushed (${first.path}: ${first.message})`, action: 'Nothing to do: they are retried automatically.', at: t, during: 'push', kind: 'partial' } });
+    } else if (this.st.lastError && this.st.lastError.during !== 'pull') {
+      // The push went through: an earlier push, scan or connection problem no longer holds.
+      this.set({ lastError: null });
     }
     if (outcome.uploaded.length + outcome.deleted.length > 0) {
       this.events.emit('activity', { id: 0, at: t, kind: outcome.snapshot ? 'snapshot' : 'pushed', path: null, message: `${outcome.snapshot ? 'Pushed the case as one archive' : `Pushed ${outcome.uploaded.length} file${outcome.uploaded.length === 1 ? '' : 's'}`}${outcome.deleted.length ? `, deleted ${outcome.deleted.length}` : ''}`, projectId: this.project.id });
     }
     if (problems === 0) this.retryIndex = 0;
-    this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : leftOut.length > 0 ? `Pushed; ${leftOutSummary(leftOut.length)}` : 'Pushed', { lastPushAt: t, progress: null });
+    // One word for a synced project ('Up to date'): what was pushed is in the activity history; never
+    // 'Up to date' while something is left out (issue 16).
+    const settled = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
+    const waiting = pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : settled;
+    this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : waiting, { lastPushAt: t, progress: null });
     return { plan, outcome, pending: pending.concat(outcome.torn), unreadable, leftOut, clean: false };
   }
 
-  private fail(e: unknown, what: string): void {
+  private fail(e: unknown, what: string, during: SyncProblem['during']): void {
     if (this.closed) return;
     if (this.isPaused && (errorKind(e) === 'cancelled' || e instanceof PausedError || (e as { name?: string })?.name === 'AbortError')) {
       this.setState('paused', 'Paused (the transfer in progress was stopped; it resumes from the last recorded step)', { progress: null });
       return;
     }
-    const problem: SyncProblem = { message: `${what}: ${errorText(e)}`, action: actionFor(e), at: this.now() };
+    const problem: SyncProblem = { message: `${what}: ${errorText(e)}`, action: actionFor(e), at: this.now(), during, kind: errorKind(e) };
     if (isOffline(e)) {
       this.setState('offline', 'cloudHPC cannot be reached; retrying', { lastError: problem, progress: null });
     } else {
@@ -652,10 +688,14 @@ export class ProjectEngine {
         const r = await runner({ index: this.index, project: this.project, signal: this.abort.signal, request, onProgress: (p) => this.set({ progress: p }) });
         const t = this.now();
         this.index.setMeta('engine.lastPullAt', String(t));
-        this.setState(this.isPaused ? 'paused' : 'idle', pullText.summary(r), { lastPullAt: t, progress: null });
+        // The pull went through: an earlier pull or connection problem no longer holds.
+        const le = this.st.lastError;
+        const cleared = le && (le.during === 'pull' || le.kind === 'network') ? { lastError: null } : {};
+        // What the pull brought is in the activity history and its typed result, not in the state line.
+        this.setState(this.isPaused ? 'paused' : 'idle', this.isPaused ? 'Paused' : 'Up to date', { lastPullAt: t, progress: null, ...cleared });
         return r;
       } catch (e) {
-        this.fail(e, 'The pull failed');
+        this.fail(e, 'The pull failed', 'pull');
         throw e;
       }
     });

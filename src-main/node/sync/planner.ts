@@ -51,8 +51,8 @@ export interface PlanInput {
   settings: PlanSettings;
   /** API calls left this hour (Infinity when unknown or unlimited). */
   budgetLeft?: number;
-  /** The user confirmed the deletions of this batch (mass-delete guard). */
-  deletionsConfirmed?: boolean;
+  /** The user confirmed the deletions of this batch (mass-delete guard): all, or these paths (then any other deletion asks again). */
+  deletionsConfirmed?: boolean | ReadonlySet<string>;
 }
 
 /** What a push would cost, in the words the UI shows. */
@@ -77,11 +77,25 @@ export interface PushPlan extends PushCost {
   /** singles need our extracted archive out of the way first (view-by-path + delete). */
   deleteArchiveFirst: boolean;
   /** Set when the batch would delete more than the guard allows and the user has not confirmed. */
-  massDelete: { count: number; limit: number } | null;
+  massDelete: MassDelete | null;
+}
+
+/** Which rule of the mass-delete guard holds: over the count, over the share of the case (from 10 deletions), over half of the case. */
+export type MassDeleteRule = 'count' | 'share' | 'half';
+
+/** The deletions the guard holds back until the person confirms them (or restores the files). */
+export interface MassDelete {
+  count: number;
+  limit: number;
+  rule: MassDeleteRule;
+  /** Every path the push would delete (sorted). */
+  paths: string[];
 }
 
 const DELETE_CALLS = 2; // view-by-path + delete
 const MASS_DELETE_RATIO_MIN = 10; // the ratio rule only applies from this many deletions on
+/** Deleting more than half of the case always asks, however small the case (a setting ratio above it raises it; 1 = off). */
+const HALF_OF_CASE = 0.5;
 
 /** A path the project put in the cloud: a single file we pushed, or a path inside our archive. */
 export function isOursInCloud(r: Pick<PathRecord, 'storageSha256' | 'archiveSha256' | 'origin'>, archive: Pick<ArchiveState, 'present'>): boolean {
@@ -90,14 +104,18 @@ export function isOursInCloud(r: Pick<PathRecord, 'storageSha256' | 'archiveSha2
 
 /**
  * The mass-delete guard: deleting `count` of the `pushed` files of a project stops for a confirmation
- * above `massDeleteThreshold`, or, from 10 deletions on, above `massDeleteRatio` of what was pushed.
- * The push planner and a deletion from the storage browser ask the same question.
+ * above `massDeleteThreshold`, from 10 deletions on above `massDeleteRatio` of what was pushed, and
+ * always above half of the case. The push planner and a deletion from the storage browser ask the
+ * same question.
  */
-export function massDeleteGuard(count: number, pushed: number, settings: Pick<PlanSettings, 'massDeleteThreshold' | 'massDeleteRatio'>): { count: number; limit: number } | null {
+export function massDeleteGuard(count: number, pushed: number, settings: Pick<PlanSettings, 'massDeleteThreshold' | 'massDeleteRatio'>): Omit<MassDelete, 'paths'> | null {
   const limit = settings.massDeleteThreshold;
   const overRatio = count >= MASS_DELETE_RATIO_MIN && count > settings.massDeleteRatio * pushed;
-  if (count <= limit && !overRatio) return null;
-  return { count, limit: count > limit ? limit : Math.floor(settings.massDeleteRatio * pushed) };
+  const half = Math.max(HALF_OF_CASE, settings.massDeleteRatio);
+  const overHalf = count > 0 && count > half * pushed;
+  const rule: MassDeleteRule | null = count > limit ? 'count' : overRatio ? 'share' : overHalf ? 'half' : null;
+  if (rule === null) return null;
+  return { count, limit: rule === 'count' ? limit : Math.floor((rule === 'share' ? settings.massDeleteRatio : half) * pushed), rule };
 }
 
 function sumBytes(files: readonly LocalFile[]): number {
@@ -144,7 +162,11 @@ export function planPush(input: PlanInput): PushPlan {
     : [];
 
   const deleteCount = storageDeletes.length + archiveOnly.length;
-  const massDelete = input.deletionsConfirmed ? null : massDeleteGuard(deleteCount, pushedCount, settings);
+  const deleted = [...storageDeletes, ...archiveOnly].sort();
+  const c = input.deletionsConfirmed;
+  const confirmed = c === true || (typeof c === 'object' && deleted.every((p) => c.has(p)));
+  const guard = confirmed ? null : massDeleteGuard(deleteCount, pushedCount, settings);
+  const massDelete = guard ? { ...guard, paths: deleted } : null;
 
   const base = { changed, deletes: storageDeletes, massDelete };
 

@@ -11,6 +11,7 @@ import type { PushCloud } from './cloud-port';
 import { type CycleResult, type PullRequest, type PullRunner, ProjectEngine } from './engine';
 import { type ArchiveState, IndexStore } from './index-store';
 import type { PushPlan } from './planner';
+import { restoreCalls, restoreFiles, type RestoreResult } from './restore';
 import { type ConflictCode, type PullClient, type PullConflict, type PullResult, pullProject, pullText } from './pull';
 import { Emitter, type ProjectStatus, type SyncEvents, type Unsubscribe } from './status';
 
@@ -110,6 +111,7 @@ export class SyncService {
       stateDir: this.opts.registry.projectDir(projectId),
       appHome: this.opts.registry.home,
       pull: this.pullRunner(),
+      restore: ({ index: ix, project: pr, paths, signal, priority }) => restoreFiles({ client: this.opts.cloud, index: ix, projectDir: pr.localDir, storageFolder: pr.storageFolder, paths, signal, priority }),
       budgetLeft: this.opts.budgetLeft,
       log: this.opts.log,
     });
@@ -204,8 +206,32 @@ export class SyncService {
     this.engine(projectId).noteSimulationEnded();
   }
 
-  confirmDeletes(projectId: string): void {
-    this.engine(projectId).confirmDeletes();
+  /** The person confirmed the deletions the mass-delete guard holds (these paths only, when given). */
+  confirmDeletes(projectId: string, paths?: readonly string[]): void {
+    this.engine(projectId).confirmDeletes(paths);
+  }
+
+  /** The person wants the deleted files back: they are restored from the cloud (see restore.ts). */
+  restoreDeleted(projectId: string, paths: readonly string[]): Promise<RestoreResult> {
+    return this.engine(projectId).restoreDeleted(paths);
+  }
+
+  /** What restoring these paths would cost in API calls (no call). */
+  restoreCalls(projectId: string, paths: readonly string[]): number {
+    const { index } = this.opened(projectId);
+    return restoreCalls((p) => index.get(p), index.archive(), paths);
+  }
+
+  /**
+   * Files this app pulled into the project and nobody changed since (results, conflict copies), with
+   * the size and mtime recorded: they are never pushed, and the pre-flight leaves them out.
+   */
+  pulledFiles(projectId: string): Map<string, { size: number; mtimeMs: number }> {
+    const out = new Map<string, { size: number; mtimeMs: number }>();
+    for (const r of this.opened(projectId).index.map().values()) {
+      if (r.origin === 'pulled' && r.sha256 !== null && r.size !== null && r.mtimeMs !== null) out.set(r.path, { size: r.size, mtimeMs: r.mtimeMs });
+    }
+    return out;
   }
 
   /** Pauses one project (persisted) or, without an id, every project (for this session). */

@@ -1,7 +1,7 @@
 // The per-project state the UI and the CLI show, and the events the engine emits.
 import type { ActivityEntry } from './index-store';
 import type { LeftOut } from './left-out';
-import type { PushCost } from './planner';
+import type { MassDeleteRule, PushCost } from './planner';
 import type { TransferProgress } from './progress';
 
 export type SyncState = 'idle' | 'scanning' | 'pushing' | 'pulling' | 'paused' | 'error' | 'offline' | 'attention';
@@ -12,6 +12,10 @@ export interface SyncProblem {
   /** What the user can do about it. */
   action: string;
   at: number;
+  /** What was going on (a later success of the same work, or any answer for 'network', clears it). */
+  during?: 'scan' | 'push' | 'pull';
+  /** The client's error kind ('network', 'server', 'rate-limited', …) when it came from the service; 'partial': some files failed, the rest went through. */
+  kind?: string;
 }
 
 export interface ProjectStatus {
@@ -29,8 +33,8 @@ export interface ProjectStatus {
   pendingFiles: number;
   /** 'watching' (chokidar), 'polling' (the watcher failed: periodic rescans only), 'off'. */
   watch: 'watching' | 'polling' | 'off';
-  /** Set while state is 'attention': the mass-delete guard is waiting for a confirmation. */
-  attention: { kind: 'mass-delete'; count: number; limit: number; message: string } | null;
+  /** Set while state is 'attention': the mass-delete guard is waiting for a confirmation (or a restore). */
+  attention: { kind: 'mass-delete'; count: number; limit: number; rule: MassDeleteRule; paths: string[]; message: string } | null;
   lastError: SyncProblem | null;
   /** Notices that are not errors (e.g. the watcher fell back to polling). */
   notice: string | null;

@@ -1,5 +1,5 @@
 // Resolving a conflict a pull left (the local file kept, the cloud version beside it as
-// `name (cloudHPC …).ext`): keep local removes the cloud copy; keep cloud moves the copy over the
+// `name.cloudhpc-YYYYMMDD-HHMMSS.ext`): keep local removes the cloud copy; keep cloud moves the copy over the
 // local file (one rename, atomic). Both paths go through the rooted-path rule. The conflict's row in
 // the project's index is removed by the caller once the files are as the user chose; the next scan
 // reconciles the index (a cloud version kept over a local input is pushed like any local change).

@@ -21,6 +21,8 @@ export interface RunInfo {
   cause: Diagnosis | null;
   /** A stop or SYNC request in flight. */
   pending: ControlAction | null;
+  /** When this process first saw it RUNNING (epoch ms, local clock); null when it has not. */
+  seenRunningAt: number | null;
 }
 
 export interface WorkspaceEvents {

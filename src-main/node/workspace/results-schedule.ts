@@ -2,7 +2,9 @@
 // - A run ended: pull once, now (pending SYNC pulls of the project are dropped: this pull covers them).
 // - A SYNC was requested: the partial results reach the storage minutes later, so pull at each delay
 //   (default 3, 6 and 10 minutes) and stop at the first pull that brought new results.
-// - The person asked: pull now.
+// - The person asked: pull now. Clicks are coalesced: a request while a like pull runs or waits joins
+//   it, and a pull asked again within a minute of the last one the person asked goes at background
+//   priority (it waits for the budget above the reserve instead of spending the reserve).
 // Pulls of one project never overlap, and a request while one is waiting to start joins it. Any pull
 // that brings new results also ends the project's SYNC schedule. Time comes from the injected
 // Scheduler (real timers in the app and the CLI; a manual clock in tests).
@@ -13,6 +15,8 @@ import { broughtNew, type PullResult } from '../sync/pull';
 export type PullReason = 'run-ended' | 'after-sync' | 'user';
 
 export const DEFAULT_SYNC_PULL_DELAYS_MS = [3 * 60_000, 6 * 60_000, 10 * 60_000];
+/** A pull the person asks again within this time of the last one is not urgent: no reserve for it. */
+export const USER_REPEAT_MS = 60_000;
 
 export interface ResultsScheduleOptions {
   scheduler: Scheduler;
@@ -29,6 +33,10 @@ interface ProjectQueue {
   /** The pull waiting to start, and whether it pulls everything (a request joins only a like one). */
   waiting: { promise: Promise<PullResult>; everything: boolean } | null;
   running: number;
+  /** The pull in flight (a person's request joins it when it is alike). */
+  current: { promise: Promise<PullResult>; everything: boolean } | null;
+  /** When the person's last pull ended (scheduler ms), null before any. */
+  lastUserEnd: number | null;
   /** Cancels of the SYNC pulls still to come, and when they are due. */
   timers: { at: number; cancel: () => void }[];
   idle: (() => void)[];
@@ -46,7 +54,7 @@ export class ResultsSchedule {
   private queue(projectId: string): ProjectQueue {
     let q = this.queues.get(projectId);
     if (!q) {
-      q = { tail: Promise.resolve(), waiting: null, running: 0, timers: [], idle: [] };
+      q = { tail: Promise.resolve(), waiting: null, running: 0, current: null, lastUserEnd: null, timers: [], idle: [] };
       this.queues.set(projectId, q);
     }
     return q;
@@ -121,17 +129,24 @@ export class ResultsSchedule {
     if (this.closed) return Promise.reject(new Error('The results schedule is closed.'));
     const q = this.queue(projectId);
     const everything = request.everything ?? false;
-    // A like pull already waiting to start covers this request too.
+    // A like pull already waiting to start covers this request too; so does one running, for the person.
     if (q.waiting && q.waiting.everything === everything) return q.waiting.promise;
-    const p = q.tail.then(async () => {
+    if (reason === 'user' && q.current && q.current.everything === everything) return q.current.promise;
+    const now = this.o.scheduler.now();
+    const repeated = reason === 'user' && q.lastUserEnd !== null && now - q.lastUserEnd < USER_REPEAT_MS;
+    const priority = request.priority ?? (reason === 'user' && !repeated ? 'user' : 'background');
+    const p: Promise<PullResult> = q.tail.then(async () => {
       if (q.waiting?.promise === p) q.waiting = null;
       q.running++;
+      q.current = { promise: p, everything };
       try {
-        const r = await this.o.pull(projectId, reason, { ...request, priority: request.priority ?? (reason === 'user' ? 'user' : 'background') });
+        const r = await this.o.pull(projectId, reason, { ...request, priority });
         // New results arrived: the SYNC they answer needs no further pull.
         if (broughtNew(r)) this.cancelSync(q);
         return r;
       } finally {
+        if (q.current?.promise === p) q.current = null;
+        if (reason === 'user') q.lastUserEnd = this.o.scheduler.now();
         q.running--;
         this.wake(q);
       }

@@ -15,7 +15,11 @@ import type { RunInsightView } from '../../common/insight';
 import { ACTIVE_STATUSES, SimStatus, TERMINAL_STATUSES, type Simulation } from '../api/types';
 import type { CloudHpcClient } from '../api/client';
 import type { ProjectRegistry } from '../project';
+import type { LaunchContextView } from '../../common/contract';
+import { statusName } from '../../common/contract';
+import { caseProfile, cpuFor, scriptFor } from '../simulation/case-profile';
 import { scanCase } from '../simulation/case-scan';
+import { learnPricePerCpuHour } from '../simulation/insight/cost';
 import { SimulationControl, type ControlAction, type ControlResult } from '../simulation/control';
 import { mainCause, type Outcome } from '../simulation/diagnosis';
 import { DEFAULT_REGULAR, Launcher, type LaunchRequest, type LaunchResult } from '../simulation/launch';
@@ -23,7 +27,9 @@ import { LogReader } from '../simulation/log';
 import { SimulationOptionsCache, type SimulationOptions } from '../simulation/options';
 import { preflight, type PreflightReport } from '../simulation/preflight';
 import { SimulationRecords, type SimulationRecord } from '../simulation/records';
+import { runSummary } from '../simulation/run-summary';
 import type { Scheduler } from '../simulation/scheduler';
+import { FAMILY_LABEL } from '../simulation/solver-family';
 import { SimulationTracker, type Finished, type TrackerClient } from '../simulation/tracker';
 import type { PullResult } from '../sync/pull';
 import type { Emitter } from '../sync/status';
@@ -68,7 +74,7 @@ export interface RunChoice {
   regular?: boolean;
 }
 
-export type LaunchHooks = Pick<LaunchRequest, 'confirm' | 'onReport' | 'onStep' | 'signal' | 'refreshOptions'>;
+export type LaunchHooks = Pick<LaunchRequest, 'confirm' | 'onReport' | 'onStep' | 'signal' | 'refreshOptions' | 'force'>;
 
 /** How a waited-for run ended, and what its pull brought (null: no project syncs with its folder). */
 export interface RunWaited {
@@ -94,6 +100,8 @@ export class Runs {
   private readonly waiters = new Map<number, ((w: RunWaited) => void)[]>();
   /** The status each run was last reported with (a run is first reported once, whoever saw it first). */
   private readonly reported = new Map<number, number>();
+  /** When each run was first seen RUNNING here (local clock): an elapsed time that needs no service clock. */
+  private readonly seenRunning = new Map<number, number>();
   private readonly readers = new Set<LogReader>();
   private recCache: { at: number; list: SimulationRecord[] } | null = null;
   private readonly unsubs: (() => void)[] = [];
@@ -204,7 +212,8 @@ export class Runs {
     const e = this.ended.get(s.id);
     const rec = e ? undefined : this.record(s.id);
     const outcome = e?.outcome ?? (isOutcome(rec?.outcome) ? rec.outcome : null);
-    return { simulation: s, projectId: this.projectOf(s), outcome, cause: e?.cause ?? null, pending: this.pending.get(s.id) ?? null };
+    if (s.status === SimStatus.RUNNING && !this.seenRunning.has(s.id)) this.seenRunning.set(s.id, Date.now());
+    return { simulation: s, projectId: this.projectOf(s), outcome, cause: e?.cause ?? null, pending: this.pending.get(s.id) ?? null, seenRunningAt: this.seenRunning.get(s.id) ?? null };
   }
 
   /** A launched run the service has not listed yet, from its record. */
@@ -292,9 +301,52 @@ export class Runs {
     return this.options.get(this.d.client, this.d.client.baseUrl, { refresh, priority: 'user' });
   }
 
+  /** The pre-flight of a choice (no API call): pulled results left out, fixes naming offered vCPU counts. */
   async preflight(projectId: string, choice: Pick<RunChoice, 'script' | 'cpu' | 'mesh'>): Promise<PreflightReport> {
     const p = this.projectRecord(projectId);
-    return preflight(await scanCase(p.localDir), { script: choice.script, cpu: choice.cpu, mesh: choice.mesh || undefined });
+    const offered = this.options.peek(this.d.client.baseUrl)?.cpus;
+    return preflight(await scanCase(p.localDir, { pulled: this.d.sync.pulledFiles(projectId) }), { script: choice.script, cpu: choice.cpu, mesh: choice.mesh || undefined, offeredCpus: offered });
+  }
+
+  /**
+   * Runs pending, running or stopping on the project's storage folder. What is known here (tracked
+   * runs, launch records) answers without a call; with `ask`, a possible one is checked with the
+   * service (one index-short, user priority), as a record may belong to a run that ended unseen.
+   */
+  async activeOn(projectId: string, o: { ask: boolean }): Promise<RunInfo[]> {
+    const folder = this.projectRecord(projectId).storageFolder;
+    const here = this.list().filter((r) => r.simulation.folder === folder && ACTIVE_STATUSES.includes(r.simulation.status));
+    if (!o.ask || here.length === 0) return here;
+    const listed = await this.d.client.indexShort(1, 'id', 'desc', { priority: 'user' });
+    return listed.filter((s) => s.folder === folder && ACTIVE_STATUSES.includes(s.status)).map((s) => this.info(s));
+  }
+
+  /** What the launch dialog preselects and warns about, from the case and what is known here (no API call). */
+  async launchContext(projectId: string): Promise<LaunchContextView> {
+    const p = this.projectRecord(projectId);
+    const profile = caseProfile(await scanCase(p.localDir, { pulled: this.d.sync.pulledFiles(projectId) }));
+    const offered = this.options.peek(this.d.client.baseUrl);
+    const runs = this.list();
+    const finished = runs.map((r) => r.simulation).filter((s) => s.cost !== null && s.cpuHours !== null);
+    const pricePerCpuHour: Record<string, number> = {};
+    for (const ram of new Set(finished.map((s) => s.ram))) {
+      const price = learnPricePerCpuHour(finished.filter((s) => s.nopre === 1).map((s) => ({ ram: s.ram, cost: s.cost, cpuHours: s.cpuHours })), ram);
+      if (price !== null) pricePerCpuHour[ram] = price;
+    }
+    const last = runs.find((r) => r.projectId === projectId && r.simulation.cost !== null)?.simulation ?? null;
+    const active = await this.activeOn(projectId, { ask: false });
+    return {
+      family: profile.family ? FAMILY_LABEL[profile.family] : null,
+      evidence: profile.evidence,
+      suggested: {
+        script: offered ? scriptFor(profile.family, offered.scripts, this.scriptOf(projectId)) : null,
+        cpu: offered ? cpuFor(profile.processes, offered.cpus) : null,
+        ram: offered?.rams.includes('standard') ? 'standard' : offered?.rams[0] ?? null,
+      },
+      activeRuns: active.map((r) => ({ id: r.simulation.id, statusName: statusName(r.simulation.status), script: r.simulation.script })),
+      pricePerCpuHour,
+      lastRun: last ? { id: last.id, script: last.script, cpu: last.cpu, ram: last.ram, cost: last.cost as number, elapsedSeconds: runSeconds(last) } : null,
+    };
   }
 
   private projectRecord(projectId: string): { localDir: string; storageFolder: string } {
@@ -309,6 +361,8 @@ export class Runs {
     const r = await this.launcher.launch({
       projectId, localDir: p.localDir, storageFolder: p.storageFolder,
       cpu: choice.cpu, ram: choice.ram, script: choice.script, mesh: choice.mesh, regular: choice.regular ?? DEFAULT_REGULAR,
+      pulled: this.d.sync.pulledFiles(projectId),
+      activeRuns: async () => (await this.activeOn(projectId, { ask: true })).map((x) => x.simulation.id),
       ...hooks,
     });
     this.recCache = null;
@@ -434,6 +488,12 @@ export class Runs {
     this.tracker.close();
     for (const r of [...this.readers]) r.close();
   }
+}
+
+/** A finished run's duration from the service's dates (both in its clock), or null. */
+function runSeconds(s: Simulation): number | null {
+  const ms = runSummary(s).durationMs;
+  return ms === null ? null : Math.round(ms / 1000);
 }
 
 const OUTCOMES: readonly string[] = ['completed', 'completed with errors', 'stopped', 'error'] satisfies Outcome[];

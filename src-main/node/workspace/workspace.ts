@@ -3,7 +3,7 @@
 // call budget, client), the sync service, the run lifecycle and the results schedule, and tells its
 // front ends what happens through typed events. AppCore maps it onto the UI contract; each CLI
 // command parses its arguments, calls it, and renders what it returns. See README.md.
-import type { Settings } from '../../common/contract';
+import type { AttentionView, FixAction, MassDeleteView, Settings } from '../../common/contract';
 import { safeLog, type LogSink } from '../api/redact';
 import type { SafeStorageLike } from '../keystore';
 import { appDataDir, ProjectRegistry, type Project, type ProjectSettings } from '../project';
@@ -12,9 +12,12 @@ import type { CycleResult, PullRequest } from '../sync/engine';
 import type { ActivityEntry } from '../sync/index-store';
 import type { PushPlan } from '../sync/planner';
 import type { PullConflict, PullResult } from '../sync/pull';
+import type { RestoreResult } from '../sync/restore';
 import { SyncService } from '../sync/service';
 import { Emitter, type ProjectStatus, type Unsubscribe } from '../sync/status';
 import { ApiAccess } from './api-access';
+import { massDeleteView, projectAttentions } from './attention';
+import { addIgnoreLines, renameInCase } from './case-edits';
 import { CloudStorage } from './cloud-storage';
 import { resolveConflictFiles, type Keep } from './conflicts';
 import { WorkspaceError } from './errors';
@@ -58,6 +61,8 @@ export class Workspace {
   private readonly log: LogSink;
   private readonly unsubs: Unsubscribe[] = [];
   private started = false;
+  /** Projects with a push the person asked for in flight (a second click joins it). */
+  private readonly pushing = new Set<string>();
   private watching = false;
   private closed = false;
 
@@ -241,9 +246,61 @@ export class Workspace {
     const st = this.status(projectId);
     if (st.attention) {
       if (!o.confirmed) throw new WorkspaceError('needs-confirmation', st.attention.message);
-      this.sync.confirmDeletes(projectId);
+      this.sync.confirmDeletes(projectId, st.attention.paths);
     }
-    this.background('push', this.sync.syncNow(projectId));
+    if (this.pushing.has(projectId)) return;
+    this.pushing.add(projectId);
+    this.background('push', this.sync.syncNow(projectId).finally(() => this.pushing.delete(projectId)));
+  }
+
+  // ---- what needs the person, and its fixes
+
+  /** What needs the person in this project, each with its fixes (computed now: gone once it no longer holds). */
+  attentions(projectId: string): AttentionView[] {
+    return projectAttentions(this.status(projectId), this.conflicts(projectId));
+  }
+
+  /** The deletions the mass-delete guard holds, with what each answer costs; null when it holds none. */
+  massDelete(projectId: string): MassDeleteView | null {
+    const s = this.status(projectId);
+    if (s.attention?.kind !== 'mass-delete') return null;
+    return massDeleteView(s, this.sync.restoreCalls(projectId, s.attention.paths));
+  }
+
+  /**
+   * The mass-delete guard's answers: 'delete' the held files from the cloud too (exactly those: a
+   * later deletion asks again), or 'restore' them into the case folder from the cloud.
+   */
+  async resolveDeletes(projectId: string, decision: 'delete' | 'restore'): Promise<RestoreResult | null> {
+    const a = this.status(projectId).attention;
+    if (a?.kind !== 'mass-delete') throw new WorkspaceError('not-allowed', 'No deletions are waiting for a decision any more.');
+    this.api.requireClient();
+    if (decision === 'delete') {
+      this.sync.confirmDeletes(projectId, a.paths);
+      return null;
+    }
+    return this.sync.restoreDeleted(projectId, a.paths);
+  }
+
+  /** Performs a fix the workspace owns; the ones that only open a place in a UI are refused. */
+  async applyFix(projectId: string, fix: FixAction): Promise<void> {
+    const p = this.project(projectId);
+    switch (fix.kind) {
+      case 'retry-now':
+        this.pushSoon(projectId);
+        return;
+      case 'resume':
+        this.resume(projectId);
+        return;
+      case 'add-to-ignore':
+        await addIgnoreLines(p.localDir, fix.lines);
+        return;
+      case 'rename':
+        await renameInCase(p.localDir, fix.path, fix.to);
+        return;
+      default:
+        throw new WorkspaceError('not-allowed', 'This fix is made in the app window, not by the core.');
+    }
   }
 
   /** Makes the storage equal the local case; resolves once it holds (the CLI's `push`). */

@@ -112,11 +112,19 @@ describe('simulation commands, end to end', { timeout: 180_000 }, () => {
     expect(sims[0]!.id).toBe(Number(id));
     expect(sims[0]!.statusName).toBe('COMPLETED');
     expect(sims[0]!.localDir).toContain('room');
-    // a second launch on the same case shows the leftovers warning and, without a terminal, refuses
+    // a second launch on the same case: the results the app pulled are not inputs (never pushed), so
+    // they raise no "pushed for nothing" warning; the pre-flight only lists them
     const again = await cli(['launch', dir, '--cpu', '1', '--ram', 'standard', '--script', 'fds6.9.1'], env);
-    expect(again.code).toBe(1);
-    expect(again.stdout).toContain('FDS output of an earlier run');
-    expect(again.stderr).toContain('--yes');
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('FDS output of an earlier run');
+    expect(again.stdout).toMatch(/INFO +\d+ files this app pulled/);
+    // a user's own leftover (not pulled) still warns and, without a terminal, refuses
+    writeFileSync(join(dir, 'old_run.out'), 'from another machine');
+    const third = await cli(['launch', dir, '--cpu', '1', '--ram', 'standard', '--script', 'fds6.9.1', '--force'], env);
+    expect(third.code).toBe(1);
+    expect(third.stdout).toContain('FDS output of an earlier run would be pushed for nothing: old_run.out');
+    expect(third.stderr).toMatch(/^cloudhpc-sync launch: Not launched: the pre-flight warnings were not accepted\. Add --yes to launch anyway\.$/m);
   });
 
   it('soft stop saves and pulls the results; a second stop or a sync says the run is finished', async () => {

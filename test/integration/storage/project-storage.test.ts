@@ -34,8 +34,10 @@ describe("deleting in a project's storage folder", () => {
     expect((await each.ws.previewPush(id)).strategy).toBe('none');
 
     const archive = await each.ws.storage.planDelete('fireA/upload.tar.gz');
-    expect(archive.project).toMatchObject({ ours: 2, pushedAgain: 1 }); // room_fire.fds is still a file in storage
-    await each.ws.storage.delete(archive);
+    // room_fire.fds is still a file in storage; both files of this small case: more than half, the guard asks
+    expect(archive.project).toMatchObject({ ours: 2, pushedAgain: 1, massDelete: { count: 2, limit: 1, rule: 'half' } });
+    expect(refusal(await each.ws.storage.delete(archive).catch((e: unknown) => e))).toBe('mass-delete');
+    await each.ws.storage.delete(archive, { confirmMassDelete: true });
     const plan = await each.ws.previewPush(id);
     expect(plan.changed.map((f) => f.path)).toEqual(['notes/readme.txt']);
     await each.ws.push(id);

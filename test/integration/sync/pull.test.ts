@@ -243,7 +243,7 @@ describe('pull from the emulator', () => {
     await writeFile(path.join(project, 'room.fds'), 'local input');
     index.patch('room.fds', { size: 11, sha256: null, origin: 'pushed' });
     const r1 = await pull({ settings: { script: 'fds6.9.1' } });
-    const copy = 'room (cloudHPC 2026-11-26 230000).fds';
+    const copy = 'room.cloudhpc-20261126-230000.fds';
     expect(r1.conflicts).toEqual([expect.objectContaining({ path: 'room.fds', copy, code: 'local-differs' })]);
     // The conflict is a row of the index, written with the pull (not text to read back).
     expect(index.conflicts()).toEqual([{ id: r1.conflicts[0]!.id, path: 'room.fds', copy, code: 'local-differs', at: Date.UTC(2026, 10, 26, 23, 0, 0) }]);
@@ -265,15 +265,15 @@ describe('pull from the emulator', () => {
     expect(r2.written).toContain('room_devc.csv');
     // Changed on both sides: both kept.
     expect(await readFile(path.join(project, 'room_hrr.csv'), 'utf8')).toBe('user notes on v1');
-    expect(await readFile(path.join(project, 'room_hrr (cloudHPC 2026-11-26 230500).csv'), 'utf8')).toBe('v2 longer');
+    expect(await readFile(path.join(project, 'room_hrr.cloudhpc-20261126-230500.csv'), 'utf8')).toBe('v2 longer');
     expect(await readFile(path.join(project, 'cloudhpc.log'), 'utf8')).toBe('user edited log');
-    expect(await readFile(path.join(project, 'cloudhpc (cloudHPC 2026-11-26 230500).log'), 'utf8')).toBe('log v2 longer');
+    expect(await readFile(path.join(project, 'cloudhpc.cloudhpc-20261126-230500.log'), 'utf8')).toBe('log v2 longer');
     expect(r2.conflicts.map((c) => c.path).sort()).toEqual(['cloudhpc.log', 'room_hrr.csv']);
     expect(r2.conflicts.every((c) => c.code === 'changed-both')).toBe(true);
     expect(index.conflicts().map((c) => c.path).sort()).toEqual(['cloudhpc.log', 'room.fds', 'room_hrr.csv']);
     // The input conflict is not repeated: same cloud version as before.
     expect(r2.conflicts.find((c) => c.path === 'room.fds')).toBeUndefined();
-    expect((await readdir(project)).filter((n) => n.startsWith('room (cloudHPC'))).toHaveLength(1);
+    expect((await readdir(project)).filter((n) => n.startsWith('room.cloudhpc-'))).toHaveLength(1);
   });
 
   it('a damaged result archive is kept as it is (nothing lost), with a warning', async () => {

@@ -46,7 +46,7 @@ describe('conflicts are typed from end to end', () => {
     expect(view.conflicts).toHaveLength(1);
     const c = view.conflicts[0]!;
     expect(c).toMatchObject({ id: result.conflicts[0]!.id, path: 'probe.csv', code: 'local-differs' });
-    expect(c.cloudCopyPath).toMatch(/^probe \(cloudHPC \d{4}-\d{2}-\d{2} \d{6}\)\.csv$/);
+    expect(c.cloudCopyPath).toMatch(/^probe\.cloudhpc-\d{8}-\d{6}\.csv$/);
     // The words are the reworded ones: nobody read them to find the conflict.
     expect(c.reason).toBe('xyzzy-conflict');
     expect(view.activity.some((a) => a.kind === 'conflict' && a.message === 'xyzzy-conflict')).toBe(true);

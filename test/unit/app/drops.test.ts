@@ -74,8 +74,24 @@ describe('drops: plan, then copy what the user accepted', () => {
     const plan = await planner.plan(null, [{ kind: 'path', path: folder }]);
     expect(plan.newProject).toEqual({ dir: folder, storageFolder: 'new_case' });
     expect(plan.items).toEqual([{ path: 'a.fds', size: 1, action: 'same' }]);
-    await expect(planner.plan(null, [{ kind: 'staged', stagingId: 'a'.repeat(32), name: 'x' }])).rejects.toThrow(/no path on the server/);
-    await expect(planner.plan(null, [{ kind: 'path', path: join(folder, 'a.fds') }])).rejects.toThrow(/Only a folder/);
+    const staged = join(dir, 'staging', 'a'.repeat(32), 'files');
+    await mkdir(join(staged, 'x'), { recursive: true });
+    await writeFile(join(staged, 'y.fds'), 'y');
+    // The message says what was dropped (a folder or a file) and what to do instead.
+    await expect(planner.plan(null, [{ kind: 'staged', stagingId: 'a'.repeat(32), name: 'x' }])).rejects.toThrow(/"x" is a folder uploaded from the browser.*type the folder's path on the server/);
+    await expect(planner.plan(null, [{ kind: 'staged', stagingId: 'a'.repeat(32), name: 'y.fds' }])).rejects.toThrow(/"y.fds" is a file: only a case folder becomes a project/);
+    await expect(planner.plan(null, [{ kind: 'path', path: join(folder, 'a.fds') }])).rejects.toThrow(/"a.fds" is a file: only a case folder becomes a project\. To copy files into a case, drop them on that project/);
+  });
+
+  it('names cloudHPC refuses are copied under names it accepts (the plan says which)', async () => {
+    const src = join(dir, 'drop src');
+    await mkdir(join(src, 'my probes'), { recursive: true });
+    await writeFile(join(src, 'my probes', 'probe (1).csv'), 'p');
+    const plan = await planner.plan('p', [{ kind: 'path', path: src }]);
+    expect(plan.items).toEqual([{ path: 'drop src/my probes/probe (1).csv', renamedTo: 'drop_src/my_probes/probe_1.csv', size: 1, action: 'add' }]);
+    await planner.copy(planner.take(plan.planId), 'all');
+    expect(await readFile(join(caseDir, 'drop_src', 'my_probes', 'probe_1.csv'), 'utf8')).toBe('p');
+    expect(existsSync(join(caseDir, 'drop src'))).toBe(false);
   });
 
   it('copies staged browser uploads and removes the staging batch afterwards', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetView, ProjectView, SimulationView } from '../../../src-main/common/contract';
-import { budgetView, traySummary } from '../../../src-main/node/app/views';
+import { budgetView, runElapsed, traySummary } from '../../../src-main/node/app/views';
 import { serviceDateIso } from '../../../src-main/node/simulation/run-summary';
 
 const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hourlyLeft: 412, dailyLimit: 0, dailyUsed: 0, pausedUntil: null, low: false, summary: '412 of 500 API calls left this hour' };
@@ -8,7 +8,7 @@ const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hour
 function project(over: Partial<ProjectView> = {}): ProjectView {
   return {
     id: 'p1', name: 'case', dir: '/x/case', storageFolder: 'case', state: 'idle', stateText: 'Up to date', paused: false, progress: null,
-    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', leftOut: [], leftOutCount: 0, ...over,
+    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', leftOut: [], leftOutCount: 0, attentions: [], massDelete: null, syncedAt: null, ...over,
   };
 }
 
@@ -46,13 +46,25 @@ describe('tray summary (the tray tooltip and the browser summary line)', () => {
     const conflict = { id: 'c', path: 'a', cloudCopyPath: 'a (cloudHPC 2026-01-01 000000)', code: 'local-differs' as const, reason: 'r', detectedAt: '' };
     expect(traySummary([project({ conflicts: [conflict], state: 'pushing' })], [sim()], budget, false)).toMatchObject({ icon: 'attention' });
     expect(traySummary([project({ conflicts: [conflict] })], [], budget, false).line).toMatch(/1 conflict/);
-    expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project need attention/);
+    expect(traySummary([project({ state: 'error' })], [], budget, false).line).toMatch(/1 project needs attention/);
+    expect(traySummary([project({ state: 'error' }), project({ id: 'p2', state: 'error' })], [], budget, false).line).toMatch(/2 projects need attention/);
     expect(traySummary([project()], [], budget, true)).toMatchObject({ icon: 'attention', line: expect.stringMatching(/^Offline/) });
     expect(traySummary([project({ state: 'pushing' })], [], budget, false)).toMatchObject({ icon: 'syncing', line: expect.stringMatching(/syncing 1 project/) });
   });
 
   it('knows when all syncing is paused', () => {
     expect(traySummary([project({ paused: true, state: 'paused' })], [], budget, false)).toMatchObject({ allPaused: true, line: expect.stringMatching(/^Sync paused/) });
+  });
+});
+
+describe('elapsed time of an active run', () => {
+  it('the dates when they make sense; else the time since this app saw it running (never a stuck "0 s")', () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+    expect(runElapsed(200, now - 50_000, now)).toBe(200);
+    expect(runElapsed(0, now - 50_000, now)).toBe(50); // a start "in the future" (another clock) clamps to 0
+    expect(runElapsed(null, now - 50_000, now)).toBe(50);
+    expect(runElapsed(0, null, now)).toBe(0);
+    expect(runElapsed(null, null, now)).toBeNull();
   });
 });
 

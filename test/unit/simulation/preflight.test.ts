@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanCase } from '../../../src-main/node/simulation/case-scan';
 import { fdsMeshes, parseNamelists } from '../../../src-main/node/simulation/fds-namelist';
-import { formatReport, preflight, type CaseSnapshot } from '../../../src-main/node/simulation/preflight';
+import { acceptedName, formatReport, preflight, type CaseSnapshot } from '../../../src-main/node/simulation/preflight';
 import { solverFamily } from '../../../src-main/node/simulation/solver-family';
 
 function snap(files: Record<string, string>, extraDirs: string[] = []): CaseSnapshot {
@@ -128,6 +128,41 @@ describe('pre-flight details', () => {
     expect(f.fix).toContain('processor*/');
     expect(formatReport(r)).toContain('WARNING');
   });
+  it('each fixable finding carries its one-click fix, typed', () => {
+    // a name cloudHPC refuses → a rename to one it accepts (a folder first, never onto an existing name)
+    const names = preflight(snap({ ...FOAM, 'my probes/p (1).csv': '', 'p_1.csv': '' }), { script: 'openFoam-v2406', cpu: 1 });
+    expect(names.findings.filter((f) => f.id === 'forbidden-name').map((f) => f.action)).toEqual([
+      { kind: 'rename', path: 'my probes', to: 'my_probes' },
+      { kind: 'rename', path: 'my probes/p (1).csv', to: 'my probes/p_1.csv' },
+    ]);
+    expect(acceptedName('warehouse (cloudHPC 2026-11-29 185342).out')).toBe('warehouse_cloudHPC_2026-11-29_185342.out');
+    expect(acceptedName("it's #1?")).toBe('its_1');
+    // leftovers → the lines for .cloudhpcignore
+    const left = preflight(snap({ ...FOAM, 'processor0/x': '' }), { script: 'openFoam-v2406', cpu: 1 });
+    expect(left.findings.find((f) => f.id === 'leftovers')?.action).toEqual({ kind: 'add-to-ignore', lines: ['processor*/'] });
+    // too few vCPU → the smallest OFFERED count that fits (3 processes, 4 offered), never one that is not offered
+    const fds3 = { 'r.fds': "&HEAD CHID='r' /\n&MESH XB=0,1,0,1,0,1 /\n&MESH XB=1,2,0,1,0,1 /\n&MESH XB=2,3,0,1,0,1 /\n" };
+    const few = preflight(snap(fds3), { script: 'fds6.9.1', cpu: 2, offeredCpus: [1, 2, 4, 8] });
+    const f = few.findings.find((x) => x.id === 'fds-too-many-processes')!;
+    expect(f.action).toEqual({ kind: 'set-cpu', cpu: 4 });
+    expect(f.fix).toMatch(/^Choose 4 vCPU \(the smallest size offered for 3\)/);
+    // idle vCPU: a smaller offered size that fits, or none when the chosen one is the smallest that fits
+    expect(preflight(snap(fds3), { script: 'fds6.9.1', cpu: 8, offeredCpus: [1, 2, 4, 8] }).findings.find((x) => x.id === 'fds-idle-cpu')?.action).toEqual({ kind: 'set-cpu', cpu: 4 });
+    const fits = preflight(snap(fds3), { script: 'fds6.9.1', cpu: 4, offeredCpus: [1, 2, 4, 8] }).findings.find((x) => x.id === 'fds-idle-cpu')!;
+    expect(fits.action).toBeUndefined();
+    expect(fits.fix).toMatch(/4 is the smallest size offered that fits/);
+    // more subdomains than vCPU
+    expect(preflight(snap(decompose('method scotch;\nnumberOfSubdomains 6;\n')), { script: 'openFoam-v2406', cpu: 4, offeredCpus: [1, 2, 4, 8] }).findings.find((x) => x.id === 'openfoam-subdomains')?.action).toEqual({ kind: 'set-cpu', cpu: 8 });
+  });
+
+  it('files the app pulled are not checked (they are never pushed), only listed', () => {
+    const s = snap({ 'room.fds': FDS_4 });
+    const r = preflight({ ...s, pulled: ['room.cloudhpc-20261129-185342.fds', 'room.out', 'room_hrr.csv'] }, { script: 'fds6.9.1', cpu: 3 });
+    expect(r.findings.map((f) => f.id)).toEqual(['pulled-left-out']);
+    expect(r.findings[0]).toMatchObject({ severity: 'info', message: expect.stringMatching(/^3 files this app pulled/) });
+    expect(r.blocking).toBe(false);
+  });
+
   it('reads FDS namelists with quotes holding slashes', () => {
     const recs = parseNamelists("&SURF ID='a/b', COLOR='RED' /\n&MESH ID='m', XB=0,1,0,1,0,1 /");
     expect(recs.map((r) => r.group)).toEqual(['SURF', 'MESH']);
@@ -168,5 +203,25 @@ describe('case scan from disk', () => {
     r = preflight(s, { script: 'openFoam-v2406', cpu: 1 });
     expect(r.findings).toEqual([]);
     expect(s.read('system/controlDict')).toBe('application icoFoam;');
+  });
+
+  it('leaves out the files the app pulled while unchanged (and a folder holding only those); a changed one is an input again', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'preflight-'));
+    await mkdir(join(dir, 'postProcessing'));
+    await writeFile(join(dir, 'room.fds'), FDS_4);
+    await writeFile(join(dir, 'room (old copy).out'), 'x');
+    await writeFile(join(dir, 'postProcessing', 'probes.dat'), 'p');
+    const { lstat } = await import('node:fs/promises');
+    const rec = async (p: string) => { const st = await lstat(join(dir, p)); return [p, { size: st.size, mtimeMs: st.mtimeMs }] as const; };
+    const pulled = new Map([await rec('room (old copy).out'), await rec('postProcessing/probes.dat')]);
+    let s = await scanCase(dir, { pulled });
+    expect(s.files).toEqual(['room.fds']);
+    expect(s.dirs).toEqual([]);
+    expect(s.pulled).toEqual(['postProcessing/probes.dat', 'room (old copy).out']);
+    expect(preflight(s, { script: 'fds6.9.1', cpu: 3 }).blocking).toBe(false);
+    await writeFile(join(dir, 'room (old copy).out'), 'edited by the user');
+    s = await scanCase(dir, { pulled });
+    expect(s.files).toContain('room (old copy).out');
+    expect(preflight(s, { script: 'fds6.9.1', cpu: 3 }).findings.some((f) => f.id === 'forbidden-name')).toBe(true);
   });
 });

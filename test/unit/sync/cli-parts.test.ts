@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError, flagNumber, parseArgs } from '../../../src-main/cli/args';
 import { EXIT } from '../../../src-main/cli/exit-codes';
 import { formatBytes } from '../../../src-main/common/format';
-import { exitFor, statusLine } from '../../../src-main/cli/render';
+import { exitFor, progressLine } from '../../../src-main/cli/render';
+import { suggest } from '../../../src-main/cli/suggest';
 import { ProjectError } from '../../../src-main/node/project/registry';
 import { MassDeleteError, PushIncompleteError } from '../../../src-main/node/sync/engine';
 import type { ProjectStatus } from '../../../src-main/node/sync/status';
@@ -16,6 +17,7 @@ describe('CLI argument parsing', () => {
     expect(a.flags.get('json')).toBe(true);
     expect(flagNumber(a, 'timeout', 1)).toBe(5);
     expect(() => parseArgs(['--nope'], {})).toThrow(UsageError);
+    expect(() => parseArgs(['--confirm-delete'], { bool: ['confirm-deletes', 'dry-run'] })).toThrow('Unknown option --confirm-delete. Did you mean --confirm-deletes?');
     expect(() => parseArgs(['--folder'], { value: ['folder'] })).toThrow(/needs a value/);
     expect(() => flagNumber(parseArgs(['--timeout', 'soon'], { value: ['timeout'] }), 'timeout', 1)).toThrow(/non-negative number/);
   });
@@ -31,8 +33,19 @@ describe('CLI rendering and exit codes', () => {
       lastError: null, notice: null, leftOut: [], leftOutCount: 0, lastPushAt: null, lastPullAt: null, paused: false, nextPush: null,
       progress: { filesDone: 1, filesTotal: 3, bytesDone: 1024, bytesTotal: 4096, rate: 512, etaSeconds: 6 },
     };
-    expect(statusLine(s)).toBe('caseA [#####---------------] 1/3 files 1.0 KB/4.0 KB 512 B/s ETA 6s');
-    expect(statusLine({ ...s, state: 'idle', detail: 'Up to date', progress: null })).toBe('caseA: idle - Up to date');
+    expect(progressLine(s)).toBe('caseA push [#####---------------] 25% 1.0 KB of 4.0 KB, 512 B/s, ETA 6 s');
+    // bytes not known yet: files; no rate yet: no ETA
+    expect(progressLine({ ...s, progress: { filesDone: 1, filesTotal: 3, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null } })).toBe('caseA push [#######-------------] 33% 1 of 3 files');
+    expect(progressLine({ ...s, state: 'pulling', progress: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 2_000_000, rate: 1_000_000, etaSeconds: 2 } })).toMatch(/^caseA pull \[-+\] 0% 0 B of 1\.9 MB, 977 KB\/s, ETA 2 s$/);
+  });
+
+  it('suggests the command meant: a typo, a swap, a unique prefix; nothing for a word far from all', () => {
+    const names = ['push', 'pull', 'watch', 'status', 'launch', 'wait', 'stop', 'sync', 'log', 'simulations', 'serve'];
+    expect(suggest('pusj', names)).toBe('push');
+    expect(suggest('luanch', names)).toBe('launch');
+    expect(suggest('simul', names)).toBe('simulations');
+    expect(suggest('stauts', names)).toBe('status');
+    expect(suggest('deploy', names)).toBeNull();
   });
 
   it('maps errors to the documented exit codes', () => {

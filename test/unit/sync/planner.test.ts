@@ -86,12 +86,34 @@ describe('planPush', () => {
   it('the mass-delete guard stops big deletions until confirmed', () => {
     const recs = Array.from({ length: 60 }, (_, i) => rec(`f${i}`, { size: null, mtimeMs: null, sha256: null, storageSha256: 'x', origin: 'pushed' }));
     const p = planPush(input([], recs, noArchive));
-    expect(p.massDelete).toEqual({ count: 60, limit: 50 });
+    expect(p.massDelete).toMatchObject({ count: 60, limit: 50, rule: 'count' });
+    expect(p.massDelete?.paths).toHaveLength(60);
     expect(planPush(input([], recs, noArchive, { deletionsConfirmed: true })).massDelete).toBeNull();
     // Ratio rule: 12 of 20 pushed files.
     const some = [...Array.from({ length: 12 }, (_, i) => rec(`d${i}`, { size: null, mtimeMs: null, sha256: null, storageSha256: 'x', origin: 'pushed' })), ...Array.from({ length: 8 }, (_, i) => rec(`k${i}`, { sha256: 'k', storageSha256: 'k', origin: 'pushed' }))];
     const local = Array.from({ length: 8 }, (_, i) => lf(`k${i}`, 'k'));
-    expect(planPush(input(local, some, noArchive)).massDelete).toEqual({ count: 12, limit: 6 });
+    expect(planPush(input(local, some, noArchive)).massDelete).toMatchObject({ count: 12, limit: 6, rule: 'share' });
+  });
+
+  it('deleting more than half of a case asks, however small the case; half or less does not', () => {
+    const gone = (p: string) => rec(p, { size: null, mtimeMs: null, sha256: null, storageSha256: 'x', origin: 'pushed' });
+    const kept = (p: string) => rec(p, { sha256: 'k', storageSha256: 'k', origin: 'pushed' });
+    // 6 of 9 inputs deleted (the ratio rule starts at 10 deletions; this one does not wait for it)
+    const nine = [...['a', 'b', 'c', 'd', 'e', 'f'].map(gone), ...['g', 'h', 'i'].map(kept)];
+    const p = planPush(input(['g', 'h', 'i'].map((x) => lf(x, 'k')), nine, noArchive));
+    expect(p.massDelete).toEqual({ count: 6, limit: 4, rule: 'half', paths: ['a', 'b', 'c', 'd', 'e', 'f'] });
+    // 1 of 2: exactly half, pushed without a question
+    expect(planPush(input([lf('b', 'k')], [gone('a'), kept('b')], noArchive)).massDelete).toBeNull();
+    // a ratio setting of 1 turns the rule off (as for scripted tests of the engine)
+    expect(planPush(input([], [gone('a')], noArchive)).massDelete).toMatchObject({ rule: 'half' });
+    expect(planPush({ ...input([], [gone('a')], noArchive), settings: { ...settings, massDeleteRatio: 1 } }).massDelete).toBeNull();
+  });
+
+  it('confirming a set of deletions covers exactly those: one more deletion asks again', () => {
+    const gone = (p: string) => rec(p, { size: null, mtimeMs: null, sha256: null, storageSha256: 'x', origin: 'pushed' });
+    const recs = ['a', 'b', 'c'].map(gone);
+    expect(planPush(input([], recs, noArchive, { deletionsConfirmed: new Set(['a', 'b', 'c']) })).massDelete).toBeNull();
+    expect(planPush(input([], recs, noArchive, { deletionsConfirmed: new Set(['a', 'b']) })).massDelete).toMatchObject({ count: 3 });
   });
 
   it('when every pushed file is gone, the archive is removed instead of uploading an empty one', () => {

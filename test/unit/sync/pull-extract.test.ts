@@ -108,7 +108,7 @@ describe('extracting a result archive', () => {
     index.patch('case.fds', { size: 11, sha256: sha('local input'), origin: 'pushed' });
     const res = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }, { path: 'same.txt', data: 'same' }, { path: 'new.csv', data: 'n' }]));
     expect(await readFile(path.join(project, 'case.fds'), 'utf8')).toBe('local input');
-    const copy = 'case (cloudHPC 2026-11-26 220000).fds';
+    const copy = 'case.cloudhpc-20261126-220000.fds';
     expect(await readFile(path.join(project, copy), 'utf8')).toBe('cloud edit');
     expect(res.outcomes.find((o) => o.rel === 'case.fds')).toMatchObject({ kind: 'conflict', conflict: { copy, code: 'local-differs' } });
     // Its row is in the index, committed with the batch.
@@ -121,15 +121,15 @@ describe('extracting a result archive', () => {
     // The same archive again: nothing new is written, no second copy.
     const again = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }, { path: 'same.txt', data: 'same' }]));
     expect(again.outcomes.map((o) => o.kind)).toEqual(['conflict', 'unchanged']);
-    expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(1);
+    expect((await readdir(project)).filter((n) => n.startsWith('case.cloudhpc-'))).toHaveLength(1);
     // Later (e.g. after a crash lost what the last pull saw): the same cloud version is found beside, not copied again.
     const later = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
     expect(later.outcomes[0]).toMatchObject({ kind: 'conflict', conflict: { copy } });
     expect(index.conflicts()).toHaveLength(1);
     // A new cloud version does get its own copy.
     const newer = await extract(buildTarGz([{ path: 'case.fds', data: 'cloud edit 2' }]), { now: new Date(Date.UTC(2026, 10, 27, 9, 0, 0)) });
-    expect(newer.outcomes[0]).toMatchObject({ kind: 'conflict', conflict: { copy: 'case (cloudHPC 2026-11-27 090000).fds' } });
-    expect((await readdir(project)).filter((n) => n.startsWith('case ('))).toHaveLength(2);
+    expect(newer.outcomes[0]).toMatchObject({ kind: 'conflict', conflict: { copy: 'case.cloudhpc-20261127-090000.fds' } });
+    expect((await readdir(project)).filter((n) => n.startsWith('case.cloudhpc-'))).toHaveLength(2);
   });
 
   it('updates a pulled file the user did not touch; a pulled file changed on both sides is a conflict; local-only change is kept', async () => {
@@ -154,7 +154,7 @@ describe('extracting a result archive', () => {
     await symlink('/nonexistent', path.join(project, 'lnk'));
     const res = await extract(buildTarGz([{ path: 'thing', data: 'file' }, { path: 'lnk', data: 'file2' }]));
     expect(res.outcomes.map((o) => o.conflict?.code)).toEqual(['folder-in-the-way', 'link-in-the-way']);
-    expect(res.outcomes[1]?.conflict?.copy).toBe('lnk (cloudHPC 2026-11-26 220000)');
+    expect(res.outcomes[1]?.conflict?.copy).toBe('lnk.cloudhpc-20261126-220000');
   });
 
   it('a member cut short by a truncated tar (valid gzip) is refused, not written torn', async () => {

@@ -309,7 +309,10 @@ export class RunInsight {
 
   progress(nowMs: number): RunProgressView {
     const endedAt = this.run.endedAtMs ?? null;
-    const since = this.run.startedAtMs ?? this.runningSince;
+    // The service's start date, unless it says nothing sensible (none, or "in the future": its dates carry
+    // no time zone); then since this app saw the run running (as the run list's elapsed time).
+    const started = this.run.startedAtMs ?? null;
+    const since = started !== null && (started < (endedAt ?? nowMs) || this.runningSince === null) ? started : this.runningSince;
     const elapsedSeconds = since !== null ? Math.max(0, ((endedAt ?? nowMs) - since) / 1000) : null;
     const base = { elapsedSeconds, restarts: this.restarts, lastAdvanceAt: this.readings[this.readings.length - 1]?.at ?? null };
     const unknown = (reason: string): RunProgressView => ({ known: false, reason, percent: null, solverTime: this.lastTime, window: null, etaSeconds: null, etaUncertaintySeconds: null, rate: null, ...base });

@@ -48,6 +48,8 @@ export interface ExtractOptions {
   lastPulled?: (rel: string) => string | null;
   /** Relative paths no archive may write (the app's own area). */
   reserved?: (rel: string) => boolean;
+  /** Only these members are wanted (others are skipped unread, not refused): a restore of some files. */
+  only?: (rel: string) => boolean;
   platform?: NodeJS.Platform;
   signal?: AbortSignal;
   onMember?: (o: PlaceOutcome) => void;
@@ -143,7 +145,7 @@ export async function extractArchive(opts: ExtractOptions): Promise<ExtractResul
     }
     // './a/b' is common in tar files: strip leading './' segments, nothing else.
     const name = raw.replace(/^(\.\/)+/, '');
-    if (name === '' || name === '.' || name === './') {
+    if (name === '' || name === '.' || name === './' || (opts.only && (entry.type === 'Directory' || !opts.only(name)))) {
       entry.resume();
       return;
     }

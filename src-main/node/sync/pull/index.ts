@@ -7,3 +7,6 @@ export { pullText } from './messages';
 export { extractArchive, type ExtractResult } from './extract';
 export { planPull, isDefaultResult, isResultArchive, isSkipped, familyOfScript } from './selection';
 export type { PullPlan, Strategy, SolverFamily } from './selection';
+// What a restore of deleted inputs (sync/restore.ts) and storage downloads reuse: placing exactly as a pull does.
+export { placeFile, type PlaceOutcome } from './place';
+export { PendingRecords } from './records';

@@ -5,7 +5,7 @@
 // - the cloud version did not change since our last pull (only the local one did) → keep local;
 // - the local file is exactly what we pulled last time (user did not touch it) → cloud update replaces it;
 // - anything else (a local input that differs, a pulled file the user edited, a folder or a link in
-//   the way) → conflict: local stays, the cloud file goes beside it as `name (cloudHPC …).ext`.
+//   the way) → conflict: local stays, the cloud file goes beside it as `name.cloudhpc-YYYYMMDD-HHMMSS.ext`.
 import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { copyFile, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';

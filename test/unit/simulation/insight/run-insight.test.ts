@@ -45,6 +45,15 @@ describe('RunInsight', () => {
     expect(ins.csv().split('\n')[0]).toBe('time,continuity:cumulative,continuity:global,continuity:local,courant:max,courant:mean,residual:Ux,residual:p');
   });
 
+  it('elapsed: from the service\'s start date, else (none, or "in the future": no time zone) since seen running', () => {
+    const ins = foam();
+    ins.update({ status: SimStatus.RUNNING, startedAtMs: T0 + 60 * MIN }, T0); // a local time read as UTC
+    expect(ins.view(T0 + 2 * MIN).progress.elapsedSeconds).toBe(120);
+    const sane = foam();
+    sane.update({ status: SimStatus.RUNNING, startedAtMs: T0 - 3 * MIN }, T0);
+    expect(sane.view(T0 + 2 * MIN).progress.elapsedSeconds).toBe(300);
+  });
+
   it('works from view-short windows of the last lines only, with gaps between them', () => {
     const ins = foam();
     const lines = Array.from({ length: 60 }, (_, i) => foamStep(i + 1, 0.01)).join('').trimEnd().split('\n');
