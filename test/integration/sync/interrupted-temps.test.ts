@@ -21,7 +21,13 @@ function findFiles(dir: string, re: RegExp): { path: string; size: number }[] {
   } catch {
     return [];
   }
-  return names.filter((n) => re.test(n.split('/').pop() ?? '')).map((n) => ({ path: join(dir, n), size: statSync(join(dir, n)).size }));
+  const out: { path: string; size: number }[] = [];
+  for (const n of names) {
+    if (!re.test(n.split('/').pop() ?? '')) continue;
+    const st = statSync(join(dir, n), { throwIfNoEntry: false }); // a download is renamed into place meanwhile
+    if (st) out.push({ path: join(dir, n), size: st.size });
+  }
+  return out;
 }
 
 /** Polls `probe` (no fixed sleep: it returns as soon as the state is reached) until it holds or `ms` pass. */
