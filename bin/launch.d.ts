@@ -8,3 +8,5 @@ export type LaunchPlan = { kind: 'bundle'; warning: string | null } | { kind: 't
 export function chooseLaunch(f: LaunchFacts): LaunchPlan;
 export function newestSourceMtime(projectRoot: string, dirs: string[]): number | null;
 export function launch(cmd: { bundle: string; sources: string[]; source: string; start: (mod: unknown) => void; name: string }): Promise<void>;
+/** Under npm run, stops the process (as on SIGTERM) once its parent is gone: no orphan after npm's shell ends. */
+export function stopWithParent(env?: NodeJS.ProcessEnv): void;

@@ -54,11 +54,40 @@ function tsxAvailable() {
 }
 
 /**
+ * Under `npm run`, a command runs as npm → sh → node, and a SIGTERM sent to npm reaches sh only: sh
+ * ends and node would go on as an orphan (an emulator or a demo nobody can stop). So a command that
+ * npm started stops as on SIGTERM once its parent is gone (POSIX: it was re-parented; Windows: the
+ * parent's id no longer runs). Checked twice a second; the timer never keeps the process alive. Not
+ * outside npm: `cloudhpc-sync serve &` under nohup must outlive its shell.
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+export function stopWithParent(env = process.env) {
+  if (!env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    let gone = process.ppid !== parent;
+    if (!gone) {
+      try {
+        process.kill(parent, 0);
+      } catch (e) {
+        gone = /** @type {NodeJS.ErrnoException} */ (e).code === 'ESRCH';
+      }
+    }
+    if (gone) {
+      clearInterval(timer);
+      process.kill(process.pid, 'SIGTERM');
+    }
+  }, 500);
+  timer.unref();
+}
+
+/**
  * Runs one command: `bundle` (relative to the project root) or, per chooseLaunch, `source` through tsx
  * (`start` receives the imported source module).
  * @param {{ bundle: string, sources: string[], source: string, start: (mod: any) => void, name: string }} cmd
  */
 export async function launch(cmd) {
+  stopWithParent();
   const bundle = join(root, cmd.bundle);
   const plan = chooseLaunch({
     bundleMtimeMs: existsSync(bundle) ? statSync(bundle).mtimeMs : null,

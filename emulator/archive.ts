@@ -3,6 +3,55 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
 
+/**
+ * Limits on what the input archives of one run may expand to (a zip bomb: 407 KB → 400 MB). The
+ * provider's public code and recorded replies say nothing about such limits (its clients only pack
+ * the case; the service extracts it): these are the emulator's assumption, so a client sees a clear
+ * ERROR run instead of a disk filled by the emulator. An archive is refused before anything of it is
+ * written when its members' sizes add up past `maxTotalBytes` (with the archives extracted before it
+ * in this run), or past `maxRatio` times its own size once they exceed `ratioFloorBytes` (small
+ * archives of repetitive text compress far more than 100× and are harmless).
+ */
+export interface ArchiveLimits {
+  maxRatio: number;
+  maxTotalBytes: number;
+  ratioFloorBytes: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxRatio: 200, maxTotalBytes: 8 * 1024 ** 3, ratioFloorBytes: 64 * 1024 ** 2 };
+
+/** Thrown when an archive would expand past the limits; its message is the run's `@@@ ERROR` line text. */
+export class ExpansionRefused extends Error {}
+
+/** Checks what an archive of `archiveBytes` would expand to (`expanded`), after `before` bytes of this run. */
+export function checkExpansion(name: string, archiveBytes: number, expanded: number, before: number, limits: ArchiveLimits): void {
+  if (before + expanded > limits.maxTotalBytes) {
+    throw new ExpansionRefused(`${name} would expand to ${mib(expanded)} MiB, past the limit of ${mib(limits.maxTotalBytes)} MiB for the input archives of one run: nothing of it was extracted`);
+  }
+  if (expanded > limits.ratioFloorBytes && expanded > limits.maxRatio * Math.max(1, archiveBytes)) {
+    throw new ExpansionRefused(`${name} would expand ${Math.round(expanded / Math.max(1, archiveBytes))} times its size (${mib(expanded)} MiB), past the limit of ${limits.maxRatio} times: nothing of it was extracted`);
+  }
+}
+
+const mib = (n: number): number => Math.round((n / 1024 ** 2) * 10) / 10;
+
+/**
+ * The bytes a tar archive's members would write (one read of the archive, nothing written). node-tar
+ * itself stops reading a gzip stream past 1000× (its own bomb guard): that is a refusal too.
+ */
+export async function tarExpandedBytes(archive: string, name: string, limits: ArchiveLimits): Promise<number> {
+  let total = 0;
+  try {
+    await tar.t({ file: archive, onReadEntry: (e) => { total += e.size ?? 0; } });
+  } catch (e) {
+    if (/decompression ratio/i.test((e as Error).message)) {
+      throw new ExpansionRefused(`${name} would expand more than 1000 times its size, past the limit of ${limits.maxRatio} times: nothing of it was extracted`);
+    }
+    throw e;
+  }
+  return total;
+}
+
 export interface ExtractOutcome {
   /** Member paths written (files and folders). */
   extracted: string[];

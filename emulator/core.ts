@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EmulatorOptions, EmulatorProfile, SimulationStartEvent } from './types';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive';
 import { SimClock } from './clock';
 import { Faults } from './faults';
 import { DEFAULT_CPUS, DEFAULT_RAMS, DEFAULT_SCRIPTS } from './options';
@@ -58,6 +59,7 @@ export interface ResolvedOptions {
   durations: Durations;
   logWarnings: string[];
   serviceWritesRefreshCache: boolean;
+  archiveLimits: ArchiveLimits;
 }
 
 const STATE_DIR = '.emulator';
@@ -89,6 +91,7 @@ export class Core {
       durations: opts.durations,
       logWarnings: opts.logWarnings,
       serviceWritesRefreshCache: opts.serviceWritesRefreshCache,
+      archiveLimits: opts.archiveLimits,
       storage: (keyId) => {
         const k = this.byKeyId.get(keyId);
         if (!k) throw new Error('unknown key');
@@ -135,6 +138,7 @@ export class Core {
       durations: { pendingSeconds: d.pendingSeconds ?? 30, runSeconds: d.runSeconds ?? 180, stoppingSeconds: d.stoppingSeconds ?? 20 },
       logWarnings: o.logWarnings ?? [],
       serviceWritesRefreshCache: o.serviceWritesRefreshCache ?? true,
+      archiveLimits: { ...DEFAULT_ARCHIVE_LIMITS, ...o.archiveLimits },
     };
     const persistent = o.dataDir !== undefined;
     const baseDir = persistent ? resolve(o.dataDir as string) : await fsp.mkdtemp(join(tmpdir(), 'cloudhpc-emulator-'));

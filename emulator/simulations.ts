@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FileDigest, SimulationRecord, SimulationStartEvent } from './types';
 import { SimulationStatus } from './status';
-import { createArchive, extractArchiveSafely } from './archive';
-import { extractZipSafely } from './zip';
+import { checkExpansion, createArchive, ExpansionRefused, extractArchiveSafely, tarExpandedBytes, type ArchiveLimits } from './archive';
+import { extractZipSafely, zipExpandedBytes } from './zip';
 import { PRICE_PER_CPU_HOUR, RESULT_ARCHIVES, familyOf, isInputArchive, type SolverFamily } from './options';
 import { type CaseView, type InputCheck, checkInput, endLines, monitorCsv, resultFiles, startLines, stepLines } from './solvers';
 import { type LogPlan, lastClock, planFailureLines, planLog, planStepLines, printableSteps } from './solver-logs';
@@ -44,6 +44,8 @@ export interface EngineHost {
   logWarnings: string[];
   /** Files the service writes (extraction, results) refresh the listing cache. */
   serviceWritesRefreshCache: boolean;
+  /** What the input archives of one run may expand to (see archive.ts). */
+  archiveLimits: ArchiveLimits;
   storage(keyId: string): KeyStorage;
   tmpDir: string;
   origin(): string;
@@ -254,13 +256,20 @@ export class SimulationEngine {
       if (e.isFile() && isInputArchive(e.name)) archives.push({ name: e.name, mtime: (await fsp.stat(join(caseAbs, e.name))).mtimeMs });
     }
     archives.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : 1));
+    let expandedSoFar = 0;
     for (const a of archives) {
       try {
         const file = join(caseAbs, a.name);
-        const out = /\.zip$/i.test(a.name) ? await extractZipSafely(file, caseAbs) : await extractArchiveSafely(file, caseAbs);
+        const zip = /\.zip$/i.test(a.name);
+        // sized before anything is written: a bomb ends the run in ERROR with nothing of it extracted
+        const expanded = zip ? await zipExpandedBytes(file) : await tarExpandedBytes(file, a.name, this.host.archiveLimits);
+        checkExpansion(a.name, (await fsp.stat(file)).size, expanded, expandedSoFar, this.host.archiveLimits);
+        expandedSoFar += expanded;
+        const out = zip ? await extractZipSafely(file, caseAbs) : await extractArchiveSafely(file, caseAbs);
         this.append(s, [`@@@ Extracting ${a.name}: ${out.extracted.length} entries`]);
         for (const r of out.refused) this.append(s, [`@@@ WARNING: ${a.name}: member ${r.path ? `"${r.path}" ` : ''}refused (${r.reason})`]);
       } catch (e) {
+        if (e instanceof ExpansionRefused) return [`@@@ ERROR: ${e.message}`];
         return [`@@@ ERROR: cannot extract ${a.name}: ${(e as Error).message}`];
       }
     }

@@ -94,6 +94,8 @@ export interface EmulatorOptions {
   cpus?: number[];
   rams?: string[];
   scripts?: string[];
+  /** What the input archives of one run may expand to (default: 200× their size past 64 MiB, 8 GiB in all; see archive.ts). */
+  archiveLimits?: Partial<{ maxRatio: number; maxTotalBytes: number; ratioFloorBytes: number }>;
   /** Simulated durations of the lifecycle phases (defaults: 30 s pending, 180 s running, 20 s stopping). */
   durations?: { pendingSeconds?: number; runSeconds?: number; stoppingSeconds?: number };
   /** Extra '@@@ ...' lines written into logs while running. */

@@ -3,6 +3,7 @@
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import type { ExtractOutcome } from './archive';
 
@@ -77,6 +78,30 @@ function refusal(e: Entry): string | undefined {
   return undefined;
 }
 
+/** The bytes a zip's members say they hold (central directory; extraction holds each member to it). */
+export async function zipExpandedBytes(archive: string): Promise<number> {
+  const fh = await fsp.open(archive, 'r');
+  try {
+    let total = 0;
+    for (const e of await centralDirectory(fh, (await fh.stat()).size)) if (!refusal(e)) total += e.size;
+    return total;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Passes at most `max` bytes: a member that inflates past its declared size is a lie (a bomb). */
+function atMost(max: number, name: string): Transform {
+  let n = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n > max) cb(new Error(`${name} inflates past its declared size of ${max} bytes`));
+      else cb(null, chunk);
+    },
+  });
+}
+
 export async function extractZipSafely(archive: string, dest: string): Promise<ExtractOutcome> {
   const outcome: ExtractOutcome = { extracted: [], refused: [] };
   const fh = await fsp.open(archive, 'r');
@@ -103,7 +128,7 @@ export async function extractZipSafely(archive: string, dest: string): Promise<E
       await fsp.rm(target, { force: true });
       const src = e.compSize === 0 ? [] : createReadStream(archive, { start, end: start + e.compSize - 1 });
       const out = createWriteStream(target);
-      if (e.method === 8 && e.compSize > 0) await pipeline(src as NodeJS.ReadableStream, createInflateRaw(), out);
+      if (e.method === 8 && e.compSize > 0) await pipeline(src as NodeJS.ReadableStream, createInflateRaw(), atMost(e.size, e.name), out);
       else if (e.compSize > 0) await pipeline(src as NodeJS.ReadableStream, out);
       else await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       outcome.extracted.push(parts.join('/'));

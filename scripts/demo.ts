@@ -17,6 +17,7 @@ import { writeFdsSample, writeOpenFoamSample } from '../emulator/samples';
 import { AppCore } from '../src-main/node/app/app-core';
 import { startHeadlessServer } from '../src-main/node/headless/server';
 import { readSandboxFacts, sandboxHelperPath, sandboxVerdict } from '../src-main/node/shell-policy/sandbox';
+import { stopWithParent } from '../bin/launch.js';
 import { ensureElectronSqlite } from './electron-native';
 
 const KEY = 'demo-api-key-0123456789';
@@ -66,6 +67,7 @@ function build(): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' }, headless: { type: 'boolean' }, 'time-scale': { type: 'string' } }, strict: true });
+  stopWithParent(); // `npm run demo` stopped with SIGTERM: npm's shell ends, and so does the demo
   const port = values.port ? Number(values.port) : 0;
   const timeScale = values['time-scale'] ? Number(values['time-scale']) : 10;
 

@@ -48,7 +48,8 @@ export function cliTuning(env: NodeJS.ProcessEnv): RunTuning {
   return { trackerMinIntervalMs: minMs, logMinIntervalMs: minMs, syncPullDelaysMs: delays.length ? delays : undefined };
 }
 
-export function createContext(io: CliIo, flags: { json: boolean; verbose: boolean }): CliContext {
+/** `signal`: the command's (Ctrl-C, --timeout): every API call and transfer of its workspace stops with it. */
+export function createContext(io: CliIo, flags: { json: boolean; verbose: boolean }, signal?: AbortSignal): CliContext {
   const closers: Array<() => Promise<void>> = [];
   let ws: Workspace | null = null;
   let connected = false;
@@ -65,6 +66,7 @@ export function createContext(io: CliIo, flags: { json: boolean; verbose: boolea
         const w = new Workspace({
           env: io.env,
           trackAll: false,
+          signal,
           tuning: cliTuning(io.env),
           log: io.env.CLOUDHPC_SYNC_DEBUG ? (level, m) => io.stderr.write(`${level}: ${m}\n`) : undefined,
         });

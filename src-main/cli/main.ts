@@ -18,6 +18,7 @@ import { ls } from './commands/ls';
 import { get } from './commands/get';
 import { rm } from './commands/rm';
 import { type CliIo, createContext } from './context';
+import { commandDeadline, GLOBAL_VALUE_FLAGS, timedOutExit, type CommandDeadline } from './deadline';
 import { suggest } from './suggest';
 import { EXIT } from './exit-codes';
 import { exitFor } from './render';
@@ -56,7 +57,8 @@ function help(): string {
     '  cloudhpc-sync launch ~/cases/cavity --yes      # check, push and start a run with the app\'s preselection',
     '  cloudhpc-sync wait 12345                       # follow the run, then pull its results',
     '',
-    'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from) and --help.',
+    'Every command takes --json (machine-readable output), --verbose (say more, e.g. where the API key came from),',
+    '--timeout SECONDS (give up then, stopping what is in flight) and --help.',
     'API key: the one stored by the app (system keychain), or CLOUDHPC_API_KEY, which wins when set.',
     'Environment: CLOUDHPC_API_KEY, CLOUDHPC_API_URL (service URL), CLOUDHPC_SYNC_HOME (app data folder).',
     'cloudhpc-sync --version prints the version.',
@@ -86,22 +88,27 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   }
   let json = rest.includes('--json');
   let ctx = createContext(io, { json, verbose: false });
+  let deadline: CommandDeadline | null = null;
+  let args: ReturnType<typeof parseArgs> | null = null;
   try {
-    const args = parseArgs(rest, { value: cmd.valueFlags, bool: cmd.boolFlags });
+    args = parseArgs(rest, { value: [...(cmd.valueFlags ?? []), ...GLOBAL_VALUE_FLAGS], bool: cmd.boolFlags });
     json = args.flags.has('json');
-    ctx = createContext(io, { json, verbose: args.flags.has('verbose') });
+    deadline = commandDeadline(args, signal);
+    ctx = createContext(io, { json, verbose: args.flags.has('verbose') }, deadline.signal);
     if (args.flags.has('help')) {
       const examples = cmd.examples?.length ? `\nExamples:\n${cmd.examples.map((e) => `  ${e}`).join('\n')}\n` : '';
       io.stdout.write(`${cmd.usage}\n${examples}`);
       return EXIT.OK;
     }
-    return await cmd.run(args, ctx, signal);
+    return await cmd.run(args, ctx, deadline.signal);
   } catch (e) {
-    const { code, message } = signal.aborted && !(e instanceof UsageError) ? { code: cmd.name === 'watch' ? EXIT.OK : EXIT.INTERRUPTED, message: 'Interrupted: nothing is lost; run the command again to continue.' } : exitFor(e);
+    const { code, message } = deadline?.timedOut() && args && !(e instanceof UsageError) ? timedOutExit(cmd.name, args)
+      : signal.aborted && !(e instanceof UsageError) ? { code: cmd.name === 'watch' ? EXIT.OK : EXIT.INTERRUPTED, message: 'Interrupted: nothing is lost; run the command again to continue.' } : exitFor(e);
     if (json) io.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
     io.stderr.write(`cloudhpc-sync ${cmd.name}: ${message}\n`);
     return code;
   } finally {
+    deadline?.dispose();
     await ctx.close();
   }
 }

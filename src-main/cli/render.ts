@@ -9,6 +9,7 @@ import { ControlError } from '../node/simulation/control';
 import { isStorageRefused } from '../node/storage';
 import { errorKind, errorText } from '../node/sync/cloud-port';
 import { MassDeleteError, PausedError, PushIncompleteError } from '../node/sync/engine';
+import { leftOutSummary, type LeftOut } from '../node/sync/left-out';
 import { pullComplete, type PullResult } from '../node/sync/pull';
 import type { ProjectStatus } from '../node/sync/status';
 import { WorkspaceError } from '../node/workspace';
@@ -134,6 +135,15 @@ export function pullLines(storageFolder: string, r: PullResult): string[] {
     lines.push(`Not pulled: ${plural(r.failed.length, 'file')} could not be downloaded or put in place; run the pull again to retry:`);
     for (const f of r.failed.slice(0, SHOWN)) lines.push(`  ${f.name}: ${f.message}`);
   }
+  return lines;
+}
+
+/** What a push left out (names not valid UTF-8, links, special files), for a person. */
+export function leftOutLines(items: readonly LeftOut[], count = items.length): string[] {
+  if (count === 0) return [];
+  const lines = [`${leftOutSummary(count)}:`];
+  for (const x of items.slice(0, SHOWN)) lines.push(`  ${x.path}: ${x.reason}`);
+  if (count > SHOWN) lines.push(`  ... and ${count - SHOWN} more (--json lists them).`);
   return lines;
 }
 

@@ -119,6 +119,15 @@ export interface ActivityEntry {
   paths?: string[];
 }
 
+/** A file or folder of the case that cannot be synced, and why (issue 16: never "up to date" while one is left out). */
+export interface LeftOutView {
+  /** Relative path; bytes that are not valid UTF-8 shown as \xNN. */
+  path: string;
+  code: 'name-not-utf8' | 'symlink' | 'special-file';
+  /** Why, and what to do, for a person. */
+  reason: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attentions and their fixes (issue 11): every problem shown to the person carries what resolves it,
 // typed; the UI turns each fix into a button and never parses a sentence. An attention is computed
@@ -225,6 +234,9 @@ export interface ProjectView {
   lastPullAt: string | null;
   /** 'watching' normally; 'rescan' when the watcher cannot cover the tree (periodic rescans). */
   watchMode: 'watching' | 'rescan' | 'stopped';
+  /** What the last scan left out of the push (at most 100 listed; the count in leftOutCount). */
+  leftOut: LeftOutView[];
+  leftOutCount: number;
   /** What needs the person (or is worth knowing), each with its fixes; empty when all is well. */
   attentions: AttentionView[];
   /** Set while the mass-delete guard holds deletions. */

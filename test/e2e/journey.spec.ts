@@ -47,7 +47,7 @@ test('onboarding: a wrong key is refused with a clear message, the right one is 
   await page.getByText('Service:').click();
   await page.getByLabel('Service address').fill('ftp://example.org');
   await page.getByRole('button', { name: 'Use this address' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'base URL' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'must be an https address' })).toBeVisible();
 
   await page.getByLabel('API key').fill('wrong-key-0123456789');
   await page.getByRole('button', { name: 'Check and save' }).click();

@@ -2,7 +2,7 @@
 import { flagNumber, flagString, UsageError } from '../args';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { followStatus, sayOver } from '../render';
+import { followStatus, leftOutLines, sayOver } from '../render';
 
 export const push: Command = {
   name: 'push',
@@ -11,7 +11,9 @@ export const push: Command = {
   --folder NAME       storage folder (default: the folder's name; only when the folder is not a project yet)
   --confirm-deletes   allow a push that deletes more files than the mass-delete guard allows
   --dry-run           scan and show what the push would do and cost; no API call
-  --timeout SECONDS   give up after this long (default 1800) when offline or files keep changing`,
+  --timeout SECONDS   give up after this long (default 1800) when offline or files keep changing
+Exit code 6 when something cannot be synced (a name that is not valid UTF-8, a link, a special
+file): it is listed with the reason (--json: leftOut); rename it or list it in .cloudhpcignore.`,
   examples: [
     'cloudhpc-sync push ~/cases/room_fire                 # the first push makes the folder a project',
     'cloudhpc-sync push ~/cases/room_fire --dry-run       # what it would send and cost, no API call',
@@ -46,11 +48,14 @@ export const push: Command = {
       }
       const r = await ws.push(project.id, { confirmDeletes: args.flags.has('confirm-deletes'), timeoutMs: flagNumber(args, 'timeout', 1800) * 1000, signal });
       if (ctx.json) {
-        ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: ws.status(project.id).state, pushed: true, lastStrategy: r.plan.strategy });
+        ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, state: ws.status(project.id).state, pushed: true, lastStrategy: r.plan.strategy, complete: r.leftOut.length === 0, leftOut: r.leftOut });
+      } else if (r.leftOut.length > 0) {
+        // never "up to date" while something is left out
+        ctx.out(`${project.storageFolder}: pushed what can be synced (${project.localDir}); ${leftOutLines(r.leftOut).join('\n')}`);
       } else {
         sayOver(ctx, `${project.storageFolder}: the cloud holds the case (${project.localDir}).`);
       }
-      return EXIT.OK;
+      return r.leftOut.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     } finally {
       off();
       offActivity();

@@ -3,6 +3,7 @@
 import type { Command } from '../command';
 import { CliExit } from '../context';
 import { EXIT } from '../exit-codes';
+import { leftOutLines } from '../render';
 
 export const status: Command = {
   name: 'status',
@@ -34,10 +35,11 @@ export const status: Command = {
     const conflicts = ws.conflicts(project.id);
     const attentions = ws.attentions(project.id);
     if (ctx.json) {
-      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, conflicts, attentions, activity });
+      ctx.printJson({ projectId: project.id, dir: project.localDir, storageFolder: project.storageFolder, paused: project.settings.paused, settings: project.settings, nextPush: { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason, changed: plan.changed.length, deletes: plan.deletes.length, massDelete: plan.massDelete }, leftOut: st.leftOut, leftOutCount: st.leftOutCount, pendingFiles: st.pendingFiles, lastPushAt: st.lastPushAt, lastPullAt: st.lastPullAt, conflicts, attentions, activity });
     } else {
       ctx.out(`${project.storageFolder} (${project.localDir})${project.settings.paused ? ' [paused]' : ''}`);
-      ctx.out(plan.strategy === 'none' ? '  up to date: nothing to push' : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
+      ctx.out(plan.strategy === 'none' ? (st.leftOutCount > 0 ? '  nothing to push' : '  up to date: nothing to push') : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
+      for (const line of leftOutLines(st.leftOut, st.leftOutCount)) ctx.out(`  ${line}`);
       if (plan.massDelete) ctx.out(`  needs confirmation: ${plan.massDelete.count} deletion${plan.massDelete.count === 1 ? '' : 's'} (limit ${plan.massDelete.limit}): ${plan.massDelete.paths.slice(0, 5).join(', ')}${plan.massDelete.count > 5 ? ', …' : ''}; push with --confirm-deletes, or restore them from the app`);
       for (const a of attentions.filter((x) => x.code !== 'conflicts' && x.code !== 'mass-delete')) ctx.out(`  ${a.severity === 'error' ? 'needs you' : 'note'}: ${a.message}`);
       for (const c of conflicts) ctx.out(`  conflict: ${c.path} (cloud version: ${c.copy}) — ${c.reason}`);

@@ -9,6 +9,7 @@ import { progressLine, type InsightWarningView, type RunInsightView } from '../.
 import { ACTIVE_STATUSES, SimStatus } from '../../node/api/types';
 import { remoteAccess } from '../../node/simulation/run-summary';
 import { errorText } from '../../node/sync/cloud-port';
+import { pullComplete } from '../../node/sync/pull';
 import type { Workspace } from '../../node/workspace';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
@@ -24,7 +25,8 @@ Polls within the API call budget (one index-short per poll, view-short for this 
 results into the case folder of the project that syncs with the run's storage folder.
 While it runs: percent on the solver's clock, solver time, ETA and cost so far (when the log and the
 local case tell them), and early warnings (diverging, stalled) with what you can do.
-Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or its log shows a failure.
+Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or its log shows a failure,
+6 when its results could not all be pulled (run cloudhpc-sync pull <dir> to retry).
   --verbose   show the service's informational log lines too (and where the API key came from)
   --json      one JSON line per event (status, progress, warning), then the result ("event": "result")`,
   examples: [
@@ -78,7 +80,9 @@ Exit code 0 when the run completed or was stopped, 1 when it ended in ERROR or i
         } else ctx.err(`The results could not be pulled: ${errorText(r.pullError)} Run cloudhpc-sync pull ${project.localDir} to try again.`);
         printFinished(ctx, f.simulation, f.outcome, f.diagnoses, ctx.verbose, f.diagnosed);
       }
-      return outcomeExit(f.outcome) === EXIT.OK ? EXIT.OK : EXIT.FAILURE;
+      if (outcomeExit(f.outcome) !== EXIT.OK) return EXIT.FAILURE;
+      // the run went well but its results did not all land: not done (issue 16)
+      return project && (r.pullError || (r.pull && !pullComplete(r.pull))) ? EXIT.INCOMPLETE : EXIT.OK;
     } finally {
       progress.endLine();
       offRun();

@@ -10,13 +10,15 @@ import type { z } from 'zod';
 import { CallBudget } from './budget';
 import { CloudHpcError, isCloudHpcError } from './errors';
 import { featureOf } from './features';
-import { ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
+import { ListingAllowance } from './listing-allowance';
+import { anySignal, ApiTransport, makeDispatcher, type ApiReply, type ApiRequest } from './http';
 import { readPages, type PageRows, type Paged } from './paging';
 import { registerSecret, safeLog, type LogSink } from './redact';
 import { backoffDelay, defaultRetryPolicy, isRetryable, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry';
 import { SimulationSchema, StorageItemSchema, parseReply, parseRows, schemas, type BadRow } from './schemas';
 import { ServiceClock } from './service-clock';
-import { downloadToFile, uploadFile, type DownloadOptions, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
+import { serviceUrlProblem } from './service-url';
+import { downloadToFile, uploadFile, type DownloadOptions, type TransferDeps, type TransferResult, type UploadOptions, type UploadTarget } from './transfer';
 import type { CallOptions, NewSimulation, Priority, Simulation, StopSignal, StorageItem, UnavailableFeature } from './types';
 
 export const DEFAULT_BASE_URL = 'https://cloud.cfdfeaservice.it/api/v2';
@@ -37,8 +39,16 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** API calls fail when no byte arrives for this long. Default 60 s. */
   idleTimeoutMs?: number;
-  /** Transfers fail when no byte moves for this long (never on total duration). Default 60 s. */
+  /** Transfers fail when no byte moves for this long. Default 60 s. */
   stallTimeoutMs?: number;
+  /** Total deadline of one API call, from sending to the reply's last byte. Default 90 s. */
+  callTimeoutMs?: number;
+  /** A transfer's deadline: this much plus its size at minTransferBytesPerSec. Default 60 s. */
+  transferBaseDeadlineMs?: number;
+  /** The slowest transfer rate that still finishes (the size-derived part of a transfer's deadline). Default 32 KiB/s. */
+  minTransferBytesPerSec?: number;
+  /** Every call and transfer of this client stops when it aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
   /** Attempts of a whole transfer after dropped connections. Default 3. */
   transferAttempts?: number;
   retry?: Partial<RetryPolicy>;
@@ -149,6 +159,9 @@ export class CloudHpcClient {
     registerSecret(opts.apiKey.trim());
     this.opts = opts;
     this.baseUrl = (opts.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    // The key goes over https, or plain http to this machine only.
+    const problem = serviceUrlProblem(this.baseUrl, DEFAULT_BASE_URL);
+    if (problem) throw new CloudHpcError({ kind: 'network', endpoint: 'client', outcomeUnknown: false, userMessage: problem });
     this.budget = opts.budget ?? new CallBudget();
     this.serviceClock = opts.serviceClock ?? new ServiceClock();
     this.log = safeLog(opts.log as LogSink | undefined);
@@ -156,7 +169,12 @@ export class CloudHpcClient {
     this.dispatcher = opts.dispatcher ?? makeDispatcher({ connectTimeoutMs: opts.connectTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs });
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
-    this.transport = new ApiTransport({ baseUrl: this.baseUrl, apiKey: opts.apiKey.trim(), budget: this.budget, log: this.log, dispatcher: this.dispatcher });
+    this.transport = new ApiTransport({ baseUrl: this.baseUrl, apiKey: opts.apiKey.trim(), budget: this.budget, log: this.log, dispatcher: this.dispatcher, callTimeoutMs: opts.callTimeoutMs ?? 90_000, signal: opts.signal });
+  }
+
+  /** A fresh cap on the listing calls of one operation, derived from this client's budget. */
+  listingAllowance(): ListingAllowance {
+    return new ListingAllowance(() => this.budget.state());
   }
 
   /** Closes the connections this client opened. */
@@ -252,7 +270,7 @@ export class CloudHpcClient {
         if (attempt >= this.policy.maxAttempts) throw e;
         const delay = backoffDelay(attempt, this.policy, e.retryAfterMs);
         if (Date.now() - start + delay > this.policy.maxElapsedMs) throw e;
-        await this.sleep(delay, o.signal);
+        await this.sleep(delay, anySignal([o.signal, this.opts.signal]));
       }
     }
   }
@@ -403,7 +421,7 @@ export class CloudHpcClient {
         throw new CloudHpcError({ kind: 'server', endpoint, userMessage: 'cloudHPC has not prepared the download link yet: try again in a minute.', detail: `mediaLink empty ${tries} times` });
       }
       this.log('debug', `${endpoint}: mediaLink empty, asking again in ${delay} ms`);
-      await this.sleep(delay, o.signal);
+      await this.sleep(delay, anySignal([o.signal, this.opts.signal]));
       delay = Math.min(delay * 2, 30_000);
     }
   }
@@ -435,6 +453,7 @@ export class CloudHpcClient {
       what,
       endpoint,
       (page) => {
+        o.listing?.spend(endpoint, what);
         o.onPage?.();
         return this.storageIndexPage(page, { parentId, priority: o.priority, signal: o.signal, onCall: o.onCall });
       },
@@ -521,15 +540,19 @@ export class CloudHpcClient {
 
   // ---- internals
 
-  private transferDeps() {
-    return { dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: this.opts.stallTimeoutMs, maxAttempts: this.opts.transferAttempts, policy: this.policy };
+  private transferDeps(): TransferDeps {
+    const o = this.opts;
+    return {
+      dispatcher: this.dispatcher, log: this.log, sleep: this.sleep, stallTimeoutMs: o.stallTimeoutMs, maxAttempts: o.transferAttempts, policy: this.policy,
+      baseDeadlineMs: o.transferBaseDeadlineMs, minBytesPerSec: o.minTransferBytesPerSec, signal: o.signal,
+    };
   }
 
   private retryContext(o: CallOptions) {
     return {
       policy: this.policy,
       sleep: this.sleep,
-      signal: o.signal,
+      signal: anySignal([o.signal, this.opts.signal]),
       background: (o.priority ?? 'background') === 'background',
       onRetry: (e: CloudHpcError, attempt: number, delay: number) => this.log('info', `${e.endpoint}: ${e.kind}, try ${attempt + 1} in ${delay} ms`),
     };

@@ -2,7 +2,7 @@
 // person: the service's own text (HTML tags stripped) when it gave one, with our advice beside it,
 // never instead of it. `serviceMessage` keeps errors[0] as sent. No error built here ever carries
 // the API key or a signed URL's query string: see redact.ts.
-import type { ErrorKind } from './types';
+import type { ErrorKind, TransferFailure } from './types';
 import { redactText } from './redact';
 
 export interface CloudHpcErrorInit {
@@ -21,6 +21,8 @@ export interface CloudHpcErrorInit {
   outcomeUnknown?: boolean;
   /** For feature-unavailable: what the key may not do, in words ("downloads", "the list of simulations"). */
   feature?: string | null;
+  /** For transfer: why, as a code. */
+  transferFailure?: TransferFailure | null;
 }
 
 const defaultAdvice: Record<ErrorKind, string> = {
@@ -75,6 +77,7 @@ export class CloudHpcError extends Error {
   readonly retryAfterMs: number | null;
   readonly outcomeUnknown: boolean;
   readonly feature: string | null;
+  readonly transferFailure: TransferFailure | null;
 
   constructor(init: CloudHpcErrorInit) {
     const advice = redactText(init.userMessage ?? defaultAdvice[init.kind]);
@@ -95,6 +98,7 @@ export class CloudHpcError extends Error {
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.feature = init.feature ?? null;
+    this.transferFailure = init.transferFailure ?? null;
   }
 }
 

@@ -1,5 +1,6 @@
 // One API call over HTTP: asks the budget, sends with X-API-key through undici (connect and idle
-// timeouts; a proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY when set), tells the budget how it
+// timeouts, and a total deadline per call: a reply that drips a byte now and then never holds a call
+// past it; a proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY when set), tells the budget how it
 // ended, and turns the reply into a value or a CloudHpcError. The `errors` key of the envelope is
 // checked first (as the provider's clients do), then the HTTP status; the kind of a failure comes
 // from the rate-limit headers and the service's text as much as from the status (see classifyFailure).
@@ -172,6 +173,21 @@ export interface TransportOptions {
   budget: CallBudget;
   log: LogSink;
   dispatcher: Dispatcher;
+  /** Total deadline of one call, from sending to the last byte of the reply. */
+  callTimeoutMs: number;
+  /** Everything stops when this aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
+}
+
+/** The signals that are set, as one (AbortSignal.any), or undefined when none is. */
+export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined {
+  const set = signals.filter((s): s is AbortSignal => s !== undefined);
+  return set.length <= 1 ? set[0] : AbortSignal.any(set);
+}
+
+/** "90 s", "1.5 s" */
+export function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Sends single API calls; retries are the caller's decision. */
@@ -185,12 +201,32 @@ export class ApiTransport {
   /** One attempt of one API call: one unit of the budget. */
   async once(req: ApiRequest): Promise<ApiReply> {
     const { endpoint } = req;
+    const outer = anySignal([req.signal, this.opts.signal]);
     let ticket: CallTicket;
     try {
-      ticket = await this.opts.budget.acquire(req.priority, req.signal);
+      ticket = await this.opts.budget.acquire(req.priority, outer);
     } catch (e) {
       throw e instanceof CloudHpcError && e.kind === 'cancelled' ? new CloudHpcError({ kind: 'cancelled', endpoint }) : e;
     }
+    // The deadline runs from sending to the reply's last byte (waiting for budget is not counted).
+    const ms = this.opts.callTimeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new CloudHpcError({
+      kind: 'network',
+      endpoint,
+      detail: `no complete reply within ${seconds(ms)}`,
+      userMessage: 'cloudHPC did not answer in time: check the connection; background work tries again by itself.',
+    })), ms);
+    timer.unref?.();
+    try {
+      return await this.send(req, ticket, anySignal([outer, deadline.signal]) as AbortSignal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(req: ApiRequest, ticket: CallTicket, signal: AbortSignal): Promise<ApiReply> {
+    const { endpoint } = req;
     const started = Date.now();
     let res: Dispatcher.ResponseData;
     try {
@@ -204,11 +240,11 @@ export class ApiTransport {
         method: req.method,
         headers,
         body,
-        signal: req.signal,
+        signal,
         dispatcher: this.opts.dispatcher,
       });
     } catch (e) {
-      const err = networkError(e, endpoint, req.signal);
+      const err = networkError(e, endpoint, signal);
       // Never sent (refused, no route, DNS): the service did not count it, neither do we.
       if (err.kind === 'network' && err.outcomeUnknown === false) this.opts.budget.release(ticket);
       else this.opts.budget.settle(ticket, null);
@@ -221,7 +257,7 @@ export class ApiTransport {
     try {
       text = await readText(res.body, endpoint, res.statusCode);
     } catch (e) {
-      const err = e instanceof CloudHpcError ? e : networkError(e, endpoint, req.signal);
+      const err = e instanceof CloudHpcError ? e : networkError(e, endpoint, signal);
       this.opts.log('warn', `${endpoint} reply broken after ${Date.now() - started} ms: ${err.detail ?? err.kind}`);
       throw err;
     }

@@ -78,6 +78,13 @@ export interface CallOptions {
    * asks included, as the service counts them), so a result can say what it really cost.
    */
   onCall?: () => void;
+  /** The listing calls the whole operation may still make (see listing-allowance.ts); none: no cap. */
+  listing?: ListingBudget;
+}
+
+/** The listing calls of one operation (ListingAllowance): `spend` before each page throws once they are used up. */
+export interface ListingBudget {
+  spend(endpoint: string, what: string): void;
 }
 
 export interface BudgetState {
@@ -111,6 +118,9 @@ export interface TransferOptions {
   onProgress?: (p: TransferProgress) => void;
   priority?: Priority;
 }
+
+/** Why a transfer (kind 'transfer') failed: the storage refused the link, the connection dropped or stalled, a 5xx, the body was longer than listed, it missed its deadline. */
+export type TransferFailure = 'refused' | 'dropped' | 'stalled' | 'server' | 'too-large' | 'too-slow' | 'fatal';
 
 /**
  * `unauthorized`: the key itself is refused (view-cpu answered "Unauthorized."). `feature-unavailable`:

@@ -1,14 +1,16 @@
 // Files and folders dropped on a project are copied into its case folder — after a plan the user
 // confirms (what is added, what would be replaced) — and then pushed. A folder dropped outside any
 // project becomes a new project. Sources are re-checked here (exist, readable, not the app's own
-// data); browser drops arrive as staged uploads under the staging root. Every write into the case
-// goes through the rooted-path rule (no '..', no symlinked folder on the way, real path inside).
+// data); browser drops arrive as staged uploads under the staging root. Plan and copy use the case's
+// one rooted folder (as pulls do): no '..', no symlinked folder on the way, real path inside, never
+// the app's own areas; what the rule refuses is left out of the plan with the reason.
 import { randomUUID } from 'node:crypto';
 import { constants, realpathSync } from 'node:fs';
-import { copyFile, link, lstat, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DropPlan, DropPlanItem, DropResult, DropSource } from '../../common/contract';
-import { isPathRefused, isWithin, RootedFolder } from '../rooted-path';
+import { caseFolder } from '../project';
+import { isPathRefused, isWithin, readDirNames, type RootedFolder } from '../rooted-path';
 import { acceptedName, FORBIDDEN_NAME_CHARS } from '../simulation/preflight';
 import { sha256File } from '../sync/hasher';
 import { AppError } from './errors';
@@ -95,7 +97,9 @@ export class DropPlanner {
     }
     let names: string[];
     try {
-      names = (await readdir(abs)).sort();
+      const listed = await readDirNames(abs);
+      names = listed.entries.map((d) => d.name).sort();
+      for (const u of listed.undecodable) warnings.push(`${rel ? `${rel}/` : ''}${u.shown}: its name is not valid UTF-8 (rename it to copy it): left out.`);
     } catch {
       warnings.push(`${rel} cannot be read: left out.`);
       return;
@@ -147,12 +151,13 @@ export class DropPlanner {
     }
     const items: DropPlanItem[] = [];
     const byPath = new Map<string, SourceFile>();
-    const root = new RootedFolder(caseDir);
+    const root = this.caseRoot(caseDir);
     for (const f of files) {
       let dest: string;
       const rel = acceptedPath(f.rel);
       try {
         dest = root.join(rel);
+        await root.checkParentForWrite(rel);
       } catch (e) {
         if (!isPathRefused(e)) throw e;
         warnings.push(`${f.rel}: ${e.reason}; left out.`);
@@ -187,6 +192,11 @@ export class DropPlanner {
     return plan;
   }
 
+  /** The case as the one rooted folder of pulls and drops (the app's data folder reserved when inside). */
+  private caseRoot(dir: string): RootedFolder {
+    return caseFolder(dir, this.o.home);
+  }
+
   take(planId: string): StoredPlan {
     const p = this.plans.get(planId);
     if (!p || Date.parse(p.plan.expiresAt) < this.now()) {
@@ -203,7 +213,7 @@ export class DropPlanner {
     if (!targetDir || !plan.projectId) throw new AppError('internal', 'This drop has no target folder.');
     const allowed = replace === 'all' ? null : new Set(replace === 'none' ? [] : replace);
     const result: DropResult = { projectId: plan.projectId, copied: 0, replaced: 0, skipped: 0 };
-    const root = new RootedFolder(targetDir);
+    const root = this.caseRoot(targetDir);
     try {
       for (const item of plan.items) {
         const src = files.get(item.path);

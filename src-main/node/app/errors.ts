@@ -82,7 +82,8 @@ export function toContractError(err: unknown): ContractError {
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const where = first && first.path.length > 0 ? ` (${first.path.join('.')})` : '';
-    return { code: 'invalid-params', message: `The request is not valid${where}: ${first?.message ?? 'bad input'}.` };
+    const said = first?.message ?? 'bad input';
+    return { code: 'invalid-params', message: `The request is not valid${where}: ${said}${/[.!?]$/.test(said) ? '' : '.'}` };
   }
   if (err instanceof Error) {
     const userMessage = (err as Error & { userMessage?: unknown }).userMessage;

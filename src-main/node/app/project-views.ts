@@ -43,6 +43,8 @@ export function projectView(s: ProjectStatus, activity: ActivityEntry[], conflic
     lastPushAt: s.lastPushAt === null ? null : new Date(s.lastPushAt).toISOString(),
     lastPullAt: s.lastPullAt === null ? null : new Date(s.lastPullAt).toISOString(),
     watchMode: s.watch === 'watching' ? 'watching' : s.watch === 'polling' ? 'rescan' : 'stopped',
+    leftOut: s.leftOut,
+    leftOutCount: s.leftOutCount,
     attentions,
     massDelete,
     syncedAt: s.lastPushAt === null && s.lastPullAt === null ? null : new Date(Math.max(s.lastPushAt ?? 0, s.lastPullAt ?? 0)).toISOString(),

@@ -115,7 +115,7 @@ function plural(n: number, word: string): string {
 export function traySummary(projects: ProjectView[], sims: SimulationView[], budget: BudgetView, offline: boolean): TraySummary {
   const running = sims.filter((s) => s.active);
   const syncing = projects.filter((p) => p.state === 'pushing' || p.state === 'pulling' || p.state === 'scanning');
-  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0 || p.attentions.some((a) => a.severity === 'error'));
+  const attention = projects.filter((p) => p.state === 'error' || p.conflicts.length > 0 || p.attentions.some((a) => a.severity === 'error') || p.leftOutCount > 0);
   const conflicts = projects.reduce((n, p) => n + p.conflicts.length, 0);
   const allPaused = projects.length > 0 && projects.every((p) => p.paused);
   const parts: string[] = [];

@@ -145,8 +145,10 @@ export class ApiKeyManager {
     } catch (err) {
       readProblem = err instanceof Error ? err.message : String(err);
     }
-    const backend = this.chain.backend;
-    const warning = [readProblem, this.warning()].filter((w): w is string => !!w).join(' ') || null;
+    const backend = set ? (this.chain.source ?? this.chain.backendFor(account)) : this.chain.backendFor(account);
+    const elsewhere = this.chain.envBoundElsewhere(account);
+    const bound = elsewhere ? `The key in ${elsewhere.variable} is for ${elsewhere.account}, not this address: enter the key for ${account} (kept for this session only).` : null;
+    const warning = [readProblem, bound, this.warning()].filter((w): w is string => !!w).join(' ') || null;
     return {
       set,
       backend: set ? backend : 'none',
@@ -181,7 +183,7 @@ export class ApiKeyManager {
     const key = normaliseApiKey(input);
     registerSecret(key);
     const s = this.chain.status;
-    if (s.backend === 'env') throw new KeyStoreError('read-only', 'The API key comes from the CLOUDHPC_API_KEY environment variable: change it there (or unset it to store a key in the app).');
+    if (this.chain.backendFor(accountFor(baseUrl)) === 'env') throw new KeyStoreError('read-only', 'The API key comes from the CLOUDHPC_API_KEY environment variable: change it there (or unset it to store a key in the app).');
     if (s.backend === 'memory' && s.basicTextNeedsConsent) {
       if (!options.allowInsecureStorage) {
         throw new KeyStoreError('insecure-storage', 'There is no secure place for the API key on this computer (no system keychain, and Electron safeStorage can only obfuscate it). Accept storing it obfuscated in the app data folder, or keep it for this session only.');

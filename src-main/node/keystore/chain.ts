@@ -22,6 +22,8 @@ export interface OpenKeyStoreOptions {
   /** Environment to read the key variable from (default process.env). */
   env?: Record<string, string | undefined>;
   envVar?: string;
+  /** The account (base URL) the variable's key was given for; another account gets no key from it. */
+  envAccount?: string;
   /** Deadline of every keychain call, ms (default 5000). */
   timeoutMs?: number;
   /** How keytar is imported (tests point it at a missing module). */
@@ -117,8 +119,35 @@ export class KeyStoreChain implements KeyStore {
     return this.found;
   }
 
+  /**
+   * With an environment variable the chain is [env, memory]: the variable's key serves the address it
+   * was given for only; a key entered for another address is kept in memory for this session.
+   */
+  private otherAddressStore(account: string): KeyStore | null {
+    const env = this.current.store;
+    if (!(env instanceof EnvStore) || env.serves(account)) return null;
+    return this.candidates[this.index + 1]?.store ?? null;
+  }
+
+  /** The variable's key exists but serves another address than `account` (the address it serves), else null. */
+  envBoundElsewhere(account: string): { variable: string; account: string } | null {
+    const env = this.current.store;
+    return env instanceof EnvStore && !env.serves(account) && env.account !== undefined ? { variable: env.variable, account: env.account } : null;
+  }
+
+  /** The backend a key for `account` is kept in. */
+  backendFor(account: string): KeyBackend {
+    return this.otherAddressStore(account)?.backend ?? this.backend;
+  }
+
   async get(account: string): Promise<string | null> {
     this.found = null;
+    const other = this.otherAddressStore(account);
+    if (other) {
+      const v = await other.get(account);
+      if (v !== null) this.found = other.backend;
+      return v;
+    }
     for (;;) {
       try {
         const v = await this.current.store.get(account);
@@ -148,6 +177,8 @@ export class KeyStoreChain implements KeyStore {
   }
 
   async set(account: string, key: string): Promise<void> {
+    const other = this.otherAddressStore(account);
+    if (other) return other.set(account, key);
     for (;;) {
       try {
         await this.current.store.set(account, key);
@@ -160,6 +191,8 @@ export class KeyStoreChain implements KeyStore {
 
   /** Deletes the key from every store that has it (so no stale copy is found later). */
   async delete(account: string): Promise<boolean> {
+    const other = this.otherAddressStore(account);
+    if (other) return other.delete(account);
     if (this.current.store.backend === 'env') return this.current.store.delete(account);
     let deleted = false;
     let firstError: unknown = null;
@@ -188,7 +221,9 @@ export async function openKeyStore(opts: OpenKeyStoreOptions): Promise<KeyStoreC
   if (fromEnv) {
     // The variable wins and is read-only: the stores below are never read or written, so the
     // keychain is not probed (no D-Bus round trip, no unlock prompt) in scripts and CI.
-    candidates.push({ store: new EnvStore(fromEnv, envVar), reason: `The API key comes from the ${envVar} environment variable, which takes precedence over any stored key.` });
+    candidates.push({ store: new EnvStore(fromEnv, envVar, opts.envAccount), reason: `The API key comes from the ${envVar} environment variable, which takes precedence over any stored key.` });
+    // A key entered for another address than the variable's: this session only.
+    candidates.push({ store: new MemoryStore(), reason: chosenReason.memory });
     return new KeyStoreChain(candidates, skipped, false);
   }
 

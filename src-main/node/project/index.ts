@@ -1,3 +1,4 @@
+export { APP_DIR_NAME, caseFolder } from './case-folder';
 export { appDataDir } from './app-data';
 export { writeFileAtomicSync } from './atomic-write';
 export { type Project, ProjectError, ProjectRegistry } from './registry';

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { isWithin } from '../rooted-path';
 import { appDataDir } from './app-data';
+import { isAppFolder } from './case-folder';
 import { writeFileAtomicSync } from './atomic-write';
 import { type ProjectSettings, ProjectSettingsSchema } from './settings';
 import { checkStorageName } from './storage-name';
@@ -99,6 +100,7 @@ export class ProjectRegistry {
    */
   add(dir: string, opts: { storageFolder?: string; settings?: Partial<ProjectSettings> } = {}): Project {
     const localDir = canonicalDir(dir);
+    if (isAppFolder(localDir, [this.home])) throw new ProjectError(`${localDir} is the app's own data folder (or inside it): it cannot be a case. Pick the folder of a simulation case.`);
     const storageFolder = opts.storageFolder ?? basename(localDir);
     const check = checkStorageName(storageFolder);
     if (!check.ok) throw new ProjectError(check.message, check.suggestion);

@@ -2,4 +2,5 @@
 // it never leaves.
 export { checkPortableComponent, checkPortableName, checkRelativePath, nameLength, pathLimits, type NameRules, type RelativeCheck } from './name-rules';
 export { isPathRefused, PathRefused, refusal, type PathRefusal, type PathRefusalCode } from './refusals';
-export { isWithin, RootedFolder, type WithinOptions } from './rooted-path';
+export { isWithin, RootedFolder, type RootedFolderOptions, type WithinOptions } from './rooted-path';
+export { readDirNames, readDirNamesSync, showBytes, type DirNames, type UndecodableName } from './dir-names';

@@ -17,7 +17,9 @@ export type PathRefusalCode =
   | 'path-too-long'
   | 'outside'
   | 'symlink'
-  | 'not-a-folder';
+  | 'not-a-folder'
+  /** The app's own area (its folder inside a case, its data folder): never written by a pull or a drop. */
+  | 'app-area';
 
 export interface PathRefusal {
   code: PathRefusalCode;
@@ -41,6 +43,7 @@ const TEXT: Record<PathRefusalCode, (detail: string) => string> = {
   outside: () => 'resolves outside the folder',
   symlink: (d) => `folder '${d}' is a symbolic link`,
   'not-a-folder': (d) => `'${d}' exists and is not a folder`,
+  'app-area': () => "path reserved for the app's own files",
 };
 
 export function refusal(code: PathRefusalCode, detail = ''): PathRefusal {

@@ -7,6 +7,8 @@
 //   existing component that is a symbolic link (even one pointing inside) or not a folder is refused,
 //   and the parent's real location must be inside the folder's;
 // - `checkParentForWrite(rel)`: the same check without creating anything (rename targets).
+// A folder may reserve areas no caller may write or read through it (`reserved`: top-level names, any
+// letter case, and absolute folders inside it): the app's own folder inside a case, its data folder.
 // `isWithin(parent, child)` is the one lexical containment test for two absolute paths.
 import { realpathSync } from 'node:fs';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
@@ -33,13 +35,40 @@ export function isWithin(parent: string, child: string, o: WithinOptions = {}): 
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
+export interface RootedFolderOptions {
+  platform?: NodeJS.Platform;
+  /** Areas of the folder no path may reach (refused as 'app-area'). */
+  reserved?: {
+    /** Top-level names, compared ignoring letter case (on macOS and Windows they are one folder). */
+    names?: readonly string[];
+    /** Absolute folders; only those inside this folder matter. */
+    dirs?: readonly string[];
+  };
+}
+
 export class RootedFolder {
   readonly dir: string;
   private readonly platform: NodeJS.Platform;
+  private readonly reservedNames: ReadonlySet<string>;
+  private readonly reservedDirs: readonly string[];
 
-  constructor(dir: string, opts: { platform?: NodeJS.Platform } = {}) {
+  constructor(dir: string, opts: RootedFolderOptions = {}) {
     this.dir = path.resolve(dir);
     this.platform = opts.platform ?? process.platform;
+    this.reservedNames = new Set((opts.reserved?.names ?? []).map((n) => n.toLowerCase()));
+    this.reservedDirs = (opts.reserved?.dirs ?? []).map((d) => path.resolve(d)).filter((d) => isWithin(this.dir, d, { allowEqual: false }));
+  }
+
+  /** The checked relative path is in a reserved area (lexical; `parts` as checkRelativePath gives them). */
+  private reservedPath(parts: readonly string[], abs: string): boolean {
+    if (parts.length > 0 && this.reservedNames.has((parts[0] as string).toLowerCase())) return true;
+    return this.reservedDirs.some((d) => isWithin(d, abs));
+  }
+
+  /** Is `rel` in a reserved area? (false for a path the rules refuse for another reason) */
+  isReserved(rel: string): boolean {
+    const check = checkRelativePath(rel);
+    return check.ok && this.reservedPath(check.parts, path.resolve(this.dir, ...check.parts));
   }
 
   /** The absolute path of `rel` ('/'-separated) inside the folder. Throws PathRefused. */
@@ -48,6 +77,7 @@ export class RootedFolder {
     if (!check.ok) throw new PathRefused(String(rel), check);
     const abs = path.resolve(this.dir, ...check.parts);
     if (!isWithin(this.dir, abs, { allowEqual: false, caseInsensitive: false })) throw new PathRefused(rel, refusal('outside'));
+    if (this.reservedPath(check.parts, abs)) throw new PathRefused(rel, refusal('app-area'));
     const limit = pathLimits(this.platform).path;
     if (nameLength(abs, this.platform) > limit) throw new PathRefused(rel, refusal('path-too-long', String(limit)));
     return abs;

@@ -2,9 +2,10 @@
 // (the sync engine's ignore rules: its defaults plus .cloudhpcignore), plus a reader for small
 // text inputs. Files the app pulled (unchanged since) are left out: they are never pushed.
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openRegularFileSync } from '../api/local-file';
 import { IgnoreRules } from '../sync/ignore-rules';
 import type { CaseSnapshot } from './preflight';
 
@@ -60,12 +61,17 @@ export async function scanCase(root: string, o: ScanCaseOptions = {}): Promise<C
     pulled,
     read(path: string): string | null {
       if (!known.has(path)) return null;
+      let fd: number | null = null;
       try {
-        const full = join(root, ...path.split('/'));
-        if (statSync(full).size > MAX_READ_BYTES) return null;
-        return readFileSync(full, 'utf8');
+        // no link followed, no FIFO waited on (a file swapped since the walk)
+        const opened = openRegularFileSync(join(root, ...path.split('/')));
+        fd = opened.fd;
+        if (opened.stat.size > MAX_READ_BYTES) return null;
+        return readFileSync(fd, 'utf8');
       } catch {
         return null;
+      } finally {
+        if (fd !== null) closeSync(fd);
       }
     },
   };

@@ -82,6 +82,11 @@ export class StorageCatalog {
     return { session: this.total, lastHour: this.callTimes.length };
   }
 
+  /** Options for one operation that makes several listings: its listing calls are capped together by the budget. */
+  operation(o: CallOptions = {}): CallOptions {
+    return { ...o, listing: o.listing ?? this.cloud.listingAllowance?.() };
+  }
+
   /** The cached listing of a folder, if any (no call). */
   cached(path: string): Listing | undefined {
     return this.listings.get(path);
@@ -101,7 +106,8 @@ export class StorageCatalog {
     }
     const known = this.listings.get(path);
     if (known) return { listing: known, spent, cached: true };
-    const r = await this.fetch(path, o);
+    // one operation's listing calls are capped by the budget (its ancestors included)
+    const r = await this.fetch(path, this.operation(o));
     return { listing: r.listing, spent: spent + r.spent, cached: false };
   }
 
@@ -119,12 +125,14 @@ export class StorageCatalog {
   async walk(path: string, o: CallOptions = {}): Promise<WalkResult> {
     const out: WalkResult = { files: [], folders: [], refused: [], spent: 0 };
     const seen = new Set<number>();
+    // One allowance for the whole walk: a storage that invents a subfolder in every folder ends here.
+    const level = this.operation(o);
     const queue = [path];
-    while (queue.length > 0) {
-      const p = queue.shift()!;
-      const r = await this.list(p, o);
+    for (let next = 0; next < queue.length; next++) {
+      const p = queue[next]!;
+      const r = await this.list(p, level);
       out.spent += r.spent;
-      out.refused.push(...r.listing.refusedNames);
+      for (const name of r.listing.refusedNames) out.refused.push(name);
       if (r.listing.folder) seen.add(r.listing.folder.id);
       for (const it of r.listing.items) {
         if (it.type === 'file') {
@@ -184,7 +192,7 @@ export class StorageCatalog {
   }
 
   private async fetchNow(path: string, o: CallOptions): Promise<{ listing: Listing; spent: number }> {
-    const call: CallOptions = { priority: o.priority ?? 'user', signal: o.signal };
+    const call: CallOptions = { priority: o.priority ?? 'user', signal: o.signal, listing: o.listing };
     if (path === '') {
       const l = await this.listLevel('', null, call);
       return { listing: l, spent: l.calls };

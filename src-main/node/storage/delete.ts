@@ -61,11 +61,12 @@ const SAMPLE = 50;
 export async function planDelete(catalog: StorageCatalog, rawPath: string, impact: (path: string) => Promise<ProjectImpact | null>): Promise<DeletePlan> {
   const path = normaliseStoragePath(rawPath);
   if (path === '') throw new StorageRefused('invalid-path', storageText.rootNotDeletable);
-  const { item, spent } = await catalog.item(path);
+  const op = catalog.operation(); // the plan's listings within one budget-derived cap
+  const { item, spent } = await catalog.item(path, op);
   let files = [item];
   let listingCalls = spent;
   if (item.type === 'dir') {
-    const w = await catalog.walk(path);
+    const w = await catalog.walk(path, op);
     files = w.files;
     listingCalls += w.spent;
   }

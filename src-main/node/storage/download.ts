@@ -79,16 +79,17 @@ export async function planDownload(catalog: StorageCatalog, o: { sources: string
   const groups: DownloadGroup[] = [];
   const refused: DownloadPlan['refused'] = [];
   let listingCalls = 0;
+  const op = catalog.operation(); // every listing of this plan within one budget-derived cap
   for (const raw of o.sources) {
     const src = normaliseStoragePath(raw);
     if (src === '') {
-      const w = await catalog.walk('');
+      const w = await catalog.walk('', op);
       listingCalls += w.spent;
-      refused.push(...w.refused.map((name) => ({ name, reason: storageText.notUnder('') })));
+      for (const name of w.refused) refused.push({ name, reason: storageText.notUnder('') });
       groups.push({ base: '', into: dest, prefix: '', files: w.files });
       continue;
     }
-    const { item, spent } = await catalog.item(src);
+    const { item, spent } = await catalog.item(src, op);
     listingCalls += spent;
     if (item.type === 'file') {
       groups.push({ base: storageParent(src)!, into: dest, prefix: '', files: [item] });
@@ -100,9 +101,9 @@ export async function planDownload(catalog: StorageCatalog, o: { sources: string
       refused.push({ name, reason: check.reason });
       continue;
     }
-    const w = await catalog.walk(src);
+    const w = await catalog.walk(src, op);
     listingCalls += w.spent;
-    refused.push(...w.refused.map((n) => ({ name: n, reason: storageText.notUnder(src) })));
+    for (const n of w.refused) refused.push({ name: n, reason: storageText.notUnder(src) });
     groups.push({ base: src, into: root.join(name), prefix: `${name}/`, files: w.files });
   }
   const t = totals(groups);

@@ -109,11 +109,12 @@ export async function planOpen(catalog: StorageCatalog, o: { folder: string; dir
     }
   }
   if (local.entries > 0 && !o.merge && !continuing) throw new StorageRefused('not-empty', storageText.notEmpty(dir, local.entries));
-  const root = await catalog.list('');
+  const op = catalog.operation(); // the plan's listings within one budget-derived cap
+  const root = await catalog.list('', op);
   const item = root.listing.items.find((i) => i.basename === folder);
   if (!item) throw new StorageRefused('not-found', storageText.notFound(folder));
   if (item.type !== 'dir') throw new StorageRefused('not-a-folder', storageText.notAFolder(folder));
-  const walk = await catalog.walk(folder);
+  const walk = await catalog.walk(folder, op);
   const inputs: { item: StorageItem; adopt: boolean }[] = [];
   const warnings: OpenWarning[] = [];
   let plain = 0;

@@ -37,12 +37,13 @@ export function emptyTransfer(dest: string): TransferResult {
 /** Adds one pull (of files that went under `prefix` in the destination) to a transfer's result. */
 export function addPull(into: TransferResult, r: PullResult, prefix: string, sizeOf: (rel: string) => number): void {
   const p = (rel: string): string => prefix + rel;
-  into.downloaded.push(...r.downloaded.map(p));
-  into.written.push(...r.written.map(p));
-  into.conflicts.push(...r.conflicts.map((c) => ({ ...c, path: p(c.path), copy: p(c.copy) })));
-  into.refused.push(...r.refused.map((x) => (x.source === 'storage' ? { ...x, name: p(x.name) } : { ...x, archive: x.archive === null ? null : p(x.archive) })));
-  into.failed.push(...r.failed.map((f) => ({ ...f, name: p(f.name) })));
-  into.warnings.push(...r.warnings.map((w) => ({ ...w, archive: p(w.archive) })));
+  // one by one: a download of 100,000 files must not spread its lists into push (call stack)
+  for (const x of r.downloaded) into.downloaded.push(p(x));
+  for (const x of r.written) into.written.push(p(x));
+  for (const c of r.conflicts) into.conflicts.push({ ...c, path: p(c.path), copy: p(c.copy) });
+  for (const x of r.refused) into.refused.push(x.source === 'storage' ? { ...x, name: p(x.name) } : { ...x, archive: x.archive === null ? null : p(x.archive) });
+  for (const f of r.failed) into.failed.push({ ...f, name: p(f.name) });
+  for (const w of r.warnings) into.warnings.push({ ...w, archive: p(w.archive) });
   into.upToDate += r.upToDate;
   into.apiCalls += r.apiCalls;
   for (const rel of r.downloaded) into.bytes += sizeOf(rel);

@@ -15,8 +15,12 @@ export interface UploadResult {
 }
 
 export interface PushCloud {
-  /** `sha256: false` skips hashing the bytes sent (default: hashed). */
-  uploadFile(localPath: string, target: UploadTarget, o?: TransferOptions & { sha256?: boolean }): Promise<UploadResult>;
+  /**
+   * `sha256: false` skips hashing the bytes sent (default: hashed). `expect`: the size and mtime the
+   * file was planned with; the client opens the file once (no symlink followed) and refuses anything
+   * else with LocalFileChanged (api/local-file.ts) before any call.
+   */
+  uploadFile(localPath: string, target: UploadTarget, o?: TransferOptions & { sha256?: boolean; expect?: { size: number; mtimeMs: number } }): Promise<UploadResult>;
   viewByPath(path: string, o?: CallOptions): Promise<StorageItem>;
   deleteStorage(id: number, o?: CallOptions): Promise<boolean>;
   deleteCache(o?: CallOptions): Promise<boolean>;

@@ -4,19 +4,22 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
+import { appFoldersIn } from '../project/case-folder';
 import type { Project } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
 import { type PushCloud, errorKind, errorText, isOffline } from './cloud-port';
 import { type FileStat, hashSettled, trustedMtime } from './hasher';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreFileError, IgnoreRules } from './ignore-rules';
 import type { IndexStore, PathRecord } from './index-store';
 import { Mutex, delay } from './mutex';
 import { type PushOutcome, executePush } from './push-executor';
 import { type LocalFile, type PushPlan, UNHASHED, planPush } from './planner';
 import type { TransferProgress } from './progress';
 import type { PullResult } from './pull';
+import { type LeftOut, leftOutSummary } from './left-out';
 import type { RestoreResult, RestoreRunner } from './restore';
 import { scanTree } from './scanner';
+import { removeStaleTemps } from './stale-temp';
 import { Emitter, type ProjectStatus, type SyncEvents, type SyncProblem, type SyncState } from './status';
 import { type WatchHandle, type Watcher, watchTree } from './watcher';
 
@@ -42,6 +45,8 @@ export interface EngineOptions {
   cloud: PushCloud;
   /** Folder for the project's own temp files (snapshot archives), outside the case folder. */
   stateDir: string;
+  /** The app's data folder: ignored (with stateDir) when the case holds it. */
+  appHome?: string;
   pull?: PullRunner;
   /** Brings deleted files back from the cloud (the mass-delete guard's other answer). */
   restore?: RestoreRunner;
@@ -61,7 +66,9 @@ export interface CycleResult {
   /** Files still changing (not pushed yet). */
   pending: string[];
   unreadable: string[];
-  /** True when the cloud now matches the local case (nothing pending, nothing left to push). */
+  /** What cannot be synced (names not valid UTF-8, links, special files): never pushed, listed with the reason. */
+  leftOut: LeftOut[];
+  /** True when the cloud now matches the local case (nothing pending, nothing left to push) apart from `leftOut`. */
   clean: boolean;
 }
 
@@ -130,6 +137,9 @@ export class ProjectEngine {
   private deletionsConfirmed: boolean | Set<string> = false;
   private globalPaused = false;
   private closed = false;
+  private tempsSwept = false;
+  /** The app's own folders inside this case (a case at the home folder holds the app's data). */
+  private readonly appDirs: string[];
   private st: ProjectStatus;
 
   constructor(opts: EngineOptions) {
@@ -138,7 +148,8 @@ export class ProjectEngine {
     this.index = opts.index;
     this.cloud = opts.cloud;
     this.now = opts.now ?? Date.now;
-    this.rules = IgnoreRules.load(opts.project.localDir);
+    this.appDirs = appFoldersIn(opts.project.localDir, [opts.appHome, opts.stateDir]);
+    this.rules = this.loadRules() ?? new IgnoreRules([], this.appDirs);
     const a = this.index.getMeta('engine.lastPushAt');
     const b = this.index.getMeta('engine.lastPullAt');
     this.st = {
@@ -154,6 +165,8 @@ export class ProjectEngine {
       attention: null,
       lastError: null,
       notice: null,
+      leftOut: [],
+      leftOutCount: 0,
       lastPushAt: a ? Number(a) : null,
       lastPullAt: b ? Number(b) : null,
       paused: opts.project.settings.paused,
@@ -297,6 +310,15 @@ export class ProjectEngine {
     return Number.isFinite(n) && n > 0 ? n : 0;
   }
 
+  /** The ignore rules now, or null when .cloudhpcignore cannot be used (the next scan fails with why). */
+  private loadRules(): IgnoreRules | null {
+    try {
+      return IgnoreRules.load(this.project.localDir, this.appDirs);
+    } catch {
+      return null;
+    }
+  }
+
   // ---- watching ----
 
   /** Starts watching (one watch per folder) with periodic full rescans; the first cycle runs at once. */
@@ -307,7 +329,7 @@ export class ProjectEngine {
       root: this.project.localDir,
       rules: () => this.rules,
       onChange: (rel) => {
-        if (rel === '.cloudhpcignore') this.rules = IgnoreRules.load(this.project.localDir);
+        if (rel === '.cloudhpcignore') this.rules = this.loadRules() ?? this.rules;
         this.schedule(this.settings.quietPeriodMs + 50);
       },
       onFail: (message) => {
@@ -367,9 +389,9 @@ export class ProjectEngine {
   }
 
   /** Scans, hashes what changed (settled files only) and updates the local side of the index. */
-  private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; records: Map<string, PathRecord> }> {
+  private async scanLocal(signal: AbortSignal = this.abort.signal): Promise<{ local: Map<string, LocalFile>; pending: string[]; unreadable: string[]; leftOut: LeftOut[]; records: Map<string, PathRecord> }> {
     const root = this.project.localDir;
-    this.rules = IgnoreRules.load(root);
+    this.rules = IgnoreRules.load(root, this.appDirs);
     const scan = await scanTree(root, this.rules, signal);
     const cached = this.recordsCache;
     this.recordsCache = null; // the map is updated in place below; re-cached only when that completes
@@ -463,7 +485,8 @@ export class ProjectEngine {
     const next = new Map<string, number>();
     for (const p of pending) next.set(p, this.pendingSince.get(p) ?? t);
     this.pendingSince = next;
-    return { local, pending, unreadable, records };
+    this.set({ leftOut: scan.leftOut.slice(0, 100), leftOutCount: scan.leftOut.length });
+    return { local, pending, unreadable, leftOut: scan.leftOut, records };
   }
 
   private planNow(local: Map<string, LocalFile>, records: Map<string, PathRecord>): PushPlan {
@@ -522,6 +545,11 @@ export class ProjectEngine {
   private async cycle(force: boolean, signal: AbortSignal): Promise<CycleResult> {
     if (this.closed) throw new Error('This project engine is closed.');
     if (this.isPaused && !force) throw new PausedError();
+    if (!this.tempsSwept) {
+      // a snapshot archive (as big as the case) left by a push that was killed (issue 16)
+      this.tempsSwept = true;
+      for (const name of await removeStaleTemps(join(this.opts.stateDir, 'tmp'), 'snapshot')) this.log('info', `removed ${name}, left by an interrupted push`);
+    }
     this.setState('scanning', 'Looking for changes', { progress: null });
     let scanned;
     try {
@@ -530,7 +558,7 @@ export class ProjectEngine {
       this.fail(e, 'Scanning the case folder failed', 'scan');
       throw e;
     }
-    const { local, pending, unreadable, records } = scanned;
+    const { local, pending, unreadable, leftOut, records } = scanned;
     const plan = await this.plan(local, records, pending, signal);
     const nextPush = { strategy: plan.strategy, apiCalls: plan.apiCalls, bytes: plan.bytes, reason: plan.reason };
     this.set({ nextPush, pendingFiles: pending.length });
@@ -546,14 +574,16 @@ export class ProjectEngine {
     const oldestPending = Math.min(...[...this.pendingSince.values()], Infinity);
     if (plan.strategy === 'snapshot' && pending.length > 0 && this.now() - oldestPending < SNAPSHOT_SETTLE_WAIT_MS) {
       this.setState('idle', `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle`);
-      return { plan, outcome: null, pending, unreadable, clean: false };
+      return { plan, outcome: null, pending, unreadable, leftOut, clean: false };
     }
 
     if (plan.strategy === 'none') {
       this.retryIndex = 0;
       const clean = pending.length === 0 && unreadable.length === 0;
-      this.setState('idle', clean ? 'Up to date' : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
-      return { plan, outcome: null, pending, unreadable, clean };
+      // Never "up to date" while something is left out.
+      const cleanText = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
+      this.setState('idle', clean ? cleanText : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
+      return { plan, outcome: null, pending, unreadable, leftOut, clean };
     }
 
     this.setState('pushing', plan.strategy === 'snapshot' ? `Pushing the case as one archive (${plan.uploads.length} files)${plan.beside.length ? ` and ${plan.beside.length} large file${plan.beside.length === 1 ? '' : 's'} beside it` : ''}` : `Pushing ${plan.uploads.length} file${plan.uploads.length === 1 ? '' : 's'}${plan.deletes.length ? `, deleting ${plan.deletes.length}` : ''}`);
@@ -591,10 +621,12 @@ export class ProjectEngine {
       this.events.emit('activity', { id: 0, at: t, kind: outcome.snapshot ? 'snapshot' : 'pushed', path: null, message: `${outcome.snapshot ? 'Pushed the case as one archive' : `Pushed ${outcome.uploaded.length} file${outcome.uploaded.length === 1 ? '' : 's'}`}${outcome.deleted.length ? `, deleted ${outcome.deleted.length}` : ''}`, projectId: this.project.id });
     }
     if (problems === 0) this.retryIndex = 0;
-    // One word for a synced project ('Up to date'): what was pushed is in the activity history.
-    const waiting = pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : 'Up to date';
+    // One word for a synced project ('Up to date'): what was pushed is in the activity history; never
+    // 'Up to date' while something is left out (issue 16).
+    const settled = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
+    const waiting = pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : settled;
     this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : waiting, { lastPushAt: t, progress: null });
-    return { plan, outcome, pending: [...pending, ...outcome.torn], unreadable, clean: false };
+    return { plan, outcome, pending: pending.concat(outcome.torn), unreadable, leftOut, clean: false };
   }
 
   private fail(e: unknown, what: string, during: SyncProblem['during']): void {
@@ -631,7 +663,7 @@ export class ProjectEngine {
       try {
         r = await this.syncNow({ force: true });
       } catch (e) {
-        if (e instanceof MassDeleteError || e instanceof PausedError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
+        if (e instanceof MassDeleteError || e instanceof PausedError || e instanceof IgnoreFileError || errorKind(e) === 'unauthorized' || errorKind(e) === 'cancelled' || this.closed) throw e;
         if (this.isPaused && (e as { name?: string })?.name === 'AbortError') throw new PausedError();
         const table = isOffline(e) ? OFFLINE_RETRY_MS : [1_000, 2_000, 5_000, 10_000];
         const ms = table[Math.min(isOffline(e) ? offlineTry++ : errorTry++, table.length - 1)] as number;

@@ -2,11 +2,53 @@
 // matched by the `ignore` package). chokidar 5 has no globs, so the watcher asks this object
 // through its function form of `ignored`.
 import ignore, { type Ignore } from 'ignore';
-import { readFileSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { isLocalFileChanged, openRegularFileSync } from '../api/local-file';
 import { APP_DIR_NAME, ARCHIVE_NAME } from './paths';
 
 export const IGNORE_FILE = '.cloudhpcignore';
+/** A longer ignore file is refused (it is a few lines of patterns; this bounds what is read). */
+export const IGNORE_FILE_MAX_BYTES = 1024 * 1024;
+
+/** The project's .cloudhpcignore cannot be used: its rules are unknown, so nothing is pushed until it is fixed. */
+export class IgnoreFileError extends Error {
+  constructor(readonly path: string, why: string) {
+    super(`${IGNORE_FILE} ${why}: replace it with a plain text file of patterns (at most ${IGNORE_FILE_MAX_BYTES / 1024 / 1024} MiB), or remove it. Nothing is pushed until then (its rules are unknown).`);
+    this.name = 'IgnoreFileError';
+  }
+}
+
+/**
+ * The text of <root>/.cloudhpcignore ('' when there is none). Opened without following a link and
+ * without waiting on a FIFO, checked on the descriptor (a regular file, at most the cap), read up to
+ * the cap: a FIFO, a link to /dev/zero or a huge file is an IgnoreFileError, never a hang.
+ */
+function readIgnoreFile(root: string): string {
+  const path = join(root, IGNORE_FILE);
+  let opened: ReturnType<typeof openRegularFileSync>;
+  try {
+    opened = openRegularFileSync(path);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return '';
+    if (isLocalFileChanged(e)) throw new IgnoreFileError(path, 'is not a regular file (a link, a folder, a FIFO or a device)');
+    throw new IgnoreFileError(path, `cannot be read (${(e as Error).message})`);
+  }
+  try {
+    if (opened.stat.size > IGNORE_FILE_MAX_BYTES) throw new IgnoreFileError(path, `is larger than ${IGNORE_FILE_MAX_BYTES / 1024 / 1024} MiB`);
+    const buf = Buffer.alloc(IGNORE_FILE_MAX_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(opened.fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+      if (n > IGNORE_FILE_MAX_BYTES) throw new IgnoreFileError(path, `is larger than ${IGNORE_FILE_MAX_BYTES / 1024 / 1024} MiB`);
+    }
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(opened.fd);
+  }
+}
 
 /** Editor swap/temp files, VCS and OS junk, the app's own files. Conflict copies are user files: not here. */
 export const DEFAULT_IGNORES: readonly string[] = [
@@ -59,21 +101,24 @@ export class IgnoreRules {
   private readonly matcher: Ignore | null;
   readonly userPatterns: readonly string[];
 
-  constructor(userPatterns: readonly string[] = []) {
+  /** Folders of the app inside the case ('/'-separated, relative): never synced, whatever the patterns say. */
+  readonly appDirs: readonly string[];
+
+  constructor(userPatterns: readonly string[] = [], appDirs: readonly string[] = []) {
     this.userPatterns = userPatterns;
+    this.appDirs = appDirs;
     const real = userPatterns.filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
     this.matcher = real.length > 0 ? ignore().add([...userPatterns]) : null;
   }
 
-  /** Reads <root>/.cloudhpcignore when present. */
-  static load(root: string): IgnoreRules {
-    let text = '';
-    try {
-      text = readFileSync(join(root, IGNORE_FILE), 'utf8');
-    } catch {
-      // no ignore file: defaults only
-    }
-    return new IgnoreRules(text.split(/\r?\n/));
+  /** Reads <root>/.cloudhpcignore when present. Throws IgnoreFileError when it cannot be used (see readIgnoreFile). */
+  static load(root: string, appDirs: readonly string[] = []): IgnoreRules {
+    return new IgnoreRules(readIgnoreFile(root).split(/\r?\n/), appDirs);
+  }
+
+  private inAppDir(rel: string): boolean {
+    for (const d of this.appDirs) if (rel === d || rel.startsWith(`${d}/`)) return true;
+    return false;
   }
 
   /**
@@ -82,6 +127,7 @@ export class IgnoreRules {
    */
   ignoresEntry(rel: string, name: string, isDir: boolean): boolean {
     if (defaultIgnoresName(name, rel === name, isDir)) return true;
+    if (this.appDirs.length > 0 && this.inAppDir(rel)) return true;
     return this.matcher !== null && this.matcher.ignores(isDir ? `${rel}/` : rel);
   }
 
@@ -89,6 +135,7 @@ export class IgnoreRules {
   ignores(rel: string, isDir = false): boolean {
     if (rel === '' || rel === '.') return false;
     if (defaultIgnores(rel, isDir)) return true;
+    if (this.appDirs.length > 0 && this.inAppDir(rel)) return true;
     return this.matcher !== null && this.matcher.ignores(isDir ? `${rel}/` : rel);
   }
 }

@@ -1,8 +1,8 @@
 // Relative paths of the case: '/'-separated keys used in the index and in storage names.
 import { sep } from 'node:path';
 
-/** Folder inside a project for the app's own files (temp downloads, snapshots); never synced. */
-export const APP_DIR_NAME = '.cloudhpc-sync';
+/** Folder inside a project for the app's own files (temp downloads of pulls); never synced. */
+export { APP_DIR_NAME } from '../project/case-folder';
 /** The one archive we ever put in a storage folder (see README: why only one). */
 export const ARCHIVE_NAME = 'upload.tar.gz';
 

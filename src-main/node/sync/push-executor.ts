@@ -5,6 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
+import { isLocalFileChanged } from '../api/local-file';
 import { type PushCloud, errorText, isNotFound, isOffline, errorKind } from './cloud-port';
 import { lstat } from 'node:fs/promises';
 import { sameStat, trustedMtime } from './hasher';
@@ -212,6 +213,8 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
           priority: 'background',
           signal: ctx.signal,
           sha256: true,
+          // opened once, no link followed, checked against the version planned (time of check = time of use)
+          expect: { size: f.size, mtimeMs: f.mtimeMs },
           onProgress: (p) => {
             meter.partial(f.path, p.bytes);
             ctx.onProgress?.(meter.snapshot(), 'uploading');
@@ -237,7 +240,8 @@ async function pushSingles(ctx: PushContext, files: readonly LocalFile[], out: P
         ctx.onProgress?.(meter.snapshot(), 'uploading');
       } catch (e) {
         meter.fileFailed(f.path);
-        if (isFatal(e)) fatal ??= e;
+        if (isLocalFileChanged(e)) out.torn.push(f.path); // not the version planned: retried after the quiet period
+        else if (isFatal(e)) fatal ??= e;
         else out.failed.push({ path: f.path, message: errorText(e) });
       }
     });

@@ -5,12 +5,15 @@
 // round trip and no promise per file), so the walk is synchronous but time-sliced: after at most
 // SLICE_MS of work it yields to the event loop (setImmediate), which stays free for the window, the
 // tray and transfers. Symlinks are never followed (a link to outside the project would push foreign
-// files); they and special files are listed in `skipped`.
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+// files); they, special files and names that are not valid UTF-8 (read as bytes: no string names
+// them) are listed in `leftOut` with the reason, unless ignored.
+import { type Dirent, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readDirNamesSync } from '../rooted-path';
 import type { FileStat } from './hasher';
 import type { IgnoreRules } from './ignore-rules';
+import { leftOut, type LeftOut } from './left-out';
 
 export interface ScanResult {
   files: Map<string, FileStat>;
@@ -18,8 +21,8 @@ export interface ScanResult {
   dirs: Set<string>;
   /** Paths we could not read, with the reason (retried at the next scan). */
   unreadable: Map<string, string>;
-  /** Symlinks and special files left out. */
-  skipped: string[];
+  /** Symlinks, special files and names that are not valid UTF-8: left out, with the reason. */
+  leftOut: LeftOut[];
 }
 
 /** Longest stretch of synchronous work before yielding to the event loop. */
@@ -28,7 +31,7 @@ const SLICE_MS = 8;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function scanTree(root: string, rules: IgnoreRules, signal?: AbortSignal): Promise<ScanResult> {
-  const out: ScanResult = { files: new Map(), dirs: new Set(), unreadable: new Map(), skipped: [] };
+  const out: ScanResult = { files: new Map(), dirs: new Set(), unreadable: new Map(), leftOut: [] };
   const queue: string[] = [''];
   let sliceStart = performance.now();
   const maybeYield = async (): Promise<void> => {
@@ -42,7 +45,9 @@ export async function scanTree(root: string, rules: IgnoreRules, signal?: AbortS
     const abs = rel === '' ? root : join(root, rel);
     let entries: Dirent[];
     try {
-      entries = readdirSync(abs, { withFileTypes: true });
+      const listed = readDirNamesSync(abs);
+      entries = listed.entries;
+      for (const u of listed.undecodable) out.leftOut.push(leftOut(rel === '' ? u.shown : `${rel}/${u.shown}`, 'name-not-utf8'));
     } catch (e) {
       if (rel === '') throw e;
       out.unreadable.set(rel, (e as Error).message);
@@ -65,7 +70,7 @@ export async function scanTree(root: string, rules: IgnoreRules, signal?: AbortS
           }
         }
       } else if (!rules.ignoresEntry(childRel, d.name, false)) {
-        out.skipped.push(childRel);
+        out.leftOut.push(leftOut(childRel, d.isSymbolicLink() ? 'symlink' : 'special-file'));
       }
       if (performance.now() - sliceStart >= SLICE_MS) await maybeYield();
     }

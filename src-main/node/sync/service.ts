@@ -6,7 +6,7 @@
 import { lstatSync } from 'node:fs';
 import type { Project, ProjectRegistry } from '../project/registry';
 import type { ProjectSettings } from '../project/settings';
-import { RootedFolder } from '../rooted-path';
+import { caseFolder } from '../project/case-folder';
 import type { PushCloud } from './cloud-port';
 import { type CycleResult, type PullRequest, type PullRunner, ProjectEngine } from './engine';
 import { type ArchiveState, IndexStore } from './index-store';
@@ -109,6 +109,7 @@ export class SyncService {
       index,
       cloud: this.opts.cloud,
       stateDir: this.opts.registry.projectDir(projectId),
+      appHome: this.opts.registry.home,
       pull: this.pullRunner(),
       restore: ({ index: ix, project: pr, paths, signal, priority }) => restoreFiles({ client: this.opts.cloud, index: ix, projectDir: pr.localDir, storageFolder: pr.storageFolder, paths, signal, priority }),
       budgetLeft: this.opts.budgetLeft,
@@ -130,6 +131,7 @@ export class SyncService {
       index,
       projectDir: project.localDir,
       storageFolder: project.storageFolder,
+      appHome: this.opts.registry.home,
       settings: {
         pullEverything: request.everything ?? project.settings.pullMode === 'everything',
         extractArchives: project.settings.extractArchives,
@@ -174,7 +176,7 @@ export class SyncService {
   /** The conflicts a pull left in the project (index rows), while their cloud copy is still in the folder. */
   conflicts(projectId: string): PullConflict[] {
     const { index } = this.opened(projectId);
-    const root = new RootedFolder(this.projectOf(projectId).localDir);
+    const root = caseFolder(this.projectOf(projectId).localDir, this.opts.registry.home);
     return index.conflicts().filter((c) => {
       try {
         return lstatSync(root.join(c.copy)).isFile();

@@ -16,12 +16,13 @@
 // planned (settled) hash, stat after. A file that moved is reported as torn and the archive must not
 // be used (the engine retries after the quiet period).
 import { createHash } from 'node:crypto';
-import { closeSync, constants as fsc, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, readSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
 import { Header, Pax } from 'tar';
+import { isLocalFileChanged, openRegularFile, openRegularFileSync } from '../api/local-file';
 import { sameStat } from './hasher';
 import { FINAL_BLOCK, GZIP_HEADER, crc32Combine, deflatePiece, deflatePieceSync, gzipTrailer } from './gzip-join';
 import { type CachedMember, MemberCache } from './member-cache';
@@ -92,6 +93,16 @@ interface Piece {
   fileBytes: Buffer | null;
   /** Set for a run of members copied from the last archive (then `file` is the first of them). */
   copied?: Array<{ file: LocalFile; hit: CachedMember }>;
+}
+
+/** Opening a member (no link followed, no FIFO waited on, fstat as planned): any change is Torn. */
+function tornIfChanged<T>(rel: string, openIt: () => T): T {
+  try {
+    const r = openIt();
+    return r instanceof Promise ? (r.catch((e: unknown) => { throw isLocalFileChanged(e) ? new Torn(rel) : e; }) as T) : r;
+  } catch (e) {
+    throw isLocalFileChanged(e) ? new Torn(rel) : e;
+  }
 }
 
 class Torn extends Error {
@@ -302,7 +313,7 @@ function smallPiece(root: string, f: LocalFile): Piece {
   const abs = join(root, f.path);
   const before = lstatSync(abs);
   if (!before.isFile() || !sameStat(before, f)) throw new Torn(f.path);
-  const fd = openSync(abs, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+  const fd = tornIfChanged(f.path, () => openRegularFileSync(abs, f).fd);
   const bytes = Buffer.allocUnsafe(f.size);
   try {
     let off = 0;
@@ -326,7 +337,7 @@ async function addFresh(root: string, f: LocalFile, push: (job: Promise<Piece>) 
   const abs = join(root, f.path);
   const before = await lstat(abs);
   if (!before.isFile() || !sameStat(before, f)) throw new Torn(f.path);
-  const fh = await open(abs, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+  const fh = (await tornIfChanged(f.path, () => openRegularFile(abs, f))).fh;
   try {
     const header = tarHeader(f.path, f.size, f.mtimeMs, before.mode);
     // Small members choose their level on their own bytes (deflateAdaptive); large ones from samples.

@@ -1,5 +1,6 @@
 // The per-project state the UI and the CLI show, and the events the engine emits.
 import type { ActivityEntry } from './index-store';
+import type { LeftOut } from './left-out';
 import type { MassDeleteRule, PushCost } from './planner';
 import type { TransferProgress } from './progress';
 
@@ -37,6 +38,9 @@ export interface ProjectStatus {
   lastError: SyncProblem | null;
   /** Notices that are not errors (e.g. the watcher fell back to polling). */
   notice: string | null;
+  /** What the last scan left out of the push (names not valid UTF-8, links, special files): at most 100, the count in leftOutCount. */
+  leftOut: LeftOut[];
+  leftOutCount: number;
   lastPushAt: number | null;
   lastPullAt: number | null;
   paused: boolean;

@@ -10,7 +10,7 @@ import { ServiceClock } from '../api/service-clock';
 import type { UnavailableFeature } from '../api/types';
 import { isCloudHpcError } from '../api/errors';
 import type { LogSink } from '../api/redact';
-import { ApiKeyManager, backendLabel, type SafeStorageLike } from '../keystore';
+import { accountFor, ApiKeyManager, backendLabel, type SafeStorageLike } from '../keystore';
 import { NO_KEY_MESSAGE, WorkspaceError } from './errors';
 
 /** The keychain service name: the app and the command line store and find the key under it. */
@@ -26,6 +26,8 @@ export interface ApiAccessOptions {
   keychainTimeoutMs?: number;
   useKeychain?: boolean;
   log: LogSink;
+  /** Every API call and transfer stops when this aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
   /** The service became unreachable (a message) or answered again (null). */
   onOffline: (message: string | null) => void;
   /** The service refused the stored key. */
@@ -72,12 +74,14 @@ export class ApiAccess {
       dataDir: this.o.home,
       safeStorage: this.o.safeStorage ?? null,
       env: this.o.env,
+      // CLOUDHPC_API_KEY serves the address in use now only (a changed address needs its own key)
+      envAccount: accountFor(this.baseUrl()),
       cliKeyFile: this.o.cliKeyFile,
       timeoutMs: this.o.keychainTimeoutMs,
       useKeychain: this.o.useKeychain,
       log: this.o.log,
       checker: async (baseUrl, key) => {
-        const probe = new CloudHpcClient({ baseUrl, apiKey: key, budget: this.budget });
+        const probe = new CloudHpcClient({ baseUrl, apiKey: key, budget: this.budget, signal: this.o.signal });
         try {
           await probe.checkKey();
         } finally {
@@ -102,7 +106,7 @@ export class ApiAccess {
     this.unsubFeatures?.();
     this.unsubFeatures = null;
     if (key) {
-      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.o.log });
+      const c = new CloudHpcClient({ baseUrl: this.baseUrl(), apiKey: key, budget: this.budget, serviceClock: this.serviceClock, log: this.o.log, signal: this.o.signal });
       this.client = c;
       this.unsubFeatures = c.onFeaturesChange((list) => this.o.onFeaturesChanged?.(list));
     }

@@ -5,14 +5,14 @@
 // reconciles the index (a cloud version kept over a local input is pushed like any local change).
 import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { RootedFolder } from '../rooted-path';
+import { caseFolder } from '../project';
 import type { PullConflict } from '../sync/pull';
 import { WorkspaceError } from './errors';
 
 export type Keep = 'local' | 'cloud';
 
-export async function resolveConflictFiles(localDir: string, c: Pick<PullConflict, 'path' | 'copy'>, keep: Keep): Promise<void> {
-  const root = new RootedFolder(localDir);
+export async function resolveConflictFiles(localDir: string, c: Pick<PullConflict, 'path' | 'copy'>, keep: Keep, appHome?: string): Promise<void> {
+  const root = caseFolder(localDir, appHome);
   let copy: string;
   try {
     copy = await root.resolve(c.copy);

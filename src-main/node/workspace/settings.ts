@@ -5,16 +5,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../../common/contract';
 import { DEFAULT_BASE_URL } from '../api/client';
+import { serviceUrlProblem } from '../api/service-url';
 import { writeFileAtomicSync } from '../project/atomic-write';
 
-const HttpUrl = z.string().trim().refine((s) => {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
-  } catch {
-    return false;
-  }
-}, `The base URL must be an http(s) address such as ${DEFAULT_BASE_URL}`);
+const HttpUrl = z.string().trim().superRefine((s, ctx) => {
+  const problem = serviceUrlProblem(s, DEFAULT_BASE_URL);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const SettingsSchema = z.object({
   baseUrl: HttpUrl.default(DEFAULT_BASE_URL),

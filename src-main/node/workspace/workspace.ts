@@ -43,6 +43,8 @@ export interface WorkspaceOptions {
   scheduler?: Scheduler;
   tuning?: RunTuning;
   log?: LogSink;
+  /** Every API call and transfer stops when this aborts (the CLI's Ctrl-C and --timeout). */
+  signal?: AbortSignal;
 }
 
 export class Workspace {
@@ -79,6 +81,7 @@ export class Workspace {
       keychainTimeoutMs: o.keychainTimeoutMs,
       useKeychain: o.useKeychain,
       log: this.log,
+      signal: o.signal,
       onOffline: (message) => this.events.emit('offline', { message }),
       onKeyRejected: (message) => this.events.emit('keyRejected', { message }),
       onFeaturesChanged: (features) => this.events.emit('featuresChanged', { features }),
@@ -335,7 +338,7 @@ export class Workspace {
     const p = this.project(projectId);
     const c = this.sync.conflicts(projectId).find((x) => x.id === conflictId);
     if (!c) throw new WorkspaceError('not-found', 'This conflict is no longer listed: refresh the project.');
-    await resolveConflictFiles(p.localDir, c, keep);
+    await resolveConflictFiles(p.localDir, c, keep, this.home);
     this.sync.forgetConflict(projectId, conflictId);
   }
 

@@ -7,7 +7,8 @@ export function projectKind(p: ProjectView): StatusKind {
   if (p.attentions.some((a) => a.severity === 'error')) return 'error';
   if (p.state === 'pushing' || p.state === 'pulling' || p.state === 'scanning') return 'sync';
   if (p.paused) return 'paused';
-  if (p.attentions.some((a) => a.severity === 'warning') || p.state === 'offline') return 'warning';
+  // something the push leaves out (issue 16): never the 'Up to date' glyph
+  if (p.attentions.some((a) => a.severity === 'warning') || p.state === 'offline' || p.leftOutCount > 0) return 'warning';
   return 'ok';
 }
 

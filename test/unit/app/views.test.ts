@@ -8,7 +8,7 @@ const budget: BudgetView = { known: true, hourlyLimit: 500, hourlyUsed: 88, hour
 function project(over: Partial<ProjectView> = {}): ProjectView {
   return {
     id: 'p1', name: 'case', dir: '/x/case', storageFolder: 'case', state: 'idle', stateText: 'Up to date', paused: false, progress: null,
-    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', attentions: [], massDelete: null, syncedAt: null, ...over,
+    pendingFiles: 0, nextAction: null, lastError: null, conflicts: [], activity: [], lastPushAt: null, lastPullAt: null, watchMode: 'watching', leftOut: [], leftOutCount: 0, attentions: [], massDelete: null, syncedAt: null, ...over,
   };
 }
 

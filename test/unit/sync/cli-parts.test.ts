@@ -30,7 +30,7 @@ describe('CLI rendering and exit codes', () => {
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
     const s: ProjectStatus = {
       projectId: 'p', localDir: '/c', storageFolder: 'caseA', state: 'pushing', detail: 'Pushing 3 files', pendingFiles: 0, watch: 'off', attention: null,
-      lastError: null, notice: null, lastPushAt: null, lastPullAt: null, paused: false, nextPush: null,
+      lastError: null, notice: null, leftOut: [], leftOutCount: 0, lastPushAt: null, lastPullAt: null, paused: false, nextPush: null,
       progress: { filesDone: 1, filesTotal: 3, bytesDone: 1024, bytesTotal: 4096, rate: 512, etaSeconds: 6 },
     };
     expect(progressLine(s)).toBe('caseA push [#####---------------] 25% 1.0 KB of 4.0 KB, 512 B/s, ETA 6 s');

@@ -56,7 +56,7 @@ describe('scanner', () => {
     const s = await scanTree(dir, IgnoreRules.load(dir));
     expect([...s.files.keys()].sort()).toEqual(['a.txt', 'd/e/f.txt']);
     expect(s.files.get('d/e/f.txt')?.size).toBe(3);
-    expect(s.skipped.sort()).toEqual(['dirlink', 'link']);
+    expect(s.leftOut.map((x) => `${x.code}:${x.path}`).sort()).toEqual(['symlink:dirlink', 'symlink:link']);
     expect(s.dirs.has('d/e')).toBe(true);
   });
 });

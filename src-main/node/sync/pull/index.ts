@@ -2,7 +2,7 @@
 export { pullProject, planProjectPull, DEFAULT_PULL_SETTINGS } from './pull';
 export type { PullClient, PullSettings, PullOptions, PullProgress, PullLog } from './pull';
 export { broughtNew, pullComplete } from './result';
-export type { ConflictCode, PullConflict, PullResult, RefusalCode, Refused } from './result';
+export type { ConflictCode, PullConflict, PullFailure, PullFailureCode, PullResult, RefusalCode, Refused } from './result';
 export { pullText } from './messages';
 export { extractArchive, type ExtractResult } from './extract';
 export { planPull, isDefaultResult, isResultArchive, isSkipped, familyOfScript } from './selection';

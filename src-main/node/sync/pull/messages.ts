@@ -1,7 +1,8 @@
 // Every sentence the pull writes for a person: refusal and conflict reasons, activity history lines,
 // log lines, the one-line summary. Programs never read these back: they use the codes in result.ts.
 // (test/integration/workspace/reworded.test.ts replaces this whole module and the typed flow holds.)
-import type { ConflictCode, PullConflict, PullResult, RefusalCode } from './result';
+import { refusal } from '../../rooted-path';
+import type { ConflictCode, PullConflict, PullFailureCode, PullResult, RefusalCode } from './result';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -9,7 +10,7 @@ export const pullText = {
   refusal(code: Exclude<RefusalCode, 'no-room-for-copy'>, detail = ''): string {
     switch (code) {
       case 'outside-storage-folder': return 'not inside the project storage folder';
-      case 'app-area': return "path reserved for the app's own files";
+      case 'app-area': return refusal('app-area').reason;
       case 'symlink-member': return `symbolic link (to '${detail}') not extracted`;
       case 'hardlink-member': return `hard link (to '${detail}') not extracted`;
       case 'device-member': return 'device file not extracted';
@@ -27,6 +28,16 @@ export const pullText = {
       case 'local-differs': return 'a local file with different content is there';
       case 'folder-in-the-way': return 'a local folder has that name';
       case 'link-in-the-way': return 'a local link or special file has that name';
+    }
+  },
+  /** A file not pulled: the cause first when it is this machine's (never "check the connection" for a full disk). */
+  failure(code: PullFailureCode, detail: string): string {
+    switch (code) {
+      case 'disk-full': return 'the disk holding the case folder is full (no space left on the device): free some space, then pull again';
+      case 'permission': return `the case folder cannot be written (permission denied or read-only): ${detail}`;
+      case 'too-large': return 'the storage sent more than the listed size of the file: the download was stopped and nothing was written; pull again later';
+      case 'too-slow': return 'the download was too slow to finish in time: check the connection, then pull again';
+      default: return detail;
     }
   },
   listedBefore: (): string => 'the files were listed before (storage browser): no lookup call; +1 call per file to download',

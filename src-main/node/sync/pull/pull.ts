@@ -5,16 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { ListingAllowance } from '../../api/listing-allowance';
 import type { CallOptions, Priority, StorageItem, TransferOptions } from '../../api/types';
+import { caseFolder } from '../../project/case-folder';
 import { checkPortableName, RootedFolder } from '../../rooted-path';
 import { errorText, isNotFound } from '../cloud-port';
 import { sha256File } from '../hasher';
 import type { IndexStore } from '../index-store';
+import { ownerTag, removeStaleTemps } from '../stale-temp';
 import { extractArchive, type ExtractResult } from './extract';
 import { pullText } from './messages';
 import { placeFile, type PlaceOutcome } from './place';
 import { PendingRecords } from './records';
-import { refusalOf, type PullResult, type RefusalCode } from './result';
+import { failureOf, refusalOf, type PullResult, type RefusalCode } from './result';
 import { familyOfFiles, familyOfScript, isDefaultResult, isResultArchive, isSkipped, planPull, type PullPlan, type SolverFamily } from './selection';
 
 /** What the pull needs from the API client (CloudHpcClient satisfies it). */
@@ -25,8 +28,13 @@ export interface PullClient {
   downloadUrl(id: number, opts?: CallOptions): Promise<string>;
   /** Every child of a storage folder, all pages (never trusting a page count or size), and the calls it cost. */
   listChildren(parentId: number, opts?: CallOptions & { onPage?: () => void }): Promise<{ items: StorageItem[]; calls: number }>;
-  /** Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it. */
-  downloadToFile(url: string, destPath: string, opts?: TransferOptions): Promise<{ sha256?: string | null }>;
+  /** A cap on the listing calls of one pull, derived from the budget (none: listings are capped per folder only). */
+  listingAllowance?(): ListingAllowance;
+  /**
+   * Writes temp + fsync + rename at destPath; returns the sha256 of the bytes when it computed it.
+   * `expectedSize` (the listed size) bounds the download and its deadline.
+   */
+  downloadToFile(url: string, destPath: string, opts?: TransferOptions & { expectedSize?: number | null }): Promise<{ sha256?: string | null }>;
 }
 
 export interface PullSettings {
@@ -87,6 +95,8 @@ export interface PullOptions {
   now?: () => Date;
   /** The app's area inside the project (default <projectDir>/.cloudhpc-sync). */
   appDirName?: string;
+  /** The app's data folder: never written when a case holds it. */
+  appHome?: string;
   /**
    * The storage folder's files, already listed (recursively) by the caller, e.g. the storage browser:
    * no lookup call is made (no delete-cache either) and `take` decides which of them are pulled.
@@ -159,7 +169,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const appDir = opts.appDirName ?? '.cloudhpc-sync';
   let apiCalls = 0;
   // every request the service answered for this pull (retries and repeated link asks included)
-  const call: CallOptions = { priority: settings.priority, signal, onCall: () => { apiCalls++; } };
+  // the listing calls of the whole pull are capped by the budget (a storage that invents folders or pages)
+  const call: CallOptions = { priority: settings.priority, signal, onCall: () => { apiCalls++; }, listing: client.listingAllowance?.() };
 
   const local = await localTopLevel(projectDir, appDir);
   const cached = readJson<{ folder: string; id: number }>(index.getMeta(FOLDER_KEY));
@@ -174,13 +185,13 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
       refreshCache: settings.refreshCache,
     });
   const result: PullResult = { downloaded: [], written: [], conflicts: [], refused: [], keptLocal: [], failed: [], warnings: [], upToDate: 0, apiCalls: 0, plan };
-  const root = new RootedFolder(projectDir);
+  const root = caseFolder(projectDir, opts.appHome);
   const progress = (p: Omit<PullProgress, 'apiCalls'>) => opts.onProgress?.({ ...p, apiCalls });
   // Case-insensitive: on macOS and Windows '.CloudHPC-Sync/…' is the same folder as ours.
   const appLower = appDir.toLowerCase();
   const reservedRel = (rel: string) => {
     const r = rel.toLowerCase();
-    return r === appLower || r.startsWith(`${appLower}/`);
+    return r === appLower || r.startsWith(`${appLower}/`) || root.isReserved(rel);
   };
   type Why = { code: RefusalCode; reason: string };
   const refuse = (source: 'storage' | 'archive', name: string, archive: string | null, why: Why) => {
@@ -212,7 +223,7 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   const prefix = storageFolder === '' ? '' : `${storageFolder}/`;
   const items: StorageItem[] = [];
   if (opts.listed) {
-    items.push(...opts.listed.items);
+    for (const it of opts.listed.items) items.push(it);
   } else if (plan.strategy === 'by-name') {
     for (const name of plan.names) {
       try {
@@ -254,18 +265,24 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         if (fresh !== null && fresh !== id) top = await listAll(fresh);
       }
     }
-    items.push(...top);
+    // Iterative, one item at a time: a listing may be huge (never spread into push, never recursion).
+    const dirs: StorageItem[] = [];
+    const take = (level: StorageItem[]) => {
+      for (const it of level) {
+        items.push(it);
+        if (it.type === 'dir') dirs.push(it);
+      }
+    };
+    take(top);
     if (settings.pullEverything) {
-      const dirs = top.filter((i) => i.type === 'dir');
-      // A folder is listed once, whatever the replies say (a reply naming a folder inside itself cannot loop us).
+      // A folder is listed once, whatever the replies say (a reply naming a folder inside itself cannot
+      // loop us); the pull's listing allowance ends a tree that keeps growing (see api/listing-allowance.ts).
       const listed = new Set<number>(id !== null ? [id] : []);
-      while (dirs.length) {
-        const d = dirs.shift()!;
+      for (let next = 0; next < dirs.length; next++) {
+        const d = dirs[next]!;
         if (!d.name.startsWith(prefix) || listed.has(d.id)) continue;
         listed.add(d.id);
-        const sub = await listAll(d.id);
-        items.push(...sub);
-        dirs.push(...sub.filter((i) => i.type === 'dir'));
+        take(await listAll(d.id));
       }
     }
   }
@@ -317,10 +334,12 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
   }
 
   // --- 3. download and place each ---
-  const tmpRoot = root.join(`${appDir}/pull-tmp`);
-  await root.parentForWrite(`${appDir}/pull-tmp/x`);
-  await removeStale(tmpRoot);
-  const runTmp = path.join(tmpRoot, `run-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  // The app's own area: reached through a rooted folder of its own (the case's refuses it).
+  const appArea = new RootedFolder(projectDir);
+  const tmpRoot = appArea.join(`${appDir}/pull-tmp`);
+  await appArea.parentForWrite(`${appDir}/pull-tmp/x`);
+  await removeStaleTemps(tmpRoot, 'run');
+  const runTmp = path.join(tmpRoot, `run-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);
   let done = 0;
   try {
@@ -334,13 +353,15 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         const got = await client.downloadToFile(url, dl, {
           signal,
           priority: settings.priority,
+          expectedSize: item.size,
           onProgress: (p) => progress({ phase: 'downloading', file: rel, filesDone: done, filesTotal: todo.length, bytes: p.bytes, total: p.total, rate: p.rate }),
         });
         sha256 = got.sha256 ?? (await sha256File(dl, signal));
       } catch (e) {
         if (signal?.aborted) throw e;
         await unlink(dl).catch(() => undefined);
-        result.failed.push({ name: rel, message: errorText(e) });
+        const code = failureOf(e);
+        result.failed.push({ name: rel, code, message: pullText.failure(code, errorText(e)) });
         log('warn', pullText.log.notDownloaded(rel, errorText(e)));
         done++;
         continue;
@@ -401,7 +422,8 @@ export async function pullProject(opts: PullOptions): Promise<PullResult> {
         const why = refusalOf(e);
         if (why) refuseItem(item, rel, why);
         else {
-          result.failed.push({ name: rel, message: errorText(e) });
+          const code = failureOf(e);
+          result.failed.push({ name: rel, code, message: pullText.failure(code, errorText(e)) });
           log('error', pullText.log.notPlaced(rel, errorText(e)));
         }
       } finally {
@@ -444,21 +466,3 @@ async function isOurUnchangedInput(root: RootedFolder, rel: string, item: Storag
   }
 }
 
-/** Temp runs left by a crash (older than an hour) are removed; a concurrent run's folder is not. */
-async function removeStale(tmpRoot: string): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(tmpRoot);
-  } catch {
-    return;
-  }
-  const cutoff = Date.now() - 3600_000;
-  for (const e of entries) {
-    const p = path.join(tmpRoot, e);
-    try {
-      if ((await lstat(p)).mtimeMs < cutoff) await rm(p, { recursive: true, force: true });
-    } catch {
-      /* gone already */
-    }
-  }
-}

@@ -1,5 +1,6 @@
 // What one pull hands back: typed data only. Callers (the workspace, the CLI's --json, the UI's
 // views) read these fields; the human wording of each code lives in messages.ts and nobody parses it.
+import { LocalWriteFailed, localCause } from '../../api/local-file';
 import { isPathRefused, type PathRefusalCode } from '../../rooted-path';
 import type { PullPlan } from './selection';
 
@@ -8,8 +9,6 @@ export type RefusalCode =
   | PathRefusalCode
   /** A storage item whose name is not under `<storageFolder>/`. */
   | 'outside-storage-folder'
-  /** The app's own area inside the case (`.cloudhpc-sync/`), on any letter case. */
-  | 'app-area'
   | 'symlink-member'
   | 'hardlink-member'
   | 'device-member'
@@ -56,8 +55,8 @@ export interface PullResult {
   refused: Refused[];
   /** Local files kept because only they changed (the cloud version is the one we pulled before). */
   keptLocal: string[];
-  /** Files whose download or placing failed (retried at the next pull). */
-  failed: { name: string; message: string }[];
+  /** Files whose download or placing failed (retried at the next pull), with the cause as a code. */
+  failed: PullFailure[];
   /** Things the user should know that are not errors (a damaged archive kept as is). */
   warnings: { code: 'damaged-archive'; archive: string; message: string }[];
   /** Remote files already up to date (no download). */
@@ -65,6 +64,34 @@ export interface PullResult {
   /** API calls this pull made. */
   apiCalls: number;
   plan: PullPlan;
+}
+
+/** Why a file was not pulled: this machine's disk (full, permission), the network, the cloud. */
+export type PullFailureCode = 'disk-full' | 'permission' | 'network' | 'too-large' | 'too-slow' | 'service' | 'other';
+
+export interface PullFailure {
+  /** Relative to the storage folder. */
+  name: string;
+  code: PullFailureCode;
+  /** The cause in words, and what to do. */
+  message: string;
+}
+
+/** The cause of a failed download or placing, as a code (read from the error's type and errno, never its text). */
+export function failureOf(e: unknown): PullFailureCode {
+  const errno = e instanceof LocalWriteFailed ? e.code : (e as { code?: unknown } | null)?.code;
+  const local = localCause(typeof errno === 'string' ? errno : undefined);
+  if (local) return local.kind === 'disk-full' ? 'disk-full' : 'permission';
+  const kind = (e as { kind?: unknown } | null)?.kind;
+  if (kind === 'network') return 'network';
+  if (kind === 'transfer') {
+    const t = (e as { transferFailure?: unknown }).transferFailure;
+    if (t === 'too-large' || t === 'too-slow') return t;
+    if (t === 'dropped' || t === 'stalled') return 'network';
+    return 'service';
+  }
+  if (kind === 'server' || kind === 'bad-reply' || kind === 'not-found-or-forbidden' || kind === 'rate-limited' || kind === 'feature-unavailable') return 'service';
+  return 'other';
 }
 
 /** Every honest file landed: nothing failed (refusals are the cloud's fault and are reported, not retried). */
