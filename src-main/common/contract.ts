@@ -163,7 +163,8 @@ export type AttentionCode =
   | 'offline' // the service cannot be reached (transfers resume by themselves)
   | 'files-to-retry' // some files could not be pushed (retried by themselves)
   | 'paused'
-  | 'watch-fallback'; // the folder watcher could not cover the tree: periodic rescans
+  | 'watch-fallback' // the folder watcher could not cover the tree: periodic rescans
+  | 'left-out'; // files or folders that cannot be synced (a name not valid UTF-8, a link, a special file)
 
 export interface AttentionView {
   code: AttentionCode;

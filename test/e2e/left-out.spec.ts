@@ -1,7 +1,7 @@
 // Issue 16, hole 4 in the master-detail layout: a case with a name that is not valid UTF-8 and a link
 // shows, in the project's details, what cannot be synced and why; the state never reads "Up to date".
 // 1280×800 light and 800×600 dark; the list opens with the keyboard.
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeFdsSample } from '../../emulator/samples';
@@ -41,6 +41,19 @@ test('what cannot be synced is listed with the reason in the project details', a
   await page.setViewportSize({ width: 800, height: 600 });
   await expect(list).toBeVisible();
   await shot(page, 'left-out-800-dark');
+
+  // resolvable where it is shown: the link is left out on purpose through .cloudhpcignore; the
+  // name that is not valid UTF-8 stays listed (only renaming it helps)
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const attention = details.locator('[data-testid="attention"][data-code="left-out"]');
+  await expect(attention).toContainText('2 items of the case cannot be synced');
+  await attention.getByRole('button', { name: 'Add to .cloudhpcignore' }).click();
+  await expect(list).toContainText('1 item cannot be synced', { timeout: 20_000 });
+  await expect(list).not.toContainText('link.txt');
+  await expect(attention).not.toContainText('.cloudhpcignore');
+  expect(await readFile(join(caseDir, '.cloudhpcignore'), 'utf8')).toContain('/link.txt');
+  await shot(page, 'left-out-after-ignore');
   expect(consoleErrors).toEqual([]);
   await page.close();
 });

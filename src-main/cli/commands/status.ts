@@ -41,7 +41,7 @@ export const status: Command = {
       ctx.out(plan.strategy === 'none' ? (st.leftOutCount > 0 ? '  nothing to push' : '  up to date: nothing to push') : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
       for (const line of leftOutLines(st.leftOut, st.leftOutCount)) ctx.out(`  ${line}`);
       if (plan.massDelete) ctx.out(`  needs confirmation: ${plan.massDelete.count} deletion${plan.massDelete.count === 1 ? '' : 's'} (limit ${plan.massDelete.limit}): ${plan.massDelete.paths.slice(0, 5).join(', ')}${plan.massDelete.count > 5 ? ', …' : ''}; push with --confirm-deletes, or restore them from the app`);
-      for (const a of attentions.filter((x) => x.code !== 'conflicts' && x.code !== 'mass-delete')) ctx.out(`  ${a.severity === 'error' ? 'needs you' : 'note'}: ${a.message}`);
+      for (const a of attentions.filter((x) => x.code !== 'conflicts' && x.code !== 'mass-delete' && x.code !== 'left-out')) ctx.out(`  ${a.severity === 'error' ? 'needs you' : 'note'}: ${a.message}`);
       for (const c of conflicts) ctx.out(`  conflict: ${c.path} (cloud version: ${c.copy}) — ${c.reason}`);
       for (const a of activity) ctx.out(`  ${new Date(a.at).toISOString()} ${a.kind}: ${a.message}`);
     }

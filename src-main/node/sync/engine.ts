@@ -354,6 +354,12 @@ export class ProjectEngine {
     this.rescanTimer.unref?.();
   }
 
+  /** The app itself edited the case (an ignore line, a rename): new rules, and a scan soon. */
+  caseEdited(): void {
+    this.rules = this.loadRules() ?? this.rules;
+    this.schedule(0);
+  }
+
   /** Runs a cycle after ms (coalescing: an earlier pending run wins). */
   private schedule(ms: number): void {
     if (this.closed || this.isPaused) return;

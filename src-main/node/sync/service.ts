@@ -207,6 +207,11 @@ export class SyncService {
   }
 
   /** The person confirmed the deletions the mass-delete guard holds (these paths only, when given). */
+  /** The app edited the case folder itself: the engine reloads its rules and scans soon. */
+  caseEdited(projectId: string): void {
+    this.engine(projectId).caseEdited();
+  }
+
   confirmDeletes(projectId: string, paths?: readonly string[]): void {
     this.engine(projectId).confirmDeletes(paths);
   }

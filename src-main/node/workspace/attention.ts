@@ -46,6 +46,13 @@ export function projectAttentions(s: ProjectStatus, conflicts: readonly PullConf
     const fixes: FixAction[] = e.kind === 'unauthorized' ? [{ kind: 'enter-key' }] : [{ kind: 'retry-now' }];
     out.push({ code, severity: e.kind === 'unauthorized' || code === 'scan-failed' ? 'error' : 'warning', message: `${e.message}${e.message.endsWith('.') ? '' : '.'}`, fixes, since: iso(e.at) });
   }
+  if (s.leftOutCount > 0) {
+    // Links and special files can be left out on purpose, by name; a name that is not valid UTF-8 has
+    // no pattern that says it faithfully: renaming it is the way (the list under it says so).
+    const ignorable = s.leftOut.filter((l) => l.code !== 'name-not-utf8' && !/[*?[\]\\!#]|^\s|\s$/.test(l.path)).map((l) => `/${l.path}`);
+    const message = `${plural(s.leftOutCount, 'item')} of the case cannot be synced: each is listed below with the reason.${ignorable.length > 0 ? ` Leaving ${ignorable.length === 1 ? 'the link or special file' : 'the links and special files'} out on purpose adds ${ignorable.length === 1 ? 'it' : 'them'} to .cloudhpcignore.` : ''}`;
+    out.push({ code: 'left-out', severity: 'warning', message, fixes: ignorable.length > 0 ? [{ kind: 'add-to-ignore', lines: ignorable }] : [], since: null });
+  }
   if (s.paused) out.push({ code: 'paused', severity: 'info', message: 'Sync is paused: changes are neither pushed nor pulled.', fixes: [{ kind: 'resume' }], since: null });
   if (s.watch === 'polling') out.push({ code: 'watch-fallback', severity: 'info', message: s.notice ?? 'The folder is too large to watch: changes are found by a rescan every 30 s.', fixes: [], since: null });
   return out;

@@ -292,11 +292,14 @@ export class Workspace {
       case 'resume':
         this.resume(projectId);
         return;
+      // the case changed: scan it now (new rules, new names) rather than wait for the watcher
       case 'add-to-ignore':
         await addIgnoreLines(p.localDir, fix.lines);
+        this.sync.caseEdited(projectId);
         return;
       case 'rename':
         await renameInCase(p.localDir, fix.path, fix.to);
+        this.sync.caseEdited(projectId);
         return;
       default:
         throw new WorkspaceError('not-allowed', 'This fix is made in the app window, not by the core.');
