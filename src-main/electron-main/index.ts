@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstruc
 import { join } from 'node:path';
 import type { Settings } from '../common/contract';
 import { AppCore } from '../node/app/app-core';
+import { LateEndpoint } from '../node/app/late-endpoint';
 import type { LogSink } from '../node/api/redact';
 import { appDataDir } from '../node/project';
 import {
@@ -185,24 +186,11 @@ if (!app.requestSingleInstanceLock()) {
     });
     const hostProbe = probeTrayHost();
 
-    core = await AppCore.create({
-      transport: 'electron',
-      home,
-      safeStorage: electronSafeStorage(),
-      log,
-      opener: async (target, kind) => {
-        if (kind === 'url') {
-          if (!openExternalChecked(target, vnc, log, launchExternal)) throw new Error('This link is not a cloudHPC address, so the app does not open it.');
-          return;
-        }
-        const error = await shell.openPath(target);
-        if (error) throw new Error(error);
-      },
-    });
-    applySettings(core.settings.get());
-
+    // The window opens at once and says "Connecting…": its requests wait for the core, which can take
+    // seconds to make (the keychain probe), or get the reason it could not start.
+    const endpoint = new LateEndpoint();
     registerIpc({
-      core,
+      core: endpoint,
       window: () => win,
       page: () => ({ appUrl: rendererUrl(), devServerUrl: devServerUrl() }),
       appDataDir: home,
@@ -212,7 +200,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
 
-    core.onEvent((ev) => {
+    endpoint.onEvent((ev) => {
       if (ev.name === 'state') {
         vnc = vncHosts(ev.payload.simulations.map((s) => s.vncUrl));
         tray?.update(ev.payload.tray);
@@ -238,7 +226,30 @@ if (!app.requestSingleInstanceLock()) {
     }
 
     win = newWindow();
-    await core.start();
+    let made: AppCore;
+    try {
+      made = await AppCore.create({
+        transport: 'electron',
+        home,
+        safeStorage: electronSafeStorage(),
+        log,
+        opener: async (target, kind) => {
+          if (kind === 'url') {
+            if (!openExternalChecked(target, vnc, log, launchExternal)) throw new Error('This link is not a cloudHPC address, so the app does not open it.');
+            return;
+          }
+          const error = await shell.openPath(target);
+          if (error) throw new Error(error);
+        },
+      });
+    } catch (err) {
+      endpoint.fail(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    core = made;
+    applySettings(made.settings.get());
+    endpoint.attach(made);
+    await made.start();
     started.resolve();
   }).catch((err: unknown) => {
     started.reject(err);
