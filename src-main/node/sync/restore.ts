@@ -101,7 +101,8 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
         const item = await o.client.viewByPath(storagePath(o.storageFolder, ARCHIVE_NAME), call);
         const url = await o.client.downloadUrl(item.id, call);
         const file = path.join(tmp, 'archive.tar.gz');
-        await o.client.downloadToFile(url, file, { signal: o.signal, priority: o.priority });
+        // bounded by the size the storage lists, as a pull's downloads are (an endless body never fills the disk)
+        await o.client.downloadToFile(url, file, { signal: o.signal, priority: o.priority, expectedSize: item.size });
         const x = await extractArchive({
           archivePath: file, root, tmpDir: path.join(tmp, 'members'), index: o.index, now: now(), signal: o.signal,
           only: (rel) => fromArchive.has(rel),
@@ -122,7 +123,7 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
       try {
         const item = await o.client.viewByPath(storagePath(o.storageFolder, f.path), call);
         const url = await o.client.downloadUrl(item.id, call);
-        const got = await o.client.downloadToFile(url, dl, { signal: o.signal, priority: o.priority });
+        const got = await o.client.downloadToFile(url, dl, { signal: o.signal, priority: o.priority, expectedSize: item.size });
         const sha256 = got.sha256 ?? (await sha256File(dl, o.signal));
         const out = await placeFile({
           root, rel: f.path, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: null, index: records, now: now(), inStorageAsFile: true, signal: o.signal,
