@@ -16,6 +16,7 @@ import { sha256File } from './hasher';
 import { type ArchiveState, type IndexStore, MAYBE_IN_STORAGE, type PathRecord } from './index-store';
 import { APP_DIR_NAME, ARCHIVE_NAME, storagePath } from './paths';
 import { extractArchive, placeFile, PendingRecords, type PlaceOutcome, type PullClient } from './pull';
+import { ownerTag, removeStaleTemps } from './stale-temp';
 
 export interface RestoreResult {
   /** Paths back in the case folder with the cloud's content. */
@@ -78,8 +79,11 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   }
   if (fromArchive.size + fromFile.length === 0) return result;
 
-  const tmpRel = `${APP_DIR_NAME}/restore-tmp/run-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  // Named with this process's id, like a pull's run folder, so that a restore killed mid-way (its
+  // temp holds a whole upload.tar.gz, inside the case folder) is swept by the next one.
+  const tmpRel = `${APP_DIR_NAME}/restore-tmp/run-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`;
   await root.parentForWrite(`${tmpRel}/x`);
+  await removeStaleTemps(root.join(`${APP_DIR_NAME}/restore-tmp`), 'run');
   const tmp = root.join(tmpRel);
   await mkdir(tmp, { recursive: true });
   const records = new PendingRecords(o.index);
