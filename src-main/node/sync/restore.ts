@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Priority } from '../api/types';
+import { caseFolder } from '../project/case-folder';
 import type { Project } from '../project/registry';
 import { RootedFolder } from '../rooted-path';
 import { errorText } from './cloud-port';
@@ -54,6 +55,8 @@ export interface RestoreOptions {
   client: Pick<PullClient, 'viewByPath' | 'downloadUrl' | 'downloadToFile'>;
   index: IndexStore;
   projectDir: string;
+  /** The app's data folder: never written by a restore when the case holds it (as a pull). */
+  appHome?: string | null;
   storageFolder: string;
   paths: readonly string[];
   signal?: AbortSignal;
@@ -64,7 +67,10 @@ export interface RestoreOptions {
 export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   const result: RestoreResult = { restored: [], failed: [], apiCalls: 0 };
   const archive = o.index.archive();
-  const root = new RootedFolder(o.projectDir);
+  // Files are placed through the case's rooted folder, which refuses the app's own areas (as a pull's);
+  // the temp folder inside the app's folder is reached through a rooted folder of its own.
+  const root = caseFolder(o.projectDir, o.appHome);
+  const appArea = new RootedFolder(o.projectDir);
   // every call the service answered is counted (an empty-link retry of view-url too)
   const call = { priority: o.priority, signal: o.signal, onCall: () => { result.apiCalls++; } };
   const now = o.now ?? (() => new Date());
@@ -82,9 +88,9 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   // Named with this process's id, like a pull's run folder, so that a restore killed mid-way (its
   // temp holds a whole upload.tar.gz, inside the case folder) is swept by the next one.
   const tmpRel = `${APP_DIR_NAME}/restore-tmp/run-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`;
-  await root.parentForWrite(`${tmpRel}/x`);
-  await removeStaleTemps(root.join(`${APP_DIR_NAME}/restore-tmp`), 'run');
-  const tmp = root.join(tmpRel);
+  await appArea.parentForWrite(`${tmpRel}/x`);
+  await removeStaleTemps(appArea.join(`${APP_DIR_NAME}/restore-tmp`), 'run');
+  const tmp = appArea.join(tmpRel);
   await mkdir(tmp, { recursive: true });
   const records = new PendingRecords(o.index);
   // Restored files are the person's inputs again: never 'pulled' (which a push would leave out).
@@ -110,7 +116,7 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
         const x = await extractArchive({
           archivePath: file, root, tmpDir: path.join(tmp, 'members'), index: o.index, now: now(), signal: o.signal,
           only: (rel) => fromArchive.has(rel),
-          reserved: (rel) => rel === APP_DIR_NAME || rel.startsWith(`${APP_DIR_NAME}/`),
+          reserved: (rel) => root.isReserved(rel),
         });
         for (const out of x.outcomes) settle(out, fromArchive.get(out.rel) ?? null);
         for (const p of fromArchive.keys()) {
