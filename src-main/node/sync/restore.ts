@@ -119,8 +119,10 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
           reserved: (rel) => root.isReserved(rel),
         });
         for (const out of x.outcomes) settle(out, fromArchive.get(out.rel) ?? null);
+        // a set, not a search per path: a mass delete is thousands of paths (a decomposed case)
+        const placed = new Set(x.outcomes.map((out) => out.rel));
         for (const p of fromArchive.keys()) {
-          if (!x.outcomes.some((out) => out.rel === p)) result.failed.push({ path: p, reason: 'upload.tar.gz in storage no longer holds it.' });
+          if (!placed.has(p)) result.failed.push({ path: p, reason: 'upload.tar.gz in storage no longer holds it.' });
         }
       } catch (e) {
         if (o.signal?.aborted) throw e;
