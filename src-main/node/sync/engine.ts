@@ -105,6 +105,16 @@ const ERROR_RETRY_MS = [5_000, 15_000, 60_000, 300_000];
 /** A snapshot waits for changing files to settle at most this long, then goes without them. */
 const SNAPSHOT_SETTLE_WAIT_MS = 60_000;
 
+/** The state line while files are still being written to. */
+function waitingText(pending: number): string {
+  return `Waiting for ${pending} changing file${pending === 1 ? '' : 's'} to settle`;
+}
+
+/** The state line of a synced project: never "Up to date" while something is left out (issue 16). */
+function syncedText(leftOut: readonly LeftOut[]): string {
+  return leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
+}
+
 function actionFor(e: unknown): string {
   const k = errorKind(e);
   if (k === 'unauthorized') return 'Set a valid API key (CLOUDHPC_API_KEY or the key store), then resume.';
@@ -579,16 +589,14 @@ export class ProjectEngine {
     // A snapshot replaces the whole archive: give files that are still changing a chance to settle.
     const oldestPending = Math.min(...[...this.pendingSince.values()], Infinity);
     if (plan.strategy === 'snapshot' && pending.length > 0 && this.now() - oldestPending < SNAPSHOT_SETTLE_WAIT_MS) {
-      this.setState('idle', `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle`);
+      this.setState('idle', waitingText(pending.length));
       return { plan, outcome: null, pending, unreadable, leftOut, clean: false };
     }
 
     if (plan.strategy === 'none') {
       this.retryIndex = 0;
       const clean = pending.length === 0 && unreadable.length === 0;
-      // Never "up to date" while something is left out.
-      const cleanText = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
-      this.setState('idle', clean ? cleanText : pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
+      this.setState('idle', clean ? syncedText(leftOut) : pending.length > 0 ? waitingText(pending.length) : `${unreadable.length} unreadable file${unreadable.length === 1 ? '' : 's'}`, { lastError: clean ? null : this.st.lastError });
       return { plan, outcome: null, pending, unreadable, leftOut, clean };
     }
 
@@ -627,10 +635,8 @@ export class ProjectEngine {
       this.events.emit('activity', { id: 0, at: t, kind: outcome.snapshot ? 'snapshot' : 'pushed', path: null, message: `${outcome.snapshot ? 'Pushed the case as one archive' : `Pushed ${outcome.uploaded.length} file${outcome.uploaded.length === 1 ? '' : 's'}`}${outcome.deleted.length ? `, deleted ${outcome.deleted.length}` : ''}`, projectId: this.project.id });
     }
     if (problems === 0) this.retryIndex = 0;
-    // One word for a synced project ('Up to date'): what was pushed is in the activity history; never
-    // 'Up to date' while something is left out (issue 16).
-    const settled = leftOut.length > 0 ? `Pushed what can be synced; ${leftOutSummary(leftOut.length)}` : 'Up to date';
-    const waiting = pending.length > 0 ? `Waiting for ${pending.length} changing file${pending.length === 1 ? '' : 's'} to settle` : settled;
+    // One word for a synced project ('Up to date'): what was pushed is in the activity history.
+    const waiting = pending.length > 0 ? waitingText(pending.length) : syncedText(leftOut);
     this.setState('idle', problems > 0 ? `${problems} file${problems === 1 ? '' : 's'} to retry` : waiting, { lastPushAt: t, progress: null });
     return { plan, outcome, pending: pending.concat(outcome.torn), unreadable, leftOut, clean: false };
   }

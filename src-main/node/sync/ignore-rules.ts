@@ -36,7 +36,8 @@ function readIgnoreFile(root: string): string {
   }
   try {
     if (opened.stat.size > IGNORE_FILE_MAX_BYTES) throw new IgnoreFileError(path, `is larger than ${IGNORE_FILE_MAX_BYTES / 1024 / 1024} MiB`);
-    const buf = Buffer.alloc(IGNORE_FILE_MAX_BYTES + 1);
+    // not zero-filled (1.4 ms at every scan): only the bytes read, 0..n, are decoded
+    const buf = Buffer.allocUnsafe(IGNORE_FILE_MAX_BYTES + 1);
     let n = 0;
     for (;;) {
       const got = readSync(opened.fd, buf, n, buf.length - n, n);

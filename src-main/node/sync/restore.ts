@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Priority } from '../api/types';
+import { caseFolder } from '../project/case-folder';
 import type { Project } from '../project/registry';
 import { RootedFolder } from '../rooted-path';
 import { errorText } from './cloud-port';
@@ -16,6 +17,7 @@ import { sha256File } from './hasher';
 import { type ArchiveState, type IndexStore, MAYBE_IN_STORAGE, type PathRecord } from './index-store';
 import { APP_DIR_NAME, ARCHIVE_NAME, storagePath } from './paths';
 import { extractArchive, placeFile, PendingRecords, type PlaceOutcome, type PullClient } from './pull';
+import { ownerTag, removeStaleTemps } from './stale-temp';
 
 export interface RestoreResult {
   /** Paths back in the case folder with the cloud's content. */
@@ -53,6 +55,8 @@ export interface RestoreOptions {
   client: Pick<PullClient, 'viewByPath' | 'downloadUrl' | 'downloadToFile'>;
   index: IndexStore;
   projectDir: string;
+  /** The app's data folder: never written by a restore when the case holds it (as a pull). */
+  appHome?: string | null;
   storageFolder: string;
   paths: readonly string[];
   signal?: AbortSignal;
@@ -63,7 +67,10 @@ export interface RestoreOptions {
 export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   const result: RestoreResult = { restored: [], failed: [], apiCalls: 0 };
   const archive = o.index.archive();
-  const root = new RootedFolder(o.projectDir);
+  // Files are placed through the case's rooted folder, which refuses the app's own areas (as a pull's);
+  // the temp folder inside the app's folder is reached through a rooted folder of its own.
+  const root = caseFolder(o.projectDir, o.appHome);
+  const appArea = new RootedFolder(o.projectDir);
   // every call the service answered is counted (an empty-link retry of view-url too)
   const call = { priority: o.priority, signal: o.signal, onCall: () => { result.apiCalls++; } };
   const now = o.now ?? (() => new Date());
@@ -78,9 +85,12 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
   }
   if (fromArchive.size + fromFile.length === 0) return result;
 
-  const tmpRel = `${APP_DIR_NAME}/restore-tmp/run-${Date.now()}-${randomBytes(4).toString('hex')}`;
-  await root.parentForWrite(`${tmpRel}/x`);
-  const tmp = root.join(tmpRel);
+  // Named with this process's id, like a pull's run folder, so that a restore killed mid-way (its
+  // temp holds a whole upload.tar.gz, inside the case folder) is swept by the next one.
+  const tmpRel = `${APP_DIR_NAME}/restore-tmp/run-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  await appArea.parentForWrite(`${tmpRel}/x`);
+  await removeStaleTemps(appArea.join(`${APP_DIR_NAME}/restore-tmp`), 'run');
+  const tmp = appArea.join(tmpRel);
   await mkdir(tmp, { recursive: true });
   const records = new PendingRecords(o.index);
   // Restored files are the person's inputs again: never 'pulled' (which a push would leave out).
@@ -101,15 +111,18 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
         const item = await o.client.viewByPath(storagePath(o.storageFolder, ARCHIVE_NAME), call);
         const url = await o.client.downloadUrl(item.id, call);
         const file = path.join(tmp, 'archive.tar.gz');
-        await o.client.downloadToFile(url, file, { signal: o.signal, priority: o.priority });
+        // bounded by the size the storage lists, as a pull's downloads are (an endless body never fills the disk)
+        await o.client.downloadToFile(url, file, { signal: o.signal, priority: o.priority, expectedSize: item.size });
         const x = await extractArchive({
           archivePath: file, root, tmpDir: path.join(tmp, 'members'), index: o.index, now: now(), signal: o.signal,
           only: (rel) => fromArchive.has(rel),
-          reserved: (rel) => rel === APP_DIR_NAME || rel.startsWith(`${APP_DIR_NAME}/`),
+          reserved: (rel) => root.isReserved(rel),
         });
         for (const out of x.outcomes) settle(out, fromArchive.get(out.rel) ?? null);
+        // a set, not a search per path: a mass delete is thousands of paths (a decomposed case)
+        const placed = new Set(x.outcomes.map((out) => out.rel));
         for (const p of fromArchive.keys()) {
-          if (!x.outcomes.some((out) => out.rel === p)) result.failed.push({ path: p, reason: 'upload.tar.gz in storage no longer holds it.' });
+          if (!placed.has(p)) result.failed.push({ path: p, reason: 'upload.tar.gz in storage no longer holds it.' });
         }
       } catch (e) {
         if (o.signal?.aborted) throw e;
@@ -122,7 +135,7 @@ export async function restoreFiles(o: RestoreOptions): Promise<RestoreResult> {
       try {
         const item = await o.client.viewByPath(storagePath(o.storageFolder, f.path), call);
         const url = await o.client.downloadUrl(item.id, call);
-        const got = await o.client.downloadToFile(url, dl, { signal: o.signal, priority: o.priority });
+        const got = await o.client.downloadToFile(url, dl, { signal: o.signal, priority: o.priority, expectedSize: item.size });
         const sha256 = got.sha256 ?? (await sha256File(dl, o.signal));
         const out = await placeFile({
           root, rel: f.path, tempPath: dl, sha256, size: item.size ?? 0, lastPulled: null, index: records, now: now(), inStorageAsFile: true, signal: o.signal,

@@ -111,7 +111,7 @@ export class SyncService {
       stateDir: this.opts.registry.projectDir(projectId),
       appHome: this.opts.registry.home,
       pull: this.pullRunner(),
-      restore: ({ index: ix, project: pr, paths, signal, priority }) => restoreFiles({ client: this.opts.cloud, index: ix, projectDir: pr.localDir, storageFolder: pr.storageFolder, paths, signal, priority }),
+      restore: ({ index: ix, project: pr, paths, signal, priority }) => restoreFiles({ client: this.opts.cloud, index: ix, projectDir: pr.localDir, appHome: this.opts.registry.home, storageFolder: pr.storageFolder, paths, signal, priority }),
       budgetLeft: this.opts.budgetLeft,
       log: this.opts.log,
     });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { MassDeleteError } from '../../../src-main/node/sync/engine';
+import { APP_DIR_NAME } from '../../../src-main/node/sync/paths';
 import { Workspace } from '../../../src-main/node/workspace';
 import { nextEvent } from './helpers';
 
@@ -66,9 +67,15 @@ describe('the mass-delete guard, resolved where it is shown', () => {
     expect(m).toMatchObject({ count: 30, rule: 'share', more: 0, restoreCalls: 2, deleteCalls: (await ws!.previewPush(pid)).apiCalls });
     expect(m.paths).toEqual(Object.keys(probes).sort());
 
+    // what a restore killed mid-way left behind (its process is gone) is swept by the next restore
+    const killed = join(dir, APP_DIR_NAME, 'restore-tmp', 'run-999999999-1-dead');
+    mkdirSync(killed, { recursive: true });
+    writeFileSync(join(killed, 'archive.tar.gz'), 'left by a killed restore');
+
     const before = emu!.calls(KEY).total;
     const r = await ws!.resolveDeletes(pid, 'restore');
     expect(r?.restored.sort()).toEqual(Object.keys(probes).sort());
+    expect(existsSync(killed)).toBe(false);
     expect(r?.failed).toEqual([]);
     // view-by-path + view-url of upload.tar.gz (asked once more while the just-pushed archive's link is not ready)
     const spent = emu!.calls(KEY).total - before;
