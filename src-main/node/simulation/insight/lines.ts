@@ -20,7 +20,7 @@ const MAX_LINE = 4000;
 const MAX_WINDOW_LINES = 1000;
 
 /** Strips MPI output tags and carriage returns; very long lines are cut (they are never progress lines). */
-export function cleanLine(raw: string): string {
+function cleanLine(raw: string): string {
   let s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   // a progress bar rewritten with \r: keep what was written last
   const cr = s.lastIndexOf('\r');
