@@ -37,7 +37,7 @@ export interface LogPlan {
   fields: string[];
 }
 
-export const BEHAVIOUR_FILE = 'emulator-behaviour.json';
+const BEHAVIOUR_FILE = 'emulator-behaviour.json';
 
 const numRe = String.raw`([-+]?(?:\d+\.?\d*|\.\d+)(?:[eEdD][-+]?\d+)?)`;
 
@@ -161,7 +161,7 @@ function fortranE(x: number, d = 3): string {
 const g6 = (x: number): string => String(Number(x.toPrecision(6)));
 
 /** Solver clock after step i (1-based) of the plan. */
-export function clockAt(p: LogPlan, i: number): number {
+function clockAt(p: LogPlan, i: number): number {
   const t = p.begin + ((p.end - p.begin) * i) / p.steps;
   if (p.integerClock) return Math.round(t);
   if (p.family === 'openFoam' && p.deltaT > 0) return Number((Math.round(t / p.deltaT) * p.deltaT).toPrecision(10));

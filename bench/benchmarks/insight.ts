@@ -17,8 +17,8 @@ import { CallBudget } from '../../src-main/node/api/budget';
 import { CloudHpcClient } from '../../src-main/node/api/client';
 import { SimStatus, type Simulation } from '../../src-main/node/api/types';
 import { fdsWindow, openFoamWindow } from '../../src-main/node/simulation/insight/end-time';
+import { OutputTail } from '../../src-main/node/simulation/insight/lines';
 import { RunInsight, type CaseWindow } from '../../src-main/node/simulation/insight/run-insight';
-import { newTail } from '../../src-main/node/simulation/log';
 import { ManualScheduler } from '../../src-main/node/simulation/scheduler';
 import { SimulationTracker, pollInterval } from '../../src-main/node/simulation/tracker';
 import { Workspace } from '../../src-main/node/workspace';
@@ -72,7 +72,7 @@ async function etaRun(ctx: Ctx, c: CaseDef, limit: number): Promise<EtaResult> {
     const id = await client.addSimulation({ cpu: 4, ram: 'standard', script: c.script, folder: c.folder });
     const ins = new RunInsight({ id, script: c.script, window: c.window(files), cpu: 4 });
     const every = watchedIntervalMs(limit);
-    let text = '';
+    const tail = new OutputTail(); // what the app's run insights take the new text of view/{id} with
     let at25: { eta: number; at: number; pct: number; unc: number } | null = null;
     let reads = 0;
     let sim: Simulation | null = null;
@@ -80,8 +80,7 @@ async function etaRun(ctx: Ctx, c: CaseDef, limit: number): Promise<EtaResult> {
       sim = await client.view(id);
       reads++;
       const now = emu.clock.now().getTime();
-      ins.feedText(newTail(text, sim.output ?? ''), now);
-      text = sim.output ?? '';
+      ins.feedText(tail.next(sim.output ?? ''), now);
       ins.update({ status: sim.status }, now);
       const p = ins.progress(now);
       if (!at25 && p.percent !== null && p.percent >= 25 && p.etaSeconds !== null) at25 = { eta: p.etaSeconds, at: now, pct: p.percent, unc: p.etaUncertaintySeconds ?? 0 };

@@ -10,7 +10,7 @@ import type { Emulator, FileDigest } from '../../emulator/index';
 import { API_KEY } from './context';
 
 /** Path → size and sha256 of what a run would see in `folder` (the archive wins over single files). */
-export async function cloudView(emu: Emulator, folder: string): Promise<Map<string, FileDigest>> {
+async function cloudView(emu: Emulator, folder: string): Promise<Map<string, FileDigest>> {
   const view = new Map(Object.entries(await emu.files(API_KEY, folder)));
   view.delete('upload.tar.gz');
   const archive = join(emu.storageDir(API_KEY), folder, 'upload.tar.gz');

@@ -114,7 +114,7 @@ export interface RunInsightView {
 // Formatting shared by the UI and the command line.
 
 /** 1530 → "26 min"; 40 → "40 s"; 7300 → "2 h 02 min". Rounded to what an estimate deserves. */
-export function formatApproxDuration(seconds: number): string {
+function formatApproxDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
   if (s < 90) return `${s} s`;

@@ -6,33 +6,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppState, Reply } from '../../../src-main/common/contract';
+import type { AppState } from '../../../src-main/common/contract';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { writeFdsSample } from '../../../emulator/samples';
 import type { AnyEvent } from '../../../src-main/node/app/endpoint';
 import { AppCore } from '../../../src-main/node/app/app-core';
+import { ok } from '../workspace/helpers';
+import { waitFor } from './helpers';
 
 const KEY = 'right-key-0123456789';
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function ok<T>(r: Reply<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 describe('AppCore (contract level, against the emulator)', () => {
   let emu: Emulator;

@@ -4,32 +4,17 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppState, Reply } from '../../../src-main/common/contract';
+import type { AppState } from '../../../src-main/common/contract';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { writeFdsSample } from '../../../emulator/samples';
 import type { AnyEvent } from '../../../src-main/node/app/endpoint';
 import { AppCore } from '../../../src-main/node/app/app-core';
-import { main } from '../../../src-main/cli/main';
+import { cliHere, ok } from '../workspace/helpers';
+import { waitFor } from './helpers';
 
 const KEY = 'partly-enabled-key-0123456789';
 const DENIED = ['GET /simulation/index-short/{field}/{order}/{page}', 'GET /storage/view-url/{id}'];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function ok<T>(r: Reply<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 let emu: Emulator;
 let work: string;
@@ -93,11 +78,9 @@ describe('a key refused on one endpoint only', () => {
     let stdout = '';
     let stderr = '';
     const cli = async (args: string[]): Promise<number> => {
-      stdout = '';
-      stderr = '';
-      const out = new Writable({ write(c, _e, cb) { stdout += String(c); cb(); } });
-      const err = new Writable({ write(c, _e, cb) { stderr += String(c); cb(); } });
-      return main(args, { stdout: out, stderr: err, env: { CLOUDHPC_API_KEY: KEY, CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: join(work, 'home') } });
+      const run = await cliHere(args, { CLOUDHPC_API_KEY: KEY, CLOUDHPC_API_URL: emu.url, CLOUDHPC_SYNC_HOME: join(work, 'home') });
+      ({ stdout, stderr } = run);
+      return run.code;
     };
     const dir = join(work, 'caseCli');
     await mkdir(dir);

@@ -6,24 +6,23 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { MassDeleteError } from '../../../src-main/node/sync/engine';
 import { APP_DIR_NAME } from '../../../src-main/node/sync/paths';
 import { Workspace } from '../../../src-main/node/workspace';
-import { nextEvent } from './helpers';
+import { cleanUpAfterEach, nextEvent } from './helpers';
 
 const KEY = 'attention-key-0123456789';
 
 let emu: Emulator | null = null;
 let ws: Workspace | null = null;
 let root = '';
-afterEach(async () => {
-  await ws?.close();
+cleanUpAfterEach(() => {
+  const started = { app: ws, emu, root };
   ws = null;
-  await emu?.stop();
   emu = null;
-  rmSync(root, { recursive: true, force: true });
+  return started;
 });
 
 async function setup(o: { hourlyLimit?: number; dataDir?: boolean } = {}) {

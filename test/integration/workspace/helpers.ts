@@ -1,7 +1,11 @@
 // Small helpers for the workspace tests: the CLI in this process, and waiting for a typed event.
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
+import type { Emulator } from '../../../emulator/index';
 import { main } from '../../../src-main/cli/main';
 import type { Reply } from '../../../src-main/common/contract';
+import type { AppCore } from '../../../src-main/node/app/app-core';
 import type { Workspace, WorkspaceEvents } from '../../../src-main/node/workspace';
 
 export interface CliRun { code: number; stdout: string; stderr: string }
@@ -38,4 +42,24 @@ export function nextEvent<K extends keyof WorkspaceEvents>(ws: Workspace, name: 
 export function ok<T>(r: Reply<T>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
+}
+
+/** What a test started: the app over the emulator (a Workspace or an AppCore), the emulator, its temp folder. */
+export interface Started { app: Workspace | AppCore | null; emu: Emulator | null; root: string }
+
+/**
+ * The teardown every test of a file needs: after each, the app is closed, then the emulator stopped,
+ * then the temp folder removed. `started` reads the file's variables at that time (null or '' for what
+ * the test did not get to start).
+ */
+export function cleanUpAfterEach(started: () => Started): void {
+  afterEach(async () => {
+    const { app, emu, root } = started();
+    try {
+      if (app) await ('close' in app ? app.close() : app.stop());
+    } finally {
+      await emu?.stop();
+      if (root) rmSync(root, { recursive: true, force: true });
+    }
+  });
 }

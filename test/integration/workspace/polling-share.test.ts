@@ -2,26 +2,22 @@
 // rebuilt, and no run is reported twice (its first sighting, each status change, its end
 // notification and its results pull come once). AppCore against the emulator; the workspace's clock
 // is a manual one moved in step with the emulator's simulated clock.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import type { AnyEvent } from '../../../src-main/node/app/endpoint';
 import { AppCore } from '../../../src-main/node/app/app-core';
 import { ManualScheduler } from '../../../src-main/node/simulation/scheduler';
-import { ok } from './helpers';
+import { cleanUpAfterEach, ok } from './helpers';
 
 const KEY = 'polling-share-key-0123456789';
 
 let emu: Emulator | null = null;
 let core: AppCore | null = null;
 let root = '';
-afterEach(async () => {
-  await core?.stop();
-  await emu?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+cleanUpAfterEach(() => ({ app: core, emu, root }));
 
 describe('switching the polling share while runs are active', () => {
   it('never reports a run twice', async () => {

@@ -1,15 +1,15 @@
 // One pull scheduler after SYNC: the partial results are pulled on the schedule, and the first pull
 // that brings them ends it (no further pull: calls counted by the emulator). The workspace's clock
 // is a manual one moved in step with the emulator's simulated clock (nothing sleeps).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { ManualScheduler } from '../../../src-main/node/simulation/scheduler';
 import { Workspace } from '../../../src-main/node/workspace';
 import { DEFAULT_SYNC_PULL_DELAYS_MS } from '../../../src-main/node/workspace/results-schedule';
-import { nextEvent } from './helpers';
+import { cleanUpAfterEach, nextEvent } from './helpers';
 
 const KEY = 'results-schedule-key-0123456789';
 const FDS = "&HEAD CHID='room' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TIME T_END=10 /\n&TAIL /\n";
@@ -17,11 +17,7 @@ const FDS = "&HEAD CHID='room' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TIME T_
 let emu: Emulator | null = null;
 let ws: Workspace | null = null;
 let root = '';
-afterEach(async () => {
-  await ws?.close();
-  await emu?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+cleanUpAfterEach(() => ({ app: ws, emu, root }));
 
 /** API calls of the pull side (anything but the simulation endpoints) the emulator counted. */
 function pullCalls(e: Emulator): number {

@@ -2,13 +2,13 @@
 // sentence the pull writes (sync/pull/messages.ts) is replaced here by a nonsense word, and the
 // conflict still arrives, typed, through the real pull, the index, the workspace and AppCore's
 // contract views; resolving it works. (The emulator on loopback, a real case folder.)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { AppCore } from '../../../src-main/node/app/app-core';
-import { nextEvent, ok } from './helpers';
+import { cleanUpAfterEach, nextEvent, ok } from './helpers';
 
 vi.mock('../../../src-main/node/sync/pull/messages', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../src-main/node/sync/pull/messages')>();
@@ -21,11 +21,7 @@ const KEY = 'reworded-key-0123456789';
 let emu: Emulator | null = null;
 let core: AppCore | null = null;
 let root = '';
-afterEach(async () => {
-  await core?.stop();
-  await emu?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+cleanUpAfterEach(() => ({ app: core, emu, root }));
 
 describe('conflicts are typed from end to end', () => {
   it('every pull message reworded: the conflict still reaches the UI, typed, and resolves', async () => {

@@ -2,10 +2,10 @@
 // percent, ETA and residuals from the replies the tracking already gets; the insight is saved and
 // comes back after a restart; a diverging run raises its warning once, as a notification. The
 // workspace's clock is a manual one moved in step with the emulator's simulated clock.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../emulator/index';
 import { writeOpenFoamSample } from '../../../emulator/samples';
 import type { NotificationPayload } from '../../../src-main/common/contract';
@@ -13,19 +13,18 @@ import type { RunInsightView } from '../../../src-main/common/insight';
 import type { AnyEvent } from '../../../src-main/node/app/endpoint';
 import { AppCore } from '../../../src-main/node/app/app-core';
 import { ManualScheduler } from '../../../src-main/node/simulation/scheduler';
-import { ok } from './helpers';
+import { cleanUpAfterEach, ok } from './helpers';
 
 const KEY = 'run-insight-key-0123456789';
 
 let emu: Emulator | null = null;
 let core: AppCore | null = null;
 let root = '';
-afterEach(async () => {
-  await core?.stop();
+cleanUpAfterEach(() => {
+  const started = { app: core, emu, root };
   core = null;
-  await emu?.stop();
   emu = null;
-  rmSync(root, { recursive: true, force: true });
+  return started;
 });
 
 interface Setup { sched: ManualScheduler; home: string; events: AnyEvent[]; step: (s: number) => Promise<void> }

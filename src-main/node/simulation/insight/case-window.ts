@@ -4,8 +4,9 @@
 // `.comm`, CalculiX the `.inp`. The folder is the user's: a file is read only when it is a regular
 // file of a sane size (a FIFO or a device under the input's name is not opened for a blocking read),
 // and nothing is written. When there is no window, `reason` says why in words for the user.
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openRegularFileSync } from '../../api/local-file';
 import { asterWindow, calculixWindow, fdsWindow, openFoamWindow, saturneWindow } from './end-time';
 import { insightFamily, type CaseWindow } from './run-insight';
 
@@ -18,29 +19,22 @@ export interface CaseWindowResult {
   reason: string | null;
 }
 
-/** A regular file's text, or null (missing, not a regular file, too large, unreadable). */
+/**
+ * A regular file's text, or null (missing, a link, not a regular file, too large, unreadable). Opened
+ * as the sync engine opens what it uploads (no link followed, no FIFO waited on): a linked input is
+ * not in the cloud copy either, so the run does not read it.
+ */
 export function readInputText(path: string, maxBytes = MAX_INPUT_BYTES): string | null {
-  let fd: number;
+  let fd: number | null = null;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > maxBytes) return null;
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('utf8');
+    const opened = openRegularFileSync(path);
+    fd = opened.fd;
+    if (opened.stat.size > maxBytes) return null;
+    return readFileSync(fd, 'utf8');
   } catch {
     return null;
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }
 

@@ -70,7 +70,7 @@ function foamNumber(entries: Map<string, string>, key: string, seen = new Set<st
 }
 
 /** Latest numeric time folder among `names` (e.g. the case folder's entries, or processor0's). */
-export function latestTimeDir(names: string[]): number | null {
+function latestTimeDir(names: string[]): number | null {
   let best: number | null = null;
   for (const n of names) {
     if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(n)) continue;

@@ -12,9 +12,15 @@ const RESTART_MARKER = /^\[\.\.\. log restarted \.\.\.\]$/;
 const MPI_TAG = /^\[\d+,\d+\]<(?:stdout|stderr)>:\s?/;
 const RANK_TAG = /^\[\d+\]\s/;
 const MAX_LINE = 4000;
+/**
+ * Lines of a last-lines window looked at (the service sends a few tens). The overlap search is
+ * quadratic in the window's length in the worst case: a hostile reply of many lines would block the
+ * main process, so only its last lines count (earlier ones could only be old history anyway).
+ */
+const MAX_WINDOW_LINES = 1000;
 
 /** Strips MPI output tags and carriage returns; very long lines are cut (they are never progress lines). */
-export function cleanLine(raw: string): string {
+function cleanLine(raw: string): string {
   let s = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   // a progress bar rewritten with \r: keep what was written last
   const cr = s.lastIndexOf('\r');
@@ -56,7 +62,7 @@ export class WindowReader {
   private prev: string[] = [];
 
   feed(windowText: string): LineEvent[] {
-    const lines = windowText.replace(/\n+$/, '').split('\n').map(cleanLine);
+    const lines = windowText.replace(/\n+$/, '').split('\n').slice(-MAX_WINDOW_LINES).map(cleanLine);
     if (lines.length === 1 && lines[0] === '') return [];
     const prev = this.prev;
     this.prev = lines;

@@ -11,7 +11,7 @@ export interface SeriesData {
 }
 
 /** Series drawn on a log scale (their shape is judged in decades). */
-export function isLogSeries(key: string): boolean {
+function isLogSeries(key: string): boolean {
   return key.startsWith('residual:') || key.startsWith('continuity:') || key === 'velocity-error' || key === 'pressure-error';
 }
 

@@ -34,7 +34,7 @@ export const DEFAULT_THRESHOLDS: WarningThresholds = {
   stallMs: 15 * 60_000,
 };
 
-export const OPTIONS: Record<'soft-stop' | 'sync' | 'open-log', InsightOptionView> = {
+const OPTIONS: Record<'soft-stop' | 'sync' | 'open-log', InsightOptionView> = {
   'soft-stop': { action: 'soft-stop', label: 'Soft stop', explain: 'Stops the run at the current step and saves its results to the storage (the time used so far is billed).' },
   sync: { action: 'sync', label: 'SYNC', explain: 'Copies the partial results to the storage now, without stopping, so you can look at them before deciding.' },
   'open-log': { action: 'open-log', label: 'Open the log', explain: 'Shows the solver output around the problem.' },

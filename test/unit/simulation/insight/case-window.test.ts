@@ -55,6 +55,10 @@ describe('the run\'s end from the local case folder', () => {
     expect(readCaseWindow(dir, 'openFoam-v2406').reason).toBe('the case folder has no readable system/controlDict');
     symlinkSync('/dev/zero', join(dir, 'zero.fds'));
     expect(readInputText(join(dir, 'zero.fds'))).toBeNull();
+    put('real.txt', 'T_END=1');
+    symlinkSync(join(dir, 'real.txt'), join(dir, 'linked.txt'));
+    expect(readInputText(join(dir, 'real.txt'))).toBe('T_END=1');
+    expect(readInputText(join(dir, 'linked.txt'))).toBeNull(); // a link is not followed (the sync engine does not upload it)
     put('big.txt', 'x'.repeat(2048));
     expect(readInputText(join(dir, 'big.txt'), 1024)).toBeNull();
     expect(readInputText(join(dir, 'big.txt'), 4096)).toHaveLength(2048);

@@ -140,6 +140,18 @@ describe('lines', () => {
     expect(w.feed('x\ny').map((e) => (e.kind === 'line' ? e.text : '|'))).toEqual(['|', 'x', 'y']);
   });
 
+  it('a hostile window of very many lines is cut to its last lines, still overlapping the next', () => {
+    const w = new WindowReader();
+    const many = Array.from({ length: 50_000 }, (_, i) => `line ${i}`);
+    const first = w.feed(many.join('\n'));
+    expect(first.length).toBeLessThan(2_000);
+    expect(first.at(-1)).toEqual({ kind: 'line', text: 'line 49999' });
+    // a worst case for the overlap search (all equal lines but the last): only the one new line counts
+    expect(w.feed([...many.slice(1), 'line 50000'].join('\n'))).toEqual([{ kind: 'line', text: 'line 50000' }]);
+    w.feed([...Array(49_999).fill('a'), 'b'].join('\n'));
+    expect(w.feed(Array(50_000).fill('a').join('\n'))[0]).toEqual({ kind: 'gap' });
+  });
+
   it('the log reader\'s restart marker is a gap', () => {
     const ev = new LineSplitter().feed('Time = 1\n\n[... log restarted ...]\nTime = 2\n');
     expect(ev.map((e) => e.kind)).toEqual(['line', 'line', 'gap', 'line']);
