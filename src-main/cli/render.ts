@@ -18,7 +18,7 @@ import type { CliContext } from './context';
 import { CliExit } from './context';
 import { EXIT } from './exit-codes';
 
-export function progressBar(frac: number, width: number): string {
+function progressBar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
