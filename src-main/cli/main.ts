@@ -24,7 +24,7 @@ import { EXIT } from './exit-codes';
 import { exitFor } from './render';
 
 /** The version of this build (package.json). */
-export const VERSION: string = pkg.version;
+const VERSION: string = pkg.version;
 
 export const commands: Command[] = [
   push,

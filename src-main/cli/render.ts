@@ -1,7 +1,7 @@
 // Showing what the workspace returns on the terminal: a one-line progress bar redrawn in place on a
 // TTY (plain lines, only on change, otherwise), pull results, and the error → exit code mapping.
 // Everything here reads typed data; the only text it reads is what it prints.
-import { formatBytes, formatDuration } from '../common/format';
+import { formatBytes, formatDuration, plural } from '../common/format';
 import type { Project } from '../node/project';
 import { ProjectError } from '../node/project/registry';
 import { isPathRefused } from '../node/rooted-path';
@@ -18,7 +18,7 @@ import type { CliContext } from './context';
 import { CliExit } from './context';
 import { EXIT } from './exit-codes';
 
-export function progressBar(frac: number, width: number): string {
+function progressBar(frac: number, width: number): string {
   const full = Math.max(0, Math.min(width, Math.round(frac * width)));
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
@@ -94,7 +94,6 @@ export function sayOver(ctx: CliContext, line: string): void {
   ctx.out(line);
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A pull as one JSON document: every field of the typed result. */
 export function pullJson(project: Pick<Project, 'id' | 'storageFolder' | 'localDir'>, r: PullResult): Record<string, unknown> {

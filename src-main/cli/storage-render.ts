@@ -1,13 +1,12 @@
 // What the storage commands (ls, get, rm, pull --folder) print: listings, plans with their cost before
 // anything is spent, transfer progress, results. Typed data in, lines out.
 import type { StorageItem } from '../node/api/types';
-import { formatBytes } from '../common/format';
+import { formatBytes, plural } from '../common/format';
 import { storageText, type DeletePlan, type DownloadPlan, type Listing, type OpenPlan, type StorageProgress, type TransferResult } from '../node/storage';
 import type { OpenResult } from '../node/workspace';
 import type { CliContext } from './context';
 import { transferLine } from './render';
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One item as --json shows it. */
 export function itemJson(i: StorageItem): Record<string, unknown> {

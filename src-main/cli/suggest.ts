@@ -1,7 +1,7 @@
 // "Did you mean …?": the known name nearest to what was typed (edit distance, or a unique prefix).
 
 /** Levenshtein distance (insert, delete, substitute; a swap of two neighbours counts as one). */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {

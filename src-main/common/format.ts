@@ -1,5 +1,10 @@
 // Formatting shared by the UI and the command line (pure, no Node or DOM).
 
+/** "1 file", "3 files"; `many` for irregular plurals ("2 entries"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** 1536 → "1.5 KB"; '–' for a value that is not a size. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '–';

@@ -46,8 +46,11 @@ The case is pushed first: the run starts only when the storage equals the local 
     const say = (line: string): void => { if (!ctx.json) sayOver(ctx, line); };
     // What is not given is what the app's launch dialog preselects for this case.
     let { cpu, ram, script } = { cpu: cpuGiven, ram: flagString(args, 'ram') ?? null, script: flagString(args, 'script') ?? null };
+    // --refresh asks the offered lists once: here when they are needed for the choice, else in the launch.
+    let refreshOptions = args.flags.has('refresh');
     if (cpu === null || ram === null || script === null) {
-      await ws.runs.launchOptions(args.flags.has('refresh'));
+      await ws.runs.launchOptions(refreshOptions);
+      refreshOptions = false;
       const c = await ws.runs.launchContext(project.id);
       const picked: string[] = [];
       if (script === null && c.suggested.script) { script = c.suggested.script; picked.push(`${script}${c.family ? ` (the newest ${c.family} script offered; ${c.family} case: ${c.evidence})` : ''}`); }
@@ -61,7 +64,7 @@ The case is pushed first: the run starts only when the storage equals the local 
     const off = ws.on('projectState', followStatus(ctx));
     try {
       const r = await ws.runs.launch(project.id, { cpu, ram, script, mesh: flagString(args, 'mesh'), regular }, {
-        refreshOptions: args.flags.has('refresh'),
+        refreshOptions,
         force: args.flags.has('force'),
         signal,
         onReport: (rep) => say(formatReport(rep)),

@@ -1,5 +1,6 @@
 // cloudhpc-sync status [<dir>]: what the app knows about the projects, without any API call.
 // With a folder, it also scans it and shows what the next push would do and cost.
+import { plural } from '../../common/format';
 import type { Command } from '../command';
 import { CliExit } from '../context';
 import { EXIT } from '../exit-codes';
@@ -24,7 +25,7 @@ export const status: Command = {
       });
       if (ctx.json) ctx.printJson({ projects: rows });
       else if (rows.length === 0) ctx.out('No projects yet. Start with: cloudhpc-sync push <dir>');
-      else for (const r of rows) ctx.out(`${r.storageFolder}\t${r.dir}\t${r.paused ? 'paused' : 'active'}\t${r.trackedFiles} files\tlast push ${r.lastPushAt ? new Date(r.lastPushAt).toISOString() : 'never'}${r.conflicts ? `\t${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}` : ''}`);
+      else for (const r of rows) ctx.out(`${r.storageFolder}\t${r.dir}\t${r.paused ? 'paused' : 'active'}\t${r.trackedFiles} files\tlast push ${r.lastPushAt ? new Date(r.lastPushAt).toISOString() : 'never'}${r.conflicts ? `\t${plural(r.conflicts, 'conflict')}` : ''}`);
       return EXIT.OK;
     }
     const project = ws.projectByDir(dir);
@@ -40,7 +41,7 @@ export const status: Command = {
       ctx.out(`${project.storageFolder} (${project.localDir})${project.settings.paused ? ' [paused]' : ''}`);
       ctx.out(plan.strategy === 'none' ? (st.leftOutCount > 0 ? '  nothing to push' : '  up to date: nothing to push') : `  next push: ${plan.strategy}, ${plan.apiCalls} API calls, ${plan.bytes} bytes — ${plan.reason}`);
       for (const line of leftOutLines(st.leftOut, st.leftOutCount)) ctx.out(`  ${line}`);
-      if (plan.massDelete) ctx.out(`  needs confirmation: ${plan.massDelete.count} deletion${plan.massDelete.count === 1 ? '' : 's'} (limit ${plan.massDelete.limit}): ${plan.massDelete.paths.slice(0, 5).join(', ')}${plan.massDelete.count > 5 ? ', …' : ''}; push with --confirm-deletes, or restore them from the app`);
+      if (plan.massDelete) ctx.out(`  needs confirmation: ${plural(plan.massDelete.count, 'deletion')} (limit ${plan.massDelete.limit}): ${plan.massDelete.paths.slice(0, 5).join(', ')}${plan.massDelete.count > 5 ? ', …' : ''}; push with --confirm-deletes, or restore them from the app`);
       for (const a of attentions.filter((x) => x.code !== 'conflicts' && x.code !== 'mass-delete' && x.code !== 'left-out')) ctx.out(`  ${a.severity === 'error' ? 'needs you' : 'note'}: ${a.message}`);
       for (const c of conflicts) ctx.out(`  conflict: ${c.path} (cloud version: ${c.copy}) — ${c.reason}`);
       for (const a of activity) ctx.out(`  ${new Date(a.at).toISOString()} ${a.kind}: ${a.message}`);

@@ -10,6 +10,7 @@ import type {
   AppState, CoreHandlers, EventName, Events, KeyStatus, OfflineView, ParamsOf, ProjectView, Reply, RequestName, ResultOf, SimulationView,
 } from '../../common/contract';
 import { isRequestName } from '../../common/contract';
+import { plural } from '../../common/format';
 import type { LogSink } from '../api/redact';
 import type { SafeStorageLike } from '../keystore';
 import { checkStorageName, suggestStorageName } from '../project';
@@ -179,7 +180,7 @@ export class AppCore implements CoreEndpoint {
         }
         if (n.conflict && result.conflicts.length > 0) {
           const k = result.conflicts.length;
-          this.emit('notification', { kind: 'conflict', title: `${k} conflict${k === 1 ? '' : 's'} in ${name}`, body: 'Local files were kept; the cloud versions are beside them. Resolve them in the project.', projectId, at: now() });
+          this.emit('notification', { kind: 'conflict', title: `${plural(k, 'conflict')} in ${name}`, body: 'Local files were kept; the cloud versions are beside them. Resolve them in the project.', projectId, at: now() });
         }
         this.stateChanged();
       }),

@@ -7,7 +7,7 @@ import { type DeletePlan, type DeleteResult, type DownloadPlan, type ListResult,
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function storageItemView(i: StorageItem, projectOf: (folder: string) => string | null, treeSize: (path: string) => number | null): StorageItemView {
+function storageItemView(i: StorageItem, projectOf: (folder: string) => string | null, treeSize: (path: string) => number | null): StorageItemView {
   return {
     path: i.name,
     name: i.basename,

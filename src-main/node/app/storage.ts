@@ -4,6 +4,7 @@
 // (a cancel aborts them; nothing half-written is left: the pull's temp + rename rule).
 import { randomUUID } from 'node:crypto';
 import type { CoreHandlers, NotificationKind, StorageTransferView } from '../../common/contract';
+import { plural } from '../../common/format';
 import type { DeletePlan, DownloadPlan, OpenPlan, StorageProgress } from '../storage';
 import type { Workspace } from '../workspace';
 import { AppError, toContractError } from './errors';
@@ -131,7 +132,7 @@ export class StorageRequests {
         view.result = result;
         const issues = result.failed.length + result.refused.length + result.conflicts.length;
         this.d.notify(result.failed.length > 0 ? 'error' : 'results-pulled', p.kind === 'open' ? `Opened ${sources[0]}` : 'Download finished',
-          `${result.downloaded} file${result.downloaded === 1 ? '' : 's'} into ${dest}${issues > 0 ? ` (${result.conflicts.length} kept beside a local file, ${result.refused.length} refused, ${result.failed.length} failed)` : ''}.`, result.projectId ?? undefined);
+          `${plural(result.downloaded, 'file')} into ${dest}${issues > 0 ? ` (${result.conflicts.length} kept beside a local file, ${result.refused.length} refused, ${result.failed.length} failed)` : ''}.`, result.projectId ?? undefined);
       },
       (err: unknown) => {
         view.state = abort.signal.aborted ? 'cancelled' : 'failed';

@@ -4,6 +4,7 @@ import type {
   BudgetView, ConflictView, LaunchOptionsView, PreflightReport as UiReport, ProjectView, RunProgressBriefView, SimulationView, TraySummary, UnavailableFeatureView,
 } from '../../common/contract';
 import { statusName } from '../../common/contract';
+import { plural } from '../../common/format';
 import type { ServiceClock } from '../api/service-clock';
 import { ACTIVE_STATUSES, type BudgetState, type UnavailableFeature } from '../api/types';
 import { availability } from '../simulation/control';
@@ -106,10 +107,6 @@ export function simulationView(run: RunInfo, watched: number | null, clock: Pick
 export function runElapsed(fromDates: number | null, seenRunningAt: number | null, now: number): number | null {
   if (seenRunningAt === null || (fromDates !== null && fromDates > 0)) return fromDates;
   return Math.max(0, Math.round((now - seenRunningAt) / 1000));
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function traySummary(projects: ProjectView[], sims: SimulationView[], budget: BudgetView, offline: boolean): TraySummary {

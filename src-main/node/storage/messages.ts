@@ -1,8 +1,7 @@
 // Every sentence the storage browser writes for a person. Programs never read these back: they use
 // the codes (errors.ts) and the typed results.
-import { formatBytes } from '../../common/format';
+import { formatBytes, plural } from '../../common/format';
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const storageText = {
   invalidPath: (input: string): string => `"${input.replace(/[\u0000-\u001f]/g, '?')}" is not a storage path: write it as FOLDER/sub/file, without "." or ".." parts.`,
@@ -18,11 +17,11 @@ export const storageText = {
   folderIsAProject: (folder: string, dir: string): string => `The storage folder "${folder}" is already synced by the project in ${dir}.`,
   dirIsAProject: (dir: string, folder: string): string => `${dir} is already a project (storage folder "${folder}"): pick another local folder.`,
   notEmpty: (dir: string, entries: number): string =>
-    `${dir} is not empty (${plural(entries, 'entry')}). Pick a new or empty folder, or choose to merge: every local file is kept, and a cloud file that differs goes beside it.`,
+    `${dir} is not empty (${plural(entries, 'entry', 'entries')}). Pick a new or empty folder, or choose to merge: every local file is kept, and a cloud file that differs goes beside it.`,
   zipInput: (name: string): string => `${name} is an input archive the app cannot open (zip, 7z, rar): it is downloaded as it is, and cloudHPC extracts it again at every start, over your edits of the files it holds. Unpack it here and delete it from the storage to edit those files.`,
   skippedBundles: (n: number): string => `${plural(n, 'CloudHPC-massive-files bundle')} left in the storage (the service's own, as its clients do).`,
   refusedNames: (n: number, folder: string): string => `${plural(n, 'name')} the service listed in ${folder} ${n === 1 ? 'is' : 'are'} not a plain name inside it: left out, never written.`,
-  mergeKept: (n: number): string => `${plural(n, 'local entry')} kept as ${n === 1 ? 'it is' : 'they are'}; a cloud file that differs goes beside the local one.`,
+  mergeKept: (n: number): string => `${plural(n, 'local entry', 'local entries')} kept as ${n === 1 ? 'it is' : 'they are'}; a cloud file that differs goes beside the local one.`,
   damagedInput: (name: string, why: string): string => `${name} could not be read completely (${why}): what could be read was extracted; it stays in the storage.`,
   opening: (dir: string): string => `${dir} is still being opened from the cloud: it does not sync until that finished. Open it from the cloud again to continue (nothing is downloaded twice).`,
   massDelete: (count: number, limit: number, folder: string): string =>

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { StorageItem } from '../api/types';
-import { checkStorageName, type Project } from '../project';
+import { caseFolder, checkStorageName, type Project } from '../project';
 import { RootedFolder } from '../rooted-path';
 import { sha256File } from '../sync/hasher';
 import type { IndexStore } from '../sync/index-store';
@@ -170,7 +170,7 @@ interface Extracted {
  * engine lock): every file as it is, then the input archives extracted over them, then the project
  * takes the inputs over (see the header).
  */
-export async function openCase(o: { cloud: StorageCloud; index: IndexStore; dir: string; plan: OpenPlan; extractArchives: boolean } & TransferHooks): Promise<OpenCaseResult> {
+export async function openCase(o: { cloud: StorageCloud; index: IndexStore; dir: string; plan: OpenPlan; extractArchives: boolean; appHome?: string } & TransferHooks): Promise<OpenCaseResult> {
   const { cloud, index, dir, plan } = o;
   const meter = new TransferMeter(plan.plain + plan.inputArchives.length, plan.bytes, (p) => o.onProgress?.(p));
   const result = emptyTransfer(dir);
@@ -183,6 +183,7 @@ export async function openCase(o: { cloud: StorageCloud; index: IndexStore; dir:
     storageFolder: plan.folder,
     listed: { items: plan.files, take: (item) => !inputNames.has(item.name) && !isSkipped(item.basename) },
     settings: { pullEverything: true, extractArchives: o.extractArchives, keepArchives: false, refreshCache: false, priority: 'background' },
+    appHome: o.appHome,
     signal: o.signal,
     onProgress: (p) => meter.pull('', p),
   });
@@ -191,7 +192,7 @@ export async function openCase(o: { cloud: StorageCloud; index: IndexStore; dir:
 
   const extracted: Extracted[] = [];
   for (const a of plan.inputArchives) {
-    const x = await extractInput(cloud, index, dir, a.item, meter, o.signal, () => { result.apiCalls++; });
+    const x = await extractInput(cloud, index, dir, o.appHome, a.item, meter, o.signal, () => { result.apiCalls++; });
     result.downloaded.push(a.item.basename);
     result.bytes += a.item.size ?? 0;
     for (const oc of x.ex?.outcomes ?? []) {
@@ -206,11 +207,12 @@ export async function openCase(o: { cloud: StorageCloud; index: IndexStore; dir:
   return adoptInputs(index, extracted, result);
 }
 
-/** Downloads one input archive into the project's app area and extracts it over the folder. */
-async function extractInput(cloud: StorageCloud, index: IndexStore, dir: string, item: StorageItem, meter: TransferMeter, signal: AbortSignal | undefined, onCall: () => void): Promise<{ ex: ExtractResult | null; sha256: string; damaged: string | null }> {
-  const root = new RootedFolder(dir);
-  await root.parentForWrite(`${APP_DIR_NAME}/pull-tmp/x`);
-  const runTmp = path.join(root.join(`${APP_DIR_NAME}/pull-tmp`), `open-${Date.now()}-${randomBytes(4).toString('hex')}`);
+/** Downloads one input archive into the project's app area and extracts it over the case (its one rooted folder: the app's areas reserved). */
+async function extractInput(cloud: StorageCloud, index: IndexStore, dir: string, appHome: string | undefined, item: StorageItem, meter: TransferMeter, signal: AbortSignal | undefined, onCall: () => void): Promise<{ ex: ExtractResult | null; sha256: string; damaged: string | null }> {
+  const area = new RootedFolder(dir); // the app's own temp area in the case, which the case's root reserves
+  const root = caseFolder(dir, appHome);
+  await area.parentForWrite(`${APP_DIR_NAME}/pull-tmp/x`);
+  const runTmp = path.join(area.join(`${APP_DIR_NAME}/pull-tmp`), `open-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);
   const app = APP_DIR_NAME.toLowerCase();
   try {
@@ -226,7 +228,7 @@ async function extractInput(cloud: StorageCloud, index: IndexStore, dir: string,
         tmpDir: runTmp,
         index,
         now: new Date(),
-        reserved: (rel) => rel.toLowerCase() === app || rel.toLowerCase().startsWith(`${app}/`),
+        reserved: (rel) => rel.toLowerCase() === app || rel.toLowerCase().startsWith(`${app}/`) || root.isReserved(rel),
         signal,
       });
       return { ex, sha256, damaged: ex.warnings[0] ?? null };

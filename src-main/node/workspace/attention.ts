@@ -3,11 +3,11 @@
 // with buttons, `cloudhpc-sync status` as lines. Typed all through (contract's AttentionView, FixAction).
 import type { AttentionView, FixAction, MassDeleteView } from '../../common/contract';
 import { MASS_DELETE_LISTED } from '../../common/contract';
+import { plural } from '../../common/format';
 import type { PullConflict } from '../sync/pull';
 import type { ProjectStatus } from '../sync/status';
 
 const iso = (t: number | null | undefined): string | null => (t === null || t === undefined ? null : new Date(t).toISOString());
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The deletions the guard holds, for the review dialog. "Delete from the cloud" costs what the held push

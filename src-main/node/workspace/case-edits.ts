@@ -1,15 +1,15 @@
-// The fixes that edit the case folder itself, through the rooted-path rule: lines added to
-// .cloudhpcignore (what is already there is not added twice), and a rename that never replaces an
-// existing file (a name cloudHPC refuses → one it accepts).
+// The fixes that edit the case folder itself, through the case's one rooted folder (project/case-folder:
+// the app's own areas refused, as for pulls and drops): lines added to .cloudhpcignore (what is already
+// there is not added twice), and a rename that never replaces an existing file (a name cloudHPC
+// refuses → one it accepts).
 import { lstat, readFile, rename } from 'node:fs/promises';
-import { writeFileAtomicSync } from '../project';
-import { RootedFolder } from '../rooted-path';
+import { caseFolder, writeFileAtomicSync } from '../project';
 import { IGNORE_FILE } from '../sync/ignore-rules';
 import { WorkspaceError } from './errors';
 
-/** Appends the lines missing from the case's .cloudhpcignore; returns the lines added. */
-export async function addIgnoreLines(caseDir: string, lines: readonly string[]): Promise<string[]> {
-  const root = new RootedFolder(caseDir);
+/** Appends the lines missing from the case's .cloudhpcignore; returns the lines added. `appHome`: the app's data folder. */
+export async function addIgnoreLines(caseDir: string, lines: readonly string[], appHome?: string | null): Promise<string[]> {
+  const root = caseFolder(caseDir, appHome);
   const wanted = lines.map((l) => l.trim()).filter((l) => l !== '' && !/[\r\n\0]/.test(l));
   if (wanted.length === 0) throw new WorkspaceError('not-allowed', 'There is no line to add to .cloudhpcignore.');
   const file = root.join(IGNORE_FILE);
@@ -30,11 +30,12 @@ export async function addIgnoreLines(caseDir: string, lines: readonly string[]):
   return added;
 }
 
-/** Renames a file or folder of the case; refuses to replace anything. */
-export async function renameInCase(caseDir: string, from: string, to: string): Promise<void> {
-  const root = new RootedFolder(caseDir);
+/** Renames a file or folder of the case; refuses to replace anything, and the app's own areas either way. */
+export async function renameInCase(caseDir: string, from: string, to: string, appHome?: string | null): Promise<void> {
+  const root = caseFolder(caseDir, appHome);
   const src = root.join(from);
   const dest = root.join(to);
+  await root.checkParentForWrite(from); // never move a file out through a linked folder on the way
   try {
     await lstat(src);
   } catch {

@@ -172,7 +172,7 @@ export class CloudStorage {
         ? this.d.registry.get(fresh.continuing)!
         : this.d.sync.addProject(fresh.dir, { storageFolder: fresh.folder, settings: { ...this.d.newProjectSettings(), paused: true } });
       writeFileAtomicSync(this.marker(project.id), `${JSON.stringify({ folder: fresh.folder, at: Date.now() })}\n`);
-      const got = await this.d.sync.exclusive(project.id, (index, p) => openCase({ cloud: this.d.cloud, index, dir: p.localDir, plan: fresh, extractArchives: p.settings.extractArchives, ...hooks }));
+      const got = await this.d.sync.exclusive(project.id, (index, p) => openCase({ cloud: this.d.cloud, index, dir: p.localDir, plan: fresh, extractArchives: p.settings.extractArchives, appHome: this.d.registry.home, ...hooks }));
       let apiCalls = got.transfer.apiCalls;
       const replaced: string[] = [];
       if (got.replace.length > 0) {

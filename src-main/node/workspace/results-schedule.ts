@@ -16,7 +16,7 @@ export type PullReason = 'run-ended' | 'after-sync' | 'user';
 
 export const DEFAULT_SYNC_PULL_DELAYS_MS = [3 * 60_000, 6 * 60_000, 10 * 60_000];
 /** A pull the person asks again within this time of the last one is not urgent: no reserve for it. */
-export const USER_REPEAT_MS = 60_000;
+const USER_REPEAT_MS = 60_000;
 
 export interface ResultsScheduleOptions {
   scheduler: Scheduler;

@@ -294,11 +294,11 @@ export class Workspace {
         return;
       // the case changed: scan it now (new rules, new names) rather than wait for the watcher
       case 'add-to-ignore':
-        await addIgnoreLines(p.localDir, fix.lines);
+        await addIgnoreLines(p.localDir, fix.lines, this.home);
         this.sync.caseEdited(projectId);
         return;
       case 'rename':
-        await renameInCase(p.localDir, fix.path, fix.to);
+        await renameInCase(p.localDir, fix.path, fix.to, this.home);
         this.sync.caseEdited(projectId);
         return;
       default:

@@ -1,13 +1,8 @@
 // Formatting for the UI. One time format everywhere: relative ("2 min ago"), the exact local time on
 // hover (Time.svelte puts it in the title). Durations, sizes and rates come from the shared helpers.
-import { formatBytes, formatDuration } from '../../../src-main/common/format';
+import { formatBytes, formatDuration, plural } from '../../../src-main/common/format';
 
-export { formatBytes, formatDuration };
-
-/** "1 file", "3 files"; `many` for irregular plurals. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { formatBytes, formatDuration, plural };
 
 export function formatRate(bytesPerSec: number): string {
   return bytesPerSec > 0 ? `${formatBytes(bytesPerSec)}/s` : '–';

@@ -111,3 +111,15 @@ describe('open from the cloud into a folder that holds files', () => {
     expect(seen['only-here.txt']?.sha256).toBe(sha('local only\n'));
   });
 });
+
+describe("open from the cloud into a folder that holds the app's data folder", () => {
+  it("never extracts an input archive's member into the app's data folder", async () => {
+    // the workspace's home is <each.dir>/home: open into <each.dir>, as a case at the home folder would be
+    await bashBatch(each.emu, KEY, { folder: 'homeCase', archive: 'upload.tar.gz', files: { ...CASE, 'home/evil.txt': 'from the archive\n' }, launch: false });
+    const plan = await each.ws.storage.planOpen({ folder: 'homeCase', dir: each.dir, merge: true });
+    const r = await each.ws.storage.open(plan);
+    expect(readFileSync(join(each.dir, 'room_fire.fds'), 'utf8')).toBe(FDS);
+    expect(existsSync(join(each.dir, 'home', 'evil.txt'))).toBe(false);
+    expect(r.transfer.refused.map((x) => x.name)).toContain('home/evil.txt');
+  });
+});

@@ -87,10 +87,13 @@ describe('the command line for a newcomer', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, 'system', 'controlDict'), 'application icoFoam;\n');
     writeFileSync(join(dir, 'constant', 'g'), '');
     writeFileSync(join(dir, '0', 'U'), '');
-    const r = await cliHere(['launch', dir, '--yes', '--json'], env);
+    const viewCpu = (): number => emu.calls(KEY).byEndpoint['GET /simulation/view-cpu'] ?? 0;
+    const asked = viewCpu();
+    const r = await cliHere(['launch', dir, '--yes', '--json', '--refresh'], env);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { script: string; cpu: number; ram: string; regular: boolean };
     expect(out).toMatchObject({ script: 'openFoam-v2406', cpu: 2, ram: 'standard', regular: true });
+    expect(viewCpu()).toBe(asked + 1); // --refresh asks the offered lists once, for the choice and the launch
   });
 
   it('push on a terminal: one line redrawn with percent, bytes, rate and ETA; without one: plain lines, no internal states', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError, flagNumber, parseArgs } from '../../../src-main/cli/args';
+import { commandDeadline } from '../../../src-main/cli/deadline';
 import { EXIT } from '../../../src-main/cli/exit-codes';
 import { formatBytes } from '../../../src-main/common/format';
 import { exitFor, progressLine } from '../../../src-main/cli/render';
@@ -8,6 +9,21 @@ import { ProjectError } from '../../../src-main/node/project/registry';
 import { MassDeleteError, PushIncompleteError } from '../../../src-main/node/sync/engine';
 import type { ProjectStatus } from '../../../src-main/node/sync/status';
 import { CloudHpcError } from '../../../src-main/node/api/errors';
+
+describe('CLI --timeout', () => {
+  it('refuses a deadline past what a timer can hold (it would pass at once) and keeps one that fits', () => {
+    const at = (v: string) => parseArgs(['pull', 'dir', '--timeout', v], { value: ['timeout'] });
+    expect(() => commandDeadline(at('3000000'), new AbortController().signal)).toThrow(UsageError);
+    expect(() => commandDeadline(at('3000000'), new AbortController().signal)).toThrow(/at most 2147483 seconds/);
+    const d = commandDeadline(at('2147483'), new AbortController().signal);
+    try {
+      expect(d.signal.aborted).toBe(false);
+      expect(d.timedOut()).toBe(false);
+    } finally {
+      d.dispose();
+    }
+  });
+});
 
 describe('CLI argument parsing', () => {
   it('reads positionals, value and boolean flags, and refuses unknown ones', () => {
