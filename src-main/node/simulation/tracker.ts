@@ -177,6 +177,15 @@ export class SimulationTracker {
     this.reschedule();
   }
 
+  /**
+   * Runs seen by a call made elsewhere (a launch's user-priority check of the folder): taken as if
+   * this tracker had listed them, so a run that ended unseen ends here too, with its events.
+   */
+  observe(list: Simulation[]): void {
+    this.apply(list);
+    this.reschedule();
+  }
+
   /** The user looks at one simulation (null: at none): it is polled faster with view-short. */
   watch(id: number | null): void {
     this.watchedId = id;

@@ -318,6 +318,7 @@ export class Runs {
     const here = this.list().filter((r) => r.simulation.folder === folder && ACTIVE_STATUSES.includes(r.simulation.status));
     if (!o.ask || here.length === 0) return here;
     const listed = await this.d.client.indexShort(1, 'id', 'desc', { priority: 'user' });
+    this.tracker.observe(listed); // what the check saw is known from now on (no second call for it)
     return listed.filter((s) => s.folder === folder && ACTIVE_STATUSES.includes(s.status)).map((s) => this.info(s));
   }
 

@@ -63,6 +63,10 @@ describe('a launch while a run is active on the same storage folder', () => {
     const listed = indexShort();
     expect(await ws!.runs.activeOn(projectId, { ask: true })).toEqual([]);
     expect(indexShort()).toBe(listed + 1); // one index-short, no more
+    // the check's reply reached the tracker: the run is known ended, nothing is asked again
+    expect((await ws!.runs.activeOn(projectId, { ask: false })).map((r) => r.simulation.id)).toEqual([]);
+    expect(await ws!.runs.activeOn(projectId, { ask: true })).toEqual([]);
+    expect(indexShort()).toBe(listed + 1);
     const second = await ws!.runs.launch(projectId, CHOICE, { confirm: () => true });
     expect(second.id).not.toBe(id);
   });
