@@ -21,6 +21,7 @@ import { caseFolder, checkStorageName, type Project } from '../project';
 import { RootedFolder } from '../rooted-path';
 import { sha256File } from '../sync/hasher';
 import type { IndexStore } from '../sync/index-store';
+import { ownerTag, removeStaleTemps } from '../sync/stale-temp';
 import { APP_DIR_NAME, ARCHIVE_NAME } from '../sync/paths';
 import { extractArchive, isSkipped, pullProject, type ExtractResult } from '../sync/pull';
 import type { StorageCatalog } from './catalog';
@@ -212,13 +213,16 @@ async function extractInput(cloud: StorageCloud, index: IndexStore, dir: string,
   const area = new RootedFolder(dir); // the app's own temp area in the case, which the case's root reserves
   const root = caseFolder(dir, appHome);
   await area.parentForWrite(`${APP_DIR_NAME}/pull-tmp/x`);
-  const runTmp = path.join(area.join(`${APP_DIR_NAME}/pull-tmp`), `open-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  // named with this process's id, so the next open removes what a killed one left (as pulls do)
+  const tmpRoot = area.join(`${APP_DIR_NAME}/pull-tmp`);
+  await removeStaleTemps(tmpRoot, 'open');
+  const runTmp = path.join(tmpRoot, `open-${ownerTag()}-${Date.now()}-${randomBytes(4).toString('hex')}`);
   await mkdir(runTmp);
   const app = APP_DIR_NAME.toLowerCase();
   try {
     const file = path.join(runTmp, 'input');
     const url = await cloud.downloadUrl(item.id, { priority: 'background', signal, onCall });
-    const got = await cloud.downloadToFile(url, file, { signal, priority: 'background', onProgress: (p) => meter.file(item.basename, p.bytes, item.size ?? 0) });
+    const got = await cloud.downloadToFile(url, file, { signal, priority: 'background', expectedSize: item.size, onProgress: (p) => meter.file(item.basename, p.bytes, item.size ?? 0) });
     const sha256 = got.sha256 ?? (await sha256File(file, signal));
     meter.file(item.basename, item.size ?? 0, item.size ?? 0, 'extracting');
     try {
