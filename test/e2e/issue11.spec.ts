@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeFdsSample, writeOpenFoamSample } from '../../emulator/samples';
 import { buildTarGz } from '../unit/sync/pull-helpers';
-import { RIGHT_KEY, shot, startStack, type Stack } from './fixtures';
+import { RIGHT_KEY, shot, startStack, type Stack, watchedPage } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 let stack: Stack;
 let page: Page;
 let warehouse: string;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 const FDS = "&HEAD CHID='warehouse' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TIME T_END=10 /\n&TAIL /\n";
 const inputs: Record<string, string> = Object.fromEntries([['warehouse.fds', FDS], ...Array.from({ length: 8 }, (_, i) => [`ramp_${i + 1}.txt`, `ramp ${i}\n`])]);
 
@@ -29,9 +29,7 @@ test.beforeAll(async ({ browser }) => {
   await mkdir(warehouse);
   for (const [p, text] of Object.entries(inputs)) await writeFile(join(warehouse, p), text);
   for (const name of ['cavity', 'room_fire', 'warehouse']) stack.core.workspace.addProject(join(stack.cases, name));
-  page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ page, consoleErrors } = await watchedPage(browser));
   await page.goto(stack.server.url);
 });
 

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeFdsSample } from '../../emulator/samples';
-import { RIGHT_KEY, publishScreenshot, shot, startStack, type Stack } from './fixtures';
+import { RIGHT_KEY, publishScreenshot, shot, startStack, type Stack, watchedPage } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -15,16 +15,14 @@ let stack: Stack;
 let page: Page;
 let caseDir: string;
 let fdsText: string;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   stack = await startStack();
   caseDir = join(stack.cases, 'room_fire');
   await writeFdsSample(caseDir);
   fdsText = await readFile(join(caseDir, 'room_fire.fds'), 'utf8');
-  page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ page, consoleErrors } = await watchedPage(browser));
 });
 
 test.afterAll(async () => {

@@ -8,13 +8,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeOpenFoamSample } from '../../emulator/samples';
-import { RIGHT_KEY, shot, startStack, type Stack } from './fixtures';
+import { RIGHT_KEY, shot, startStack, type Stack, watchedPage } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 let stack: Stack;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 let followed = 0;
 let diverging = 0;
 
@@ -38,9 +38,8 @@ test.beforeAll(async ({ browser }) => {
   stack = await startStack({ emulatorClock: true, durations: { pendingSeconds: 30, runSeconds: 1800, stoppingSeconds: 20 } });
   ok(await stack.core.call('setApiKey', { key: RIGHT_KEY }));
   followed = await launchCase('cavity');
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ page, consoleErrors } = await watchedPage(browser));
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(stack.server.url);
   await page.getByRole('tab', { name: /Simulations/ }).click();
 });

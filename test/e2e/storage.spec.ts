@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import * as tar from 'tar';
-import { RIGHT_KEY, shot, startStack, type Stack } from './fixtures';
+import { RIGHT_KEY, shot, startStack, type Stack, watchedPage } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,7 +16,7 @@ const FDS = "&HEAD CHID='room_fire' /\n&MESH IJK=10,10,10, XB=0,1,0,1,0,1 /\n&TI
 
 let stack: Stack;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 /** A .tar.gz of `files` with the content at the archive root (as the provider's clients pack a case). */
 async function caseArchive(files: Record<string, string>): Promise<Buffer> {
@@ -44,9 +44,7 @@ test.beforeAll(async ({ browser }) => {
   await emu.seedFile(RIGHT_KEY, 'caseB/cloudhpc.log', 'log\n');
   const r = await stack.core.call('setApiKey', { key: RIGHT_KEY });
   if (!r.ok) throw new Error(r.error.message);
-  page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ page, consoleErrors } = await watchedPage(browser));
 });
 
 test.afterAll(async () => {
